@@ -1,0 +1,266 @@
+"""Reading the tables people export: sniffed encoding, delimiter and decimal comma.
+
+Every loader of the book (posts, transactions, survey counts) reads through :func:`read_table`,
+so a file is read the same way by a chapter and by ``casebook validate``. Problems are raised as
+one-line :class:`~casebook.errors.InputError` messages, never as a pandas traceback.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from casebook.errors import InputError, sheet_rows
+
+SAMPLE_BYTES = 256 * 1024
+DELIMITERS = [",", ";", "\t"]
+_DECIMAL_COMMA = re.compile(r"(?:^|[;\t])\s*-?\d+,\d+\s*(?=$|[;\t])", re.M)
+
+
+@dataclass
+class TableInfo:
+    """How a file was read: what ``casebook validate`` reports."""
+
+    path: str
+    format: str  # "csv", "xlsx" or "parquet"
+    encoding: str | None = None
+    delimiter: str | None = None
+    decimal: str = "."
+    rows: int = 0
+    skipped_rows: list[int] = field(default_factory=list)
+
+    def describe(self) -> str:
+        """One line for reports: 'csv, utf-8-sig, ';' separated, decimal comma, 500 rows'."""
+        bits = [self.format]
+        if self.encoding:
+            bits.append(self.encoding)
+        if self.delimiter:
+            bits.append({"\t": "tab"}.get(self.delimiter, repr(self.delimiter)) + " separated")
+        if self.decimal == ",":
+            bits.append("decimal comma")
+        bits.append(f"{self.rows:,} rows")
+        return ", ".join(bits)
+
+
+def sniff_encoding(raw: bytes, path: str) -> str:
+    """Name the encoding of ``raw``: a BOM first, then UTF-8 if it decodes, else latin-1."""
+    if raw.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if b"\x00" in raw[:SAMPLE_BYTES]:
+        # UTF-16 without a BOM shows as every other byte NUL in ASCII text.
+        sample = raw[:SAMPLE_BYTES]
+        if sample[1::2].count(0) > 0.4 * len(sample[1::2]):
+            return "utf-16-le"
+        if sample[0::2].count(0) > 0.4 * len(sample[0::2]):
+            return "utf-16-be"
+        raise InputError(path, "this is a binary file, not a table", expected="a CSV, TSV or XLSX export")
+    try:
+        raw.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "latin-1"
+
+
+def sniff_delimiter(text: str, path: str) -> str:
+    """The delimiter among ``,``, ``;`` and tab that splits the first lines most consistently."""
+    lines = [ln for ln in text.splitlines()[:50] if ln.strip()]
+    if not lines:
+        raise InputError(path, "the file is empty", expected="a header row and at least one data row")
+    try:
+        return csv.Sniffer().sniff("\n".join(lines), delimiters="".join(DELIMITERS)).delimiter
+    except csv.Error:
+        counts = {d: lines[0].count(d) for d in DELIMITERS}
+        best = max(counts, key=counts.get)
+        return best if counts[best] else ","
+
+
+def sniff_decimal(text: str, delimiter: str) -> str:
+    """``","`` when a non-comma-separated file writes numbers like ``12,5``, else ``"."``."""
+    if delimiter == ",":
+        return "."
+    return "," if _DECIMAL_COMMA.search(text[:SAMPLE_BYTES]) else "."
+
+
+def read_table(
+    path: str | Path,
+    *,
+    delimiter: str | None = None,
+    encoding: str | None = None,
+    decimal: str | None = None,
+    sheet: str | int = 0,
+    skip_rows: list[int] | None = None,
+) -> tuple[pd.DataFrame, TableInfo]:
+    """Read a CSV/TSV (any of the sniffed layouts), XLSX or Parquet file into a DataFrame.
+
+    Column names are stripped of surrounding whitespace. Values keep pandas' inferred dtypes;
+    the loaders convert and check each column they need. ``skip_rows`` are 0-based positions of
+    records to drop right after the header (e.g. the description row of a Facebook Insights export).
+    """
+    p = Path(path)
+    name = str(path)
+    if not p.exists():
+        raise InputError(name, "no such file", expected="the path of an existing export")
+    if p.is_dir():
+        raise InputError(name, "this is a folder, not a file", expected="the path of a file")
+    suffix = p.suffix.lower()
+    if suffix == ".parquet":
+        try:
+            df = pd.read_parquet(p)
+        except Exception as exc:  # pyarrow raises many types for a corrupt file
+            raise InputError(name, f"not a readable Parquet file ({type(exc).__name__})",
+                             expected="a Parquet file") from None
+        info = TableInfo(name, "parquet")
+    elif suffix in (".xlsx", ".xlsm"):
+        try:
+            df = pd.read_excel(p, sheet_name=sheet, dtype=object)
+        except Exception as exc:
+            raise InputError(name, f"not a readable Excel workbook ({type(exc).__name__})",
+                             expected="an .xlsx export") from None
+        info = TableInfo(name, "xlsx")
+    else:
+        raw = p.read_bytes()
+        if not raw.strip():
+            raise InputError(name, "the file is empty", expected="a header row and at least one data row")
+        enc = encoding or sniff_encoding(raw, name)
+        try:
+            text = raw.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            raise InputError(name, f"the file cannot be decoded as {enc}",
+                             expected="UTF-8, UTF-16 or latin-1 text") from None
+        if "\x00" in text:
+            raise InputError(name, "this is a binary file, not a table", expected="a CSV, TSV or XLSX export")
+        text = text.lstrip("\ufeff")
+        sep = delimiter or sniff_delimiter(text, name)
+        dec = decimal or sniff_decimal(text, sep)
+        try:
+            df = pd.read_csv(io.StringIO(text), sep=sep, decimal=dec, skipinitialspace=False,
+                             skip_blank_lines=True, low_memory=False)
+        except pd.errors.EmptyDataError:
+            raise InputError(name, "the file is empty", expected="a header row and at least one data row") from None
+        except pd.errors.ParserError as exc:
+            m = re.search(r"line (\d+)", str(exc))
+            rows = [int(m.group(1))] if m else None
+            raise InputError(name, "a row has more fields than the header", rows=rows,
+                             expected=f"every row split by {sep!r} into as many fields as the header") from None
+        info = TableInfo(name, "csv", encoding=enc, delimiter=sep, decimal=dec)
+    df.columns = [str(c).strip() for c in df.columns]
+    if skip_rows:
+        info.skipped_rows = sheet_rows(skip_rows)
+        df = df.drop(index=df.index[skip_rows]).reset_index(drop=True)
+    info.rows = len(df)
+    return df, info
+
+
+def require_columns(df: pd.DataFrame, columns: list[str], path: str, what: str) -> None:
+    """Raise an InputError naming the first missing column and the columns the file has."""
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        have = ", ".join(map(str, df.columns[:12])) + (", …" if len(df.columns) > 12 else "")
+        raise InputError(path, f"missing column (the file has: {have})", column=missing[0],
+                         expected=f"{what} with columns {', '.join(columns)}")
+
+
+def require_rows(df: pd.DataFrame, path: str) -> None:
+    """Raise an InputError for a file that has a header but no data rows."""
+    if len(df) == 0:
+        raise InputError(path, "the file has a header but no data rows", expected="at least one data row")
+
+
+def to_number(
+    values: pd.Series,
+    *,
+    path: str,
+    column: str,
+    header_rows: int = 1,
+    allow_missing: bool = False,
+    minimum: float | None = None,
+    integer: bool = False,
+) -> pd.Series:
+    """Convert a column to numbers, or raise an InputError naming the offending rows.
+
+    Accepts numbers already parsed, and text with a decimal comma or spaces as thousands separators.
+    """
+    s = values
+    if not pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
+        text = s.astype("string").str.strip().str.replace("\u00a0", "", regex=False).str.replace(" ", "", regex=False)
+        text = text.str.replace(r"^(-?\d+),(\d+)$", r"\1.\2", regex=True)
+        num = pd.to_numeric(text, errors="coerce")
+        bad = num.isna() & text.notna() & (text != "")
+        if bad.any():
+            examples = ", ".join(repr(v) for v in text[bad].head(3))
+            raise InputError(path, f"text where a number was expected ({examples})", column=column,
+                             rows=sheet_rows(bad.to_numpy().nonzero()[0], header_rows),
+                             expected="numbers only")
+        s = num.astype("float64")
+    if not allow_missing and s.isna().any():
+        raise InputError(path, "empty cells", column=column,
+                         rows=sheet_rows(s.isna().to_numpy().nonzero()[0], header_rows),
+                         expected="a number in every row")
+    if minimum is not None:
+        low = s < minimum
+        if low.any():
+            raise InputError(path, f"values below {minimum:g} ({', '.join(f'{v:g}' for v in s[low].head(3))})",
+                             column=column, rows=sheet_rows(low.to_numpy().nonzero()[0], header_rows),
+                             expected=f"numbers of at least {minimum:g}")
+    if integer:
+        frac = s.notna() & (s % 1 != 0)
+        if frac.any():
+            raise InputError(path, "fractional values in a count", column=column,
+                             rows=sheet_rows(frac.to_numpy().nonzero()[0], header_rows),
+                             expected="whole numbers")
+    return s
+
+
+def to_datetime(
+    values: pd.Series,
+    *,
+    path: str,
+    column: str,
+    header_rows: int = 1,
+    formats: tuple[str, ...] = ("ISO8601", "%Y%m%d", "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M", "%d/%m/%Y", "%m/%d/%Y"),
+    latest: pd.Timestamp | None = None,
+) -> pd.Series:
+    """Parse dates with the first format that reads every non-empty cell, or raise naming the rows.
+
+    ``latest`` rejects dates after it (an export cannot hold posts from the future).
+    """
+    if pd.api.types.is_datetime64_any_dtype(values):
+        out = values
+        if getattr(out.dt, "tz", None) is not None:
+            out = out.dt.tz_convert(None)
+    else:
+        text = values.astype("string").str.strip()
+        out = None
+        best_bad = None
+        for fmt in formats:
+            parsed = pd.to_datetime(text, format=fmt, errors="coerce", utc=True).dt.tz_convert(None)
+            bad = parsed.isna() & text.notna() & (text != "")
+            if not bad.any():
+                out = parsed
+                break
+            if best_bad is None or bad.sum() < best_bad.sum():
+                best_bad = bad
+        if out is None:
+            examples = ", ".join(repr(v) for v in text[best_bad].head(3))
+            raise InputError(path, f"dates that do not parse ({examples})", column=column,
+                             rows=sheet_rows(best_bad.to_numpy().nonzero()[0], header_rows),
+                             expected="dates like 2014-12-31, 2014-12-31 09:30 or 20141231")
+    if out.isna().any():
+        raise InputError(path, "empty dates", column=column,
+                         rows=sheet_rows(out.isna().to_numpy().nonzero()[0], header_rows),
+                         expected="a date in every row")
+    if latest is not None:
+        future = out > latest
+        if future.any():
+            raise InputError(path, f"dates after {latest:%Y-%m-%d} ({out[future].iloc[0]:%Y-%m-%d})",
+                             column=column, rows=sheet_rows(future.to_numpy().nonzero()[0], header_rows),
+                             expected="dates no later than the export itself")
+    return out.astype("datetime64[ns]")
