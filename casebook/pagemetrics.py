@@ -1,0 +1,369 @@
+"""Page audit metrics on the canonical post table of :mod:`casebook.posts`.
+
+Engagement rates follow ANALYTICS.md section 3 (interactions ÷ reach, ÷ impressions, ÷ followers);
+Kaushik's conversation, amplification and applause rates are comments, shares and likes per post.
+Every public function returns an aggregated table (what a chart embeds), never one row per post,
+except :func:`engagement_rate`, the per-post helper the others build on. All work is vectorised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+BASES = {"reach": "reach", "impressions": "impressions", "followers": "page_likes"}
+GAP_BINS = [-1, 0, 1, 3, 7, 14, 30, np.inf]
+GAP_LABELS = ["same day", "1 day", "2–3 days", "4–7 days", "8–14 days", "15–30 days", "over 30 days"]
+
+
+def engagement_rate(posts: pd.DataFrame, basis: str = "reach") -> pd.Series:
+    """Per-post engagement rate: interactions ÷ reach, impressions or followers (NaN if 0 or missing)."""
+    if basis not in BASES:
+        raise ValueError(f"basis must be one of {', '.join(BASES)}, not {basis!r}")
+    den = posts[BASES[basis]].to_numpy(dtype="float64", na_value=np.nan)
+    num = posts["interactions"].to_numpy(dtype="float64", na_value=np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(den > 0, num / den, np.nan)
+    return pd.Series(rate, index=posts.index, name=f"er_{basis}")
+
+
+def engagement_summary(posts: pd.DataFrame) -> pd.DataFrame:
+    """Engagement rate by reach, impressions and followers: posts with a rate, median, mean, pooled."""
+    rows = []
+    for basis, col in BASES.items():
+        er = engagement_rate(posts, basis)
+        ok = er.notna()
+        den = posts.loc[ok, col].astype("float64").sum()
+        rows.append({"basis": basis, "posts": int(ok.sum()), "median": er.median(), "mean": er.mean(),
+                     "pooled": posts.loc[ok, "interactions"].sum() / den if den > 0 else np.nan})
+    return pd.DataFrame(rows).set_index("basis")
+
+
+def kaushik_rates(posts: pd.DataFrame) -> pd.DataFrame:
+    """Conversation (comments), amplification (shares) and applause (likes) rates.
+
+    ``per_post`` = total ÷ posts with the count; ``per_1000_followers`` = mean over posts of
+    count ÷ page likes × 1,000 (NaN when the export has no follower counts).
+    """
+    followers = posts["page_likes"].to_numpy(dtype="float64", na_value=np.nan)
+    rows = []
+    for rate, col in (("conversation", "comments"), ("amplification", "shares"), ("applause", "likes")):
+        v = posts[col].to_numpy(dtype="float64", na_value=np.nan)
+        ok = ~np.isnan(v)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            per_f = np.where(followers > 0, v / followers * 1000, np.nan)
+        rows.append({"rate": rate, "metric": col, "posts": int(ok.sum()),
+                     "per_post": v[ok].sum() / ok.sum() if ok.any() else np.nan,
+                     "per_1000_followers": np.nanmean(per_f) if np.isfinite(per_f).any() else np.nan})
+    return pd.DataFrame(rows).set_index("rate")
+
+
+def _days(posts: pd.DataFrame) -> np.ndarray:
+    return posts["published"].to_numpy().astype("datetime64[D]")
+
+
+def _window(posts: pd.DataFrame, start: str | pd.Timestamp | None,
+            end: str | pd.Timestamp | None) -> tuple[np.datetime64, np.datetime64]:
+    days = _days(posts)
+    lo = np.datetime64(pd.Timestamp(start).date()) if start not in (None, "") else days.min()
+    hi = np.datetime64(pd.Timestamp(end).date()) if end not in (None, "") else days.max()
+    return lo, hi
+
+
+def cadence(posts: pd.DataFrame, start: str | pd.Timestamp | None = None,
+            end: str | pd.Timestamp | None = None) -> dict[str, object]:
+    """Posting cadence over the window (default: first to last post day, inclusive).
+
+    posts_per_week = posts ÷ (days in window ÷ 7); gaps are days between consecutive posting days;
+    the longest silence also counts the edges of the window; a silent week is a Monday–Sunday week
+    of the window with no post.
+    """
+    if len(posts) == 0:
+        raise ValueError("cadence needs at least one post")
+    lo, hi = _window(posts, start, end)
+    days = np.sort(_days(posts))
+    span = int((hi - lo).astype(int)) + 1
+    uniq, per_day = np.unique(days, return_counts=True)
+    edges = np.concatenate([[lo - np.timedelta64(1, "D")], uniq, [hi + np.timedelta64(1, "D")]])
+    silences = np.diff(edges).astype(int) - 1  # empty days between posting days (and window edges)
+    k = int(np.argmax(silences))
+    gaps = np.diff(uniq).astype(int)
+    weekly = weekly_posts(posts, lo, hi)
+    return {
+        "posts": int(len(posts)),
+        "first_day": pd.Timestamp(lo), "last_day": pd.Timestamp(hi), "days": span,
+        "posts_per_week": len(posts) / (span / 7),
+        "posts_per_month": len(posts) / (span / (365.25 / 12)),
+        "active_days": int(len(uniq)),
+        "median_gap_days": float(np.median(gaps)) if len(gaps) else np.nan,
+        "longest_silence_days": int(silences[k]),
+        "longest_silence_from": pd.Timestamp(edges[k] + np.timedelta64(1, "D")),
+        "longest_silence_to": pd.Timestamp(edges[k + 1] - np.timedelta64(1, "D")),
+        "max_posts_per_day": int(per_day.max()),
+        "share_days_over_2_posts": float((per_day > 2).sum() / len(per_day)),
+        "weeks": int(len(weekly)),
+        "silent_weeks": int((weekly["posts"] == 0).sum()),
+    }
+
+
+def weekly_posts(posts: pd.DataFrame, start: str | pd.Timestamp | np.datetime64 | None = None,
+                 end: str | pd.Timestamp | np.datetime64 | None = None) -> pd.DataFrame:
+    """Posts, interactions and median ER by reach per Monday-started week, silent weeks included."""
+    lo, hi = _window(posts, None if start is None else pd.Timestamp(start),
+                     None if end is None else pd.Timestamp(end))
+    week = posts["published"].dt.to_period("W-SUN").dt.start_time
+    frame = pd.DataFrame({"week": week, "interactions": posts["interactions"].to_numpy(),
+                          "er": engagement_rate(posts).to_numpy()})
+    g = frame.groupby("week", sort=True)
+    table = pd.DataFrame({"posts": g.size(), "interactions": g["interactions"].sum(),
+                          "er_median": g["er"].median()})
+    weeks = pd.period_range(pd.Timestamp(lo), pd.Timestamp(hi), freq="W-SUN").start_time
+    table = table.reindex(weeks)
+    table["posts"] = table["posts"].fillna(0).astype("int64")
+    table["interactions"] = table["interactions"].fillna(0).astype("int64")
+    return table.rename_axis("week").reset_index()
+
+
+def gap_table(posts: pd.DataFrame) -> pd.DataFrame:
+    """How many gaps between consecutive posts fall in each length band (same day, 1 day, ...)."""
+    days = np.sort(_days(posts))
+    gaps = np.diff(days).astype(int)
+    band = pd.cut(gaps, GAP_BINS, labels=GAP_LABELS)
+    counts = pd.Series(band).value_counts().reindex(GAP_LABELS, fill_value=0)
+    return pd.DataFrame({"gap": GAP_LABELS, "gaps": counts.to_numpy(),
+                         "share": counts.to_numpy() / max(len(gaps), 1)})
+
+
+def follower_growth(posts: pd.DataFrame, freq: str = "M") -> pd.DataFrame:
+    """Followers (page likes of the period's last post) per period, net gain and growth rate.
+
+    growth_rate = (followers at period end − at previous period end) ÷ previous (ANALYTICS.md §3,
+    net of unlikes). Empty table when the export has no follower counts.
+    """
+    known = posts[posts["page_likes"].notna()]
+    cols = ["period", "followers", "net_gain", "growth_rate"]
+    if known.empty:
+        return pd.DataFrame(columns=cols)
+    period = known["published"].dt.to_period(freq)
+    order = np.argsort(known["published"].to_numpy(), kind="stable")
+    last = known["page_likes"].iloc[order].groupby(period.iloc[order].to_numpy(), sort=True).last()
+    out = pd.DataFrame({"period": last.index.to_timestamp(), "followers": last.to_numpy("int64")})
+    prev = out["followers"].shift()
+    out["net_gain"] = (out["followers"] - prev).astype("Int64")
+    out["growth_rate"] = (out["followers"] - prev) / prev
+    return out
+
+
+def top_posts(posts: pd.DataFrame, n: int = 5, *, bottom: bool = False, basis: str = "reach") -> pd.DataFrame:
+    """The ``n`` posts with the highest (or lowest) engagement rate: a short table."""
+    er = engagement_rate(posts, basis)
+    pick = er.nsmallest(n) if bottom else er.nlargest(n)
+    cols = ["post_id", "published", "type", "category", "paid", "reach", "interactions"]
+    out = posts.loc[pick.index, cols].copy()
+    out[f"er_{basis}"] = pick.to_numpy()
+    return out.reset_index(drop=True)
+
+
+def engagement_by(posts: pd.DataFrame, by: str | list[str], basis: str = "reach") -> pd.DataFrame:
+    """Posts, share of posts, median and mean ER and median interactions by group(s).
+
+    Groups with no value are labelled "(none)". Sorted by median ER, highest first.
+    """
+    keys = [by] if isinstance(by, str) else list(by)
+    frame = pd.DataFrame({k: _group_key(posts, k) for k in keys})
+    frame["er"] = engagement_rate(posts, basis).to_numpy()
+    frame["interactions"] = posts["interactions"].to_numpy()
+    g = frame.groupby(keys, observed=True, sort=True)
+    out = pd.DataFrame({"posts": g.size(), "er_median": g["er"].median(), "er_mean": g["er"].mean(),
+                        "interactions_median": g["interactions"].median()})
+    out["share_of_posts"] = out["posts"] / out["posts"].sum()
+    out = out.reset_index().sort_values(["er_median", *keys], ascending=[False] + [True] * len(keys),
+                                        kind="stable")
+    return out.reset_index(drop=True)
+
+
+def _group_key(posts: pd.DataFrame, key: str) -> pd.Series:
+    if key == "weekday":
+        return pd.Categorical.from_codes(posts["published"].dt.dayofweek.to_numpy(), WEEKDAYS)
+    if key == "hour":
+        return posts["published"].dt.hour.astype("int8")
+    if key == "paid":
+        return posts["paid"].map({True: "paid", False: "organic"}).astype("string").fillna("(none)")
+    return posts[key].astype("string").fillna("(none)")
+
+
+def best_time_table(posts: pd.DataFrame, basis: str = "reach") -> pd.DataFrame:
+    """Weekday × hour table of posts and median ER (the best-time heatmap), observed cells only."""
+    out = engagement_by(posts, ["weekday", "hour"], basis)
+    return out.sort_values(["weekday", "hour"]).reset_index(drop=True)
+
+
+def paid_vs_organic(posts: pd.DataFrame, *, confidence: float = 0.95, n_resamples: int = 2000,
+                    seed: int = 0, max_sample: int = 5000, basis: str = "reach") -> pd.DataFrame:
+    """Median ER of organic and paid posts and of their difference, with percentile bootstrap intervals.
+
+    Uses :func:`scipy.stats.bootstrap` (seeded). Posts of unknown paid status are left out. Above
+    ``max_sample`` posts per group, a seeded random sample of that size is bootstrapped (the medians
+    themselves use every post).
+    """
+    er = engagement_rate(posts, basis)
+    rng = np.random.default_rng(seed)
+    groups = {}
+    for name, flag in (("organic", False), ("paid", True)):
+        v = er[(posts["paid"] == flag).fillna(False).to_numpy()].dropna().to_numpy()
+        groups[name] = v
+    rows = []
+    samples = {k: (rng.choice(v, max_sample, replace=False) if len(v) > max_sample else v)
+               for k, v in groups.items()}
+    for name, v in groups.items():
+        lo = hi = np.nan
+        if len(v) >= 2:
+            ci = stats.bootstrap((samples[name],), np.median, confidence_level=confidence,
+                                 n_resamples=n_resamples, method="percentile", rng=rng).confidence_interval
+            lo, hi = ci.low, ci.high
+        rows.append({"group": name, "posts": len(v), "er_median": np.median(v) if len(v) else np.nan,
+                     "ci_low": lo, "ci_high": hi})
+    lo = hi = np.nan
+    if min(len(v) for v in groups.values()) >= 2:
+
+        def diff(x: np.ndarray, y: np.ndarray, axis: int = -1) -> np.ndarray:
+            return np.median(y, axis=axis) - np.median(x, axis=axis)
+
+        ci = stats.bootstrap((samples["organic"], samples["paid"]), diff, confidence_level=confidence,
+                             n_resamples=n_resamples, method="percentile", rng=rng).confidence_interval
+        lo, hi = ci.low, ci.high
+    rows.append({"group": "paid − organic", "posts": len(groups["paid"]) + len(groups["organic"]),
+                 "er_median": rows[1]["er_median"] - rows[0]["er_median"], "ci_low": lo, "ci_high": hi})
+    return pd.DataFrame(rows)
+
+
+def daily_activity(posts: pd.DataFrame, basis: str = "reach") -> pd.DataFrame:
+    """Per posting day: posts that day and the median ER of that day's posts."""
+    frame = pd.DataFrame({"day": _days(posts), "er": engagement_rate(posts, basis).to_numpy()})
+    g = frame.groupby("day", sort=True)
+    return pd.DataFrame({"posts": g.size(), "er_median": g["er"].median()}).reset_index()
+
+
+def frequency_vs_engagement(posts: pd.DataFrame, cap: int = 5, basis: str = "reach") -> pd.DataFrame:
+    """Posting days grouped by how many posts they had (1, 2, …, ``cap``+): days, posts, and the
+    median, lower and upper quartile of the days' median ER per post."""
+    daily = daily_activity(posts, basis)
+    n = daily["posts"].clip(upper=cap)
+    label = n.astype(str).where(n < cap, f"{cap}+")
+    daily["posts_per_day"] = pd.Categorical(label, [*map(str, range(1, cap)), f"{cap}+"], ordered=True)
+    g = daily.groupby("posts_per_day", observed=True)
+    out = pd.DataFrame({"days": g.size(), "posts": g["posts"].sum(), "er_median": g["er_median"].median(),
+                        "er_q1": g["er_median"].quantile(0.25), "er_q3": g["er_median"].quantile(0.75)})
+    return out.reset_index()
+
+
+def frequency_correlation(posts: pd.DataFrame, basis: str = "reach") -> dict[str, float]:
+    """Spearman correlation, over posting days, of posts that day with the day's median ER."""
+    daily = daily_activity(posts, basis).dropna()
+    if len(daily) < 3 or daily["posts"].nunique() < 2:
+        return {"days": float(len(daily)), "rho": np.nan, "pvalue": np.nan}
+    res = stats.spearmanr(daily["posts"], daily["er_median"])
+    return {"days": float(len(daily)), "rho": float(res.statistic), "pvalue": float(res.pvalue)}
+
+
+@dataclass(frozen=True)
+class AuditThresholds:
+    """Thresholds of the animation audit, each with its source (FACTS.md §8) or stated as the book's."""
+
+    posts_per_week_min: float = 6.5 * 12 / 52
+    posts_per_week_max: float = 7.0
+    posts_per_day_max: int = 2
+    longest_silence_max_days: int = 7
+    er_followers_benchmark: float = 0.00064
+    types_min: int = 2
+    top_type_share_max: float = 0.8
+    response_rate_benchmark: float = 0.476
+
+
+SOURCES = {
+    "posts_per_week_min": "Socialbakers: pages averaged 6.5 posts a month in Sept 2011 (≈1.5 a week)",
+    "posts_per_week_max": "Buddy Media (2012): no more than 7 posts a week; ExactTarget (2011): 44% "
+                          "unliked a brand for posting too often",
+    "posts_per_day_max": "Buddy Media (2012): 1–2 posts a day",
+    "longest_silence_max_days": "book's rule: a full week without a post (at the 2011 average pace a page "
+                                "posts every 4.7 days)",
+    "er_followers_benchmark": "Rival IQ median engagement per post: 0.064% of followers (2022)",
+    "content_variety": "book's rule of thumb: at least 2 post types, none above 80% of posts",
+    "response_rate_benchmark": "Socialbakers Q2 2012: 47.6% of wall posts answered",
+}
+
+
+def audit_scorecard(posts: pd.DataFrame, thresholds: AuditThresholds = AuditThresholds(),
+                    response_rate: float | None = None, start: str | pd.Timestamp | None = None,
+                    end: str | pd.Timestamp | None = None) -> pd.DataFrame:
+    """The animation audit: one row per criterion with the measured value, threshold, source and grade.
+
+    Grades: "good", "weak" (too little), "too much", or "not measured" when the export lacks the data.
+    ``response_rate`` (share of fans' posts answered) is not in post exports: pass it if known.
+    """
+    t = thresholds
+    c = cadence(posts, start, end)
+    rows = []
+
+    def add(criterion: str, value: float, shown: str, threshold: str, source: str, grade: str) -> None:
+        rows.append({"criterion": criterion, "value": value, "measured": shown, "threshold": threshold,
+                     "source": source, "grade": grade})
+
+    ppw = float(c["posts_per_week"])
+    add("Posts per week", ppw, f"{ppw:.1f}", f"{t.posts_per_week_min:.1f} to {t.posts_per_week_max:g}",
+        SOURCES["posts_per_week_min"] + "; " + SOURCES["posts_per_week_max"],
+        "weak" if ppw < t.posts_per_week_min else "too much" if ppw > t.posts_per_week_max else "good")
+    over = float(c["share_days_over_2_posts"])
+    add(f"Posting days with more than {t.posts_per_day_max} posts", over, f"{over:.0%}", "none",
+        SOURCES["posts_per_day_max"], "good" if over == 0 else "too much")
+    sil = int(c["longest_silence_days"])
+    add("Longest silence (days)", sil, f"{sil} days", f"at most {t.longest_silence_max_days}",
+        SOURCES["longest_silence_max_days"], "good" if sil <= t.longest_silence_max_days else "weak")
+    silent = int(c["silent_weeks"])
+    add("Weeks without a post", silent, f"{silent} of {c['weeks']}", "none",
+        SOURCES["longest_silence_max_days"], "good" if silent == 0 else "weak")
+    er_f = engagement_rate(posts, "followers").median()
+    add("Median engagement per post ÷ followers", er_f,
+        "not in this export" if pd.isna(er_f) else f"{er_f:.3%}", f"at least {t.er_followers_benchmark:.3%}",
+        SOURCES["er_followers_benchmark"],
+        "not measured" if pd.isna(er_f) else "good" if er_f >= t.er_followers_benchmark else "weak")
+    types = posts["type"].dropna()
+    if types.empty:
+        add("Content variety (post types)", np.nan, "not in this export", "", SOURCES["content_variety"],
+            "not measured")
+    else:
+        shares = types.value_counts(normalize=True)
+        ok = len(shares) >= t.types_min and shares.iloc[0] <= t.top_type_share_max
+        add("Content variety (post types)", float(shares.iloc[0]),
+            f"{len(shares)} types, top {shares.index[0]} {shares.iloc[0]:.0%}",
+            f"≥ {t.types_min} types, none above {t.top_type_share_max:.0%}", SOURCES["content_variety"],
+            "good" if ok else "weak")
+    if response_rate is None:
+        add("Fans' posts answered", np.nan, "not in a post export", f"at least {t.response_rate_benchmark:.1%}",
+            SOURCES["response_rate_benchmark"], "not measured")
+    else:
+        add("Fans' posts answered", response_rate, f"{response_rate:.0%}",
+            f"at least {t.response_rate_benchmark:.1%}", SOURCES["response_rate_benchmark"],
+            "good" if response_rate >= t.response_rate_benchmark else "weak")
+    return pd.DataFrame(rows)
+
+
+def chapter_figures(posts: pd.DataFrame, start: str | pd.Timestamp | None = None,
+                    end: str | pd.Timestamp | None = None) -> dict[str, object]:
+    """The page chapters' glued figures: posts_total, posts_per_week, engagement_rate_median
+    (interactions ÷ reach, median over posts), paid_share (of posts with a known status) and
+    top_post_type (highest median ER by reach; ties go to the first name alphabetically)."""
+    er = engagement_rate(posts, "reach")
+    paid = posts["paid"]
+    by_type = engagement_by(posts[posts["type"].notna()], "type") if posts["type"].notna().any() else None
+    return {
+        "posts_total": int(len(posts)),
+        "posts_per_week": float(cadence(posts, start, end)["posts_per_week"]),
+        "engagement_rate_median": float(er.median()),
+        "paid_share": float(paid.sum() / paid.notna().sum()) if paid.notna().any() else float("nan"),
+        "top_post_type": str(by_type["type"].iloc[0]) if by_type is not None else "",
+    }
