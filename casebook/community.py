@@ -1,0 +1,352 @@
+"""Community figures: market-share change, what share points are worth, miles logged, MyBO ratios.
+
+The Nike+ chapter rests on a handful of published figures, not on post-level data. This module reads
+them from two small CSV files (``data/nike_plus/``), computes what they say (share change in points
+and relative terms, growth between dated milestones, per-member ratios) and what they would be worth
+under *assumed* market sizes, margins and attribution shares the reader sets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from casebook import clock
+from casebook.errors import InputError, ParameterError, sheet_rows
+from casebook.paths import DATA
+from casebook.tabular import read_table, require_columns, require_rows, to_datetime, to_number
+
+#: The chapter's own files (provenance in book/data.md).
+SERIES_PATH = DATA / "nike_plus" / "nike_plus_series.csv"
+MYBO_PATH = DATA / "nike_plus" / "mybo_figures.csv"
+
+SERIES_REQUIRED = ["metric", "date", "value"]
+SERIES_OPTIONAL = ["brand", "period", "unit", "source", "source_url", "confidence", "note"]
+MYBO_REQUIRED = ["figure", "kind", "value", "unit", "qualifier", "compare_to", "confidence"]
+CONFIDENCE = ("C", "P", "U")
+KINDS = ("final", "seed_claim")
+QUALIFIERS = ("about", "at least", "at most")
+SHARE = "market_share"
+MILES = "miles_logged"
+DAYS_PER_MONTH = 365.25 / 12
+
+#: Per-member ratios for MyBO: (label, numerator figure, denominator figure, kind of both figures).
+MYBO_RATIOS: list[tuple[str, str, str, str]] = [
+    ("events per profile", "events", "profiles", "final"),
+    ("blog posts per profile", "blog_posts", "profiles", "final"),
+    ("profiles per group", "profiles", "groups", "final"),
+    ("share of profiles raising money on a personal page", "personal_page_fundraisers", "profiles", "final"),
+    ("USD raised per personal-page fundraiser", "raised_on_personal_pages", "personal_page_fundraisers", "final"),
+    ("USD raised online per online donor", "raised_online", "online_donors", "final"),
+    ("personal-page money as a share of money raised online", "raised_on_personal_pages", "raised_online",
+     "final"),
+    ("USD per person (the seed's claim)", "raised", "people", "seed_claim"),
+    ("events per person (the seed's claim)", "events", "people", "seed_claim"),
+]
+
+
+@dataclass(frozen=True)
+class ShareGain:
+    """A change of market share between the first and the last dated observation."""
+
+    brand: str
+    start_date: pd.Timestamp
+    end_date: pd.Timestamp
+    start_share: float  # percent
+    end_share: float  # percent
+    points: float  # percentage points
+    relative: float  # points / start_share (0.27 = +27%); NaN if the start share is 0
+    years: float
+
+
+def _labels(df: pd.DataFrame, col: str, name: str) -> pd.Series:
+    """A text column with no empty cell, stripped; raise naming the empty rows."""
+    text = df[col].astype("string").str.strip()
+    empty = text.isna() | (text == "")
+    if empty.any():
+        raise InputError(name, "empty cells", column=col, rows=sheet_rows(empty.to_numpy().nonzero()[0]),
+                         expected="a label in every row")
+    return text
+
+
+def _check_choice(df: pd.DataFrame, col: str, name: str, allowed: tuple[str, ...], *, allow_empty: bool) -> None:
+    """Raise if a cell of ``col`` is not one of ``allowed`` (after stripping; case kept)."""
+    text = df[col].astype("string").str.strip()
+    empty = text.isna() | (text == "")
+    bad = ~text.isin(allowed).fillna(False) & (~empty if allow_empty else True)
+    if bad.any():
+        examples = ", ".join(repr(v) for v in text[bad].head(3).fillna(""))
+        raise InputError(name, f"unknown values ({examples})", column=col,
+                         rows=sheet_rows(bad.to_numpy().nonzero()[0]),
+                         expected="one of " + ", ".join(allowed) + (" or an empty cell" if allow_empty else ""))
+
+
+def load_series(path: str | Path | None = None, brand: str | None = None) -> pd.DataFrame:
+    """Read a share-and-community series: columns metric, date, value (brand, unit, source… optional).
+
+    One row per dated figure; ``market_share`` values are percentages (0–100). ``brand`` selects one
+    brand when the file holds several. The result is sorted by metric and date and keeps each
+    record's spreadsheet row in ``row``; ``attrs["path"]`` names the file for later messages.
+    """
+    name = str(path if path is not None else SERIES_PATH)
+    df, _ = read_table(name)
+    require_columns(df, SERIES_REQUIRED, name, "a series of dated figures")
+    require_rows(df, name)
+    df["row"] = sheet_rows(range(len(df)))
+    df["metric"] = _labels(df, "metric", name)
+    df["date"] = to_datetime(df["date"], path=name, column="date", latest=clock.today())
+    df["value"] = to_number(df["value"], path=name, column="value", minimum=0)
+    over = (df["metric"] == SHARE) & (df["value"] > 100)
+    if over.any():
+        raise InputError(name, "a market share above 100", column="value",
+                         rows=sheet_rows(over.to_numpy().nonzero()[0]),
+                         expected="market_share in percent, between 0 and 100")
+    if "confidence" in df.columns:
+        _check_choice(df, "confidence", name, CONFIDENCE, allow_empty=True)
+    for col in SERIES_OPTIONAL:
+        if col not in df.columns:
+            df[col] = pd.NA
+    df["brand"] = df["brand"].astype("string").str.strip().fillna(brand or "brand")
+    brands = sorted(df["brand"].unique())
+    if brand is not None and brand not in brands:
+        raise InputError(name, f"no rows for brand {brand!r}", column="brand",
+                         expected="one of the brands in the file: " + ", ".join(brands))
+    if brand is None and len(brands) > 1:
+        raise ParameterError(f"{name} holds several brands ({', '.join(brands)}): set brand to one of them")
+    df = df[df["brand"] == (brand or brands[0])]
+    dup = df.duplicated(subset=["metric", "date"], keep="first")
+    if dup.any():
+        raise InputError(name, "the same metric and date appear twice", column="date", rows=df.loc[dup, "row"],
+                         expected="one row per metric and date")
+    out = df.sort_values(["metric", "date"], kind="stable").reset_index(drop=True)
+    out.attrs["path"] = name
+    return out
+
+
+def _metric(series: pd.DataFrame, metric: str, at_least: int = 2) -> pd.DataFrame:
+    """The rows of one metric, by date; raise if fewer than ``at_least``."""
+    rows = series[series["metric"] == metric].sort_values("date")
+    if len(rows) < at_least:
+        raise InputError(series.attrs.get("path"), f"{len(rows)} row(s) for metric {metric!r}", column="metric",
+                         expected=f"at least {at_least} dated rows with metric {metric}")
+    return rows
+
+
+def share_gain(series: pd.DataFrame, metric: str = SHARE) -> ShareGain:
+    """Share change between the first and the last dated ``market_share`` rows, in points and relative terms."""
+    rows = _metric(series, metric)
+    first, last = rows.iloc[0], rows.iloc[-1]
+    points = float(last["value"] - first["value"])
+    relative = points / float(first["value"]) if first["value"] > 0 else float("nan")
+    years = (last["date"] - first["date"]).days / 365.25
+    return ShareGain(str(first["brand"]), first["date"], last["date"], float(first["value"]),
+                     float(last["value"]), points, relative, years)
+
+
+def _positive_list(name: str, values: float | list[float], *, upper: float | None = None) -> np.ndarray:
+    """A non-empty 1-D array of numbers > 0 (and ≤ ``upper``), or ParameterError."""
+    arr = np.atleast_1d(np.asarray(values, dtype=object))
+    try:
+        num = arr.astype("float64")
+    except (TypeError, ValueError):
+        raise ParameterError(f"{name} must be a number or a list of numbers, got {values!r}") from None
+    if num.ndim != 1 or num.size == 0 or not np.isfinite(num).all():
+        raise ParameterError(f"{name} must be a non-empty list of finite numbers, got {values!r}")
+    if (num <= 0).any() or (upper is not None and (num > upper).any()):
+        bound = f"above 0 and at most {upper:g}" if upper is not None else "above 0"
+        raise ParameterError(f"{name} values must be {bound}, got {values!r}")
+    return num
+
+
+def _share_list(name: str, values: float | list[float]) -> np.ndarray:
+    """Shares between 0 and 1 inclusive (0 is allowed: 'the community explains none of it')."""
+    arr = np.atleast_1d(np.asarray(values, dtype=object))
+    try:
+        num = arr.astype("float64")
+    except (TypeError, ValueError):
+        raise ParameterError(f"{name} must be a list of shares between 0 and 1, got {values!r}") from None
+    if num.ndim != 1 or num.size == 0 or not ((num >= 0) & (num <= 1)).all():
+        raise ParameterError(f"{name} must be a non-empty list of shares between 0 and 1, got {values!r}")
+    return num
+
+
+def points_value_grid(points: float, market_size_usd: float | list[float],
+                      margin: float | list[float]) -> pd.DataFrame:
+    """What ``points`` of share are worth a year for every assumed market size × margin.
+
+    ``sales_usd`` = points / 100 × market size; ``gross_margin_usd`` = sales × margin. The inputs are
+    the reader's assumptions, not a brand's data.
+    """
+    sizes = _positive_list("market_size_usd", market_size_usd)
+    margins = _positive_list("margin", margin, upper=1)
+    size_grid, margin_grid = np.meshgrid(sizes, margins, indexing="ij")
+    out = pd.DataFrame({"market_size_usd": size_grid.ravel(), "margin": margin_grid.ravel()})
+    out["points"] = float(points)
+    out["sales_usd"] = out["points"] / 100 * out["market_size_usd"]
+    out["gross_margin_usd"] = out["sales_usd"] * out["margin"]
+    return out
+
+
+def attribution_table(gain: ShareGain, attributed_share: float | list[float],
+                      market_size_usd: float | list[float], margin: float | list[float]) -> pd.DataFrame:
+    """One row per attribution scenario: points credited to the community and their yearly worth.
+
+    For each share of the gain credited to the community (0 = none, 1 = all of it): the points
+    credited, the share the brand would have had without them, and the low / middle / high yearly
+    sales and gross margin over the grid of assumed market sizes and margins (middle = median).
+    """
+    shares = _share_list("attributed_share", attributed_share)
+    grid = points_value_grid(1.0, market_size_usd, margin)  # value of one point, every assumption
+    per_point_sales = grid["sales_usd"].to_numpy()
+    per_point_margin = grid["gross_margin_usd"].to_numpy()
+    credited = shares * gain.points
+    out = pd.DataFrame({"attributed_share": shares, "points_credited": credited,
+                        "share_without_community": gain.end_share - credited})
+    out["sales_low_usd"] = credited * per_point_sales.min()
+    out["sales_high_usd"] = credited * per_point_sales.max()
+    out["margin_low_usd"] = credited * per_point_margin.min()
+    out["margin_mid_usd"] = credited * np.median(per_point_margin)
+    out["margin_high_usd"] = credited * per_point_margin.max()
+    out["scenario"] = [f"{s:.0%} credited" for s in shares]
+    return out
+
+
+def miles_growth(series: pd.DataFrame, metric: str = MILES) -> pd.DataFrame:
+    """Growth between consecutive milestones of a cumulative count (e.g. miles logged).
+
+    Columns: date, value, days since the previous milestone, growth factor, the implied compound
+    monthly growth of the cumulative total, and the average added per day. The first row has no
+    previous milestone, so its growth columns are empty.
+    """
+    rows = _metric(series, metric)[["date", "period", "value"]].reset_index(drop=True)
+    days = rows["date"].diff().dt.days.astype("float64")
+    factor = rows["value"] / rows["value"].shift()
+    rows["days"] = days
+    rows["growth_factor"] = factor
+    rows["monthly_growth"] = factor ** (DAYS_PER_MONTH / days) - 1
+    rows["added_per_day"] = rows["value"].diff() / days
+    return rows
+
+
+def miles_growth_factor(series: pd.DataFrame, metric: str = MILES) -> float:
+    """Last milestone ÷ first milestone of a cumulative count (93M ÷ 22M for Nike+)."""
+    rows = _metric(series, metric)
+    return float(rows["value"].iloc[-1] / rows["value"].iloc[0])
+
+
+def growth_fits(series: pd.DataFrame, metric: str = MILES, points: int = 50) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A straight line and an exponential fitted to the same milestones (scipy ``linregress``).
+
+    Returns (curves, fits): ``curves`` has date, model and fitted value on a grid of ``points`` dates
+    between the first and last milestone; ``fits`` has each model's R² (the exponential's on the log
+    scale) and its rate (per day added, or monthly growth). With three milestones both fit well: the
+    data cannot tell them apart, which is the point of showing both.
+    """
+    rows = _metric(series, metric, at_least=3)
+    t = (rows["date"] - rows["date"].iloc[0]).dt.days.to_numpy(dtype="float64")
+    y = rows["value"].to_numpy(dtype="float64")
+    if (y <= 0).any():
+        raise InputError(series.attrs.get("path"), "a zero value", column="value", rows=rows.loc[y <= 0, "row"],
+                         expected=f"positive values of {metric} for an exponential fit")
+    lin = stats.linregress(t, y)
+    exp = stats.linregress(t, np.log(y))
+    grid_t = np.round(np.linspace(t[0], t[-1], points))
+    dates = rows["date"].iloc[0] + pd.to_timedelta(grid_t, unit="D")
+    curves = pd.concat([
+        pd.DataFrame({"date": dates, "model": "straight line", "value": lin.intercept + lin.slope * grid_t}),
+        pd.DataFrame({"date": dates, "model": "exponential", "value": np.exp(exp.intercept + exp.slope * grid_t)}),
+    ], ignore_index=True)
+    fits = pd.DataFrame({
+        "model": ["straight line", "exponential"],
+        "r_squared": [lin.rvalue ** 2, exp.rvalue ** 2],
+        "rate": [lin.slope, np.exp(exp.slope * DAYS_PER_MONTH) - 1],
+        "rate_unit": ["added per day", "monthly growth"],
+        "milestones": len(rows),
+    })
+    return curves, fits
+
+
+def load_mybo(path: str | Path | None = None) -> pd.DataFrame:
+    """Read MyBO figures: one row per figure, ``kind`` final or seed_claim; claims name a final figure.
+
+    Columns figure, kind, value, unit, qualifier (about / at least / at most), compare_to (on claim
+    rows: the final figure to compare with) and confidence (C / P / U).
+    """
+    name = str(path if path is not None else MYBO_PATH)
+    df, _ = read_table(name)
+    require_columns(df, MYBO_REQUIRED, name, "MyBO figures")
+    require_rows(df, name)
+    df["row"] = sheet_rows(range(len(df)))
+    df["figure"] = _labels(df, "figure", name)
+    _check_choice(df, "kind", name, KINDS, allow_empty=False)
+    _check_choice(df, "qualifier", name, QUALIFIERS, allow_empty=True)
+    _check_choice(df, "confidence", name, CONFIDENCE, allow_empty=False)
+    df["kind"] = df["kind"].astype("string").str.strip()
+    df["qualifier"] = df["qualifier"].astype("string").str.strip().fillna("about")
+    df["confidence"] = df["confidence"].astype("string").str.strip()
+    df["compare_to"] = df["compare_to"].astype("string").str.strip()
+    df["value"] = to_number(df["value"], path=name, column="value", minimum=0)
+    dup = df.duplicated(subset=["figure", "kind"], keep="first")
+    if dup.any():
+        raise InputError(name, "the same figure and kind appear twice", column="figure",
+                         rows=df.loc[dup, "row"], expected="one row per figure and kind")
+    finals = set(df.loc[df["kind"] == "final", "figure"])
+    claims = df["kind"] == "seed_claim"
+    orphan = claims & ~df["compare_to"].isin(finals).fillna(False)
+    if orphan.any():
+        raise InputError(name, "a claim that names no final figure", column="compare_to",
+                         rows=df.loc[orphan, "row"], expected="the name of a figure whose kind is final")
+    df.attrs["path"] = name
+    return df
+
+
+def claims_vs_final(figures: pd.DataFrame) -> pd.DataFrame:
+    """Each claim beside the final figure it names: both values, the difference and the ratio."""
+    claims = figures[figures["kind"] == "seed_claim"]
+    finals = figures[figures["kind"] == "final"].set_index("figure")
+    out = pd.DataFrame({
+        "claim": claims["figure"].to_numpy(),
+        "claimed": claims["value"].to_numpy(),
+        "claim_confidence": claims["confidence"].to_numpy(),
+        "compared_to": claims["compare_to"].to_numpy(),
+    })
+    matched = finals.loc[out["compared_to"]]
+    out["final"] = matched["value"].to_numpy()
+    out["final_qualifier"] = matched["qualifier"].to_numpy()
+    out["final_confidence"] = matched["confidence"].to_numpy()
+    out["difference"] = out["claimed"] - out["final"]
+    out["claim_over_final"] = out["claimed"] / out["final"]
+    out["note"] = claims["note"].to_numpy() if "note" in claims.columns else pd.NA
+    return out
+
+
+def _bound(qualifier: pd.Series) -> np.ndarray:
+    """+1 for 'at least', -1 for 'at most', 0 for 'about'."""
+    return qualifier.map({"at least": 1, "at most": -1}).fillna(0).to_numpy(dtype="int64")
+
+
+def mybo_ratios(figures: pd.DataFrame) -> pd.DataFrame:
+    """Per-member ratios (``MYBO_RATIOS``) computed from the figures present, with the bound they carry.
+
+    A ratio of an 'at least' numerator is itself 'at least'; an 'at least' denominator makes it
+    'at most'; conflicting bounds give 'uncertain'. Ratios whose figures are missing are left out.
+    """
+    spec = pd.DataFrame(MYBO_RATIOS, columns=["ratio", "numerator", "denominator", "kind"])
+    figs = figures.set_index(["figure", "kind"])
+    num_key = pd.MultiIndex.from_arrays([spec["numerator"], spec["kind"]])
+    den_key = pd.MultiIndex.from_arrays([spec["denominator"], spec["kind"]])
+    present = num_key.isin(figs.index) & den_key.isin(figs.index)
+    spec, num_key, den_key = spec[present].reset_index(drop=True), num_key[present], den_key[present]
+    num, den = figs.loc[num_key], figs.loc[den_key]
+    spec["numerator_value"] = num["value"].to_numpy()
+    spec["denominator_value"] = den["value"].to_numpy()
+    spec["value"] = spec["numerator_value"] / spec["denominator_value"]
+    a, b = _bound(num["qualifier"]), -_bound(den["qualifier"])
+    combined = np.where(a == 0, b, np.where((b == 0) | (b == a), a, 2))
+    spec["bound"] = pd.Series(combined).map({0: "about", 1: "at least", -1: "at most", 2: "uncertain"}).to_numpy()
+    spec["basis"] = np.where(spec["kind"] == "final", "final figures", "the seed's claim")
+    return spec.drop(columns="kind")

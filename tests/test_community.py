@@ -1,0 +1,261 @@
+"""Tests for casebook.community: the Nike+ series, share points, attribution, miles, MyBO ratios."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from casebook import community
+from casebook.errors import InputError, ParameterError
+
+HEADER = "brand,metric,date,value,confidence\n"
+
+
+def write(tmp_path: Path, text: str, name: str = "series.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def series() -> pd.DataFrame:
+    return community.load_series()
+
+
+@pytest.fixture(scope="module")
+def mybo() -> pd.DataFrame:
+    return community.load_mybo()
+
+
+# --- the bundled series -------------------------------------------------------------------------
+
+def test_bundled_series_holds_the_facts_figures(series: pd.DataFrame) -> None:
+    share = series[series["metric"] == "market_share"]
+    assert share["value"].tolist() == [48, 61]
+    miles = series[series["metric"] == "miles_logged"]
+    assert miles["value"].tolist() == [22_000_000, 50_000_000, 93_000_000]
+    assert set(series["confidence"]) == {"C"}
+    assert series["source_url"].str.startswith("http").all()
+    assert series.attrs["path"].endswith("nike_plus_series.csv")
+
+
+def test_share_gain_in_points_and_relative_terms(series: pd.DataFrame) -> None:
+    gain = community.share_gain(series)
+    assert gain.brand == "Nike"
+    assert (gain.start_share, gain.end_share) == (48.0, 61.0)
+    assert gain.points == 13.0
+    assert gain.relative == pytest.approx(13 / 48)  # 0.2708
+    assert gain.start_date == pd.Timestamp("2006-12-31")
+    assert gain.end_date == pd.Timestamp("2008-11-06")
+
+
+def test_miles_growth_between_the_three_milestones(series: pd.DataFrame) -> None:
+    growth = community.miles_growth(series)
+    assert len(growth) == 3
+    assert np.isnan(growth.loc[0, "growth_factor"])
+    assert growth["days"].tolist()[1:] == [204.0, 274.0]  # 26 Jul 2007 → 15 Feb 2008 → 15 Nov 2008
+    assert growth.loc[1, "growth_factor"] == pytest.approx(50 / 22)
+    assert growth.loc[2, "growth_factor"] == pytest.approx(93 / 50)
+    # (50/22)^(30.4375/204) − 1 and (93/50)^(30.4375/274) − 1, worked out by hand
+    assert growth.loc[1, "monthly_growth"] == pytest.approx(0.13031, abs=1e-4)
+    assert growth.loc[2, "monthly_growth"] == pytest.approx(0.07137, abs=1e-4)
+    assert growth.loc[1, "added_per_day"] == pytest.approx(28_000_000 / 204)
+    assert growth.loc[2, "added_per_day"] == pytest.approx(43_000_000 / 274)
+    assert community.miles_growth_factor(series) == pytest.approx(93 / 22)  # 4.227
+
+
+def test_growth_fits_recover_an_exact_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "metric,date,value\nmiles_logged,2020-01-01,100\nmiles_logged,2020-01-11,200\n"
+                           "miles_logged,2020-01-31,400\n")
+    curves, fits = community.growth_fits(community.load_series(path), points=4)
+    line = fits.set_index("model").loc["straight line"]
+    assert line["r_squared"] == pytest.approx(1.0)
+    assert line["rate"] == pytest.approx(10.0)  # 10 miles a day
+    assert fits.set_index("model").loc["exponential", "r_squared"] < 1
+    straight = curves[curves["model"] == "straight line"]
+    assert straight["value"].tolist() == pytest.approx([100, 200, 300, 400])
+    assert straight["date"].tolist() == list(pd.to_datetime(["2020-01-01", "2020-01-11", "2020-01-21",
+                                                            "2020-01-31"]))
+
+
+def test_growth_fits_need_three_milestones(series: pd.DataFrame) -> None:
+    two = series[~((series["metric"] == "miles_logged") & (series["value"] == 50_000_000))]
+    two.attrs["path"] = "series.csv"
+    with pytest.raises(InputError, match=r"series\.csv: column 'metric': 2 row\(s\) for metric 'miles_logged'"):
+        community.growth_fits(two)
+
+
+# --- what the points are worth ------------------------------------------------------------------
+
+def test_points_value_grid() -> None:
+    grid = community.points_value_grid(13, [1e9, 2e9], [0.3, 0.4])
+    assert len(grid) == 4
+    row = grid[(grid["market_size_usd"] == 2e9) & (grid["margin"] == 0.4)].iloc[0]
+    assert row["sales_usd"] == pytest.approx(260e6)  # 13% of $2bn
+    assert row["gross_margin_usd"] == pytest.approx(104e6)
+    assert grid["gross_margin_usd"].min() == pytest.approx(39e6)  # 13% × $1bn × 0.3
+
+
+def test_attribution_table(series: pd.DataFrame) -> None:
+    table = community.attribution_table(community.share_gain(series), [0, 0.25, 0.5, 1],
+                                        [1e9, 2e9, 4e9], [0.3, 0.4, 0.5])
+    assert table["points_credited"].tolist() == [0, 3.25, 6.5, 13]
+    assert table["share_without_community"].tolist() == [61, 57.75, 54.5, 48]
+    quarter = table.iloc[1]
+    assert quarter["sales_low_usd"] == pytest.approx(3.25 / 100 * 1e9)
+    assert quarter["sales_high_usd"] == pytest.approx(3.25 / 100 * 4e9)
+    assert quarter["margin_low_usd"] == pytest.approx(3.25 / 100 * 1e9 * 0.3)
+    assert quarter["margin_mid_usd"] == pytest.approx(3.25 / 100 * 2e9 * 0.4)  # the median of the 3×3 grid
+    assert quarter["margin_high_usd"] == pytest.approx(3.25 / 100 * 4e9 * 0.5)
+    assert table["scenario"].tolist() == ["0% credited", "25% credited", "50% credited", "100% credited"]
+    assert (table.iloc[0][["margin_low_usd", "margin_high_usd"]] == 0).all()
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"market_size_usd": [-1e9]}, "market_size_usd values must be above 0"),
+    ({"market_size_usd": []}, "market_size_usd must be a non-empty list"),
+    ({"market_size_usd": ["big"]}, "market_size_usd must be a number or a list of numbers"),
+    ({"margin": [0.3, 1.5]}, "margin values must be above 0 and at most 1"),
+])
+def test_points_value_grid_rejects_bad_assumptions(kwargs: dict, message: str) -> None:
+    args = {"points": 13, "market_size_usd": [1e9], "margin": [0.3], **kwargs}
+    with pytest.raises(ParameterError, match=message):
+        community.points_value_grid(**args)
+
+
+def test_attribution_share_must_be_between_0_and_1(series: pd.DataFrame) -> None:
+    with pytest.raises(ParameterError, match="attributed_share must be a non-empty list of shares between 0 and 1"):
+        community.attribution_table(community.share_gain(series), [0.5, 1.2], [1e9], [0.3])
+
+
+# --- bad series files -----------------------------------------------------------------------------
+
+def test_share_above_100_names_file_column_and_row(tmp_path: Path) -> None:
+    path = write(tmp_path, HEADER + "Acme,market_share,2020-01-01,40,C\nAcme,market_share,2021-01-01,120,C\n")
+    with pytest.raises(InputError) as err:
+        community.load_series(path)
+    assert str(err.value) == (f"{path}: column 'value', row 3: a market share above 100; "
+                              "expected market_share in percent, between 0 and 100")
+
+
+def test_text_in_value_column(tmp_path: Path) -> None:
+    path = write(tmp_path, HEADER + "Acme,market_share,2020-01-01,40,C\nAcme,miles_logged,2021-01-01,lots,C\n")
+    with pytest.raises(InputError, match=r"column 'value', row 3: text where a number was expected \('lots'\)"):
+        community.load_series(path)
+
+
+def test_missing_column_is_named(tmp_path: Path) -> None:
+    path = write(tmp_path, "metric,value\nmarket_share,40\n")
+    with pytest.raises(InputError, match=r"column 'date': missing column \(the file has: metric, value\)"):
+        community.load_series(path)
+
+
+def test_bad_date_and_future_date(tmp_path: Path) -> None:
+    path = write(tmp_path, HEADER + "Acme,market_share,2020-01-01,40,C\nAcme,market_share,soon,41,C\n")
+    with pytest.raises(InputError, match=r"column 'date', row 3: dates that do not parse \('soon'\)"):
+        community.load_series(path)
+    path = write(tmp_path, HEADER + "Acme,market_share,2099-01-01,40,C\n")
+    with pytest.raises(InputError, match=r"column 'date', row 2: dates after 2026-11-23"):
+        community.load_series(path)
+
+
+def test_unknown_confidence(tmp_path: Path) -> None:
+    path = write(tmp_path, HEADER + "Acme,market_share,2020-01-01,40,C\nAcme,market_share,2021-01-01,41,sure\n")
+    with pytest.raises(InputError, match=r"column 'confidence', row 3: unknown values \('sure'\); "
+                                         r"expected one of C, P, U or an empty cell"):
+        community.load_series(path)
+
+
+def test_duplicate_metric_and_date(tmp_path: Path) -> None:
+    path = write(tmp_path, HEADER + "Acme,market_share,2020-01-01,40,C\nAcme,market_share,2020-01-01,41,C\n")
+    with pytest.raises(InputError, match=r"column 'date', row 3: the same metric and date appear twice"):
+        community.load_series(path)
+
+
+def test_brand_selection(tmp_path: Path) -> None:
+    path = write(tmp_path, HEADER + "Acme,market_share,2020-01-01,40,C\nAcme,market_share,2021-01-01,44,C\n"
+                                    "Bolt,market_share,2020-01-01,20,C\nBolt,market_share,2021-01-01,18,\n")
+    bolt = community.share_gain(community.load_series(path, brand="Bolt"))
+    assert (bolt.brand, bolt.points, bolt.relative) == ("Bolt", -2.0, pytest.approx(-0.1))
+    with pytest.raises(ParameterError, match=r"holds several brands \(Acme, Bolt\): set brand"):
+        community.load_series(path)
+    with pytest.raises(InputError, match=r"column 'brand': no rows for brand 'Zed'; expected one of the brands "
+                                         r"in the file: Acme, Bolt"):
+        community.load_series(path, brand="Zed")
+
+
+def test_a_file_without_brand_takes_the_parameter(tmp_path: Path) -> None:
+    path = write(tmp_path, "metric,date,value\nmarket_share,2020-01-01,10\nmarket_share,2022-01-01,12.5\n")
+    gain = community.share_gain(community.load_series(path, brand="Acme"))
+    assert (gain.brand, gain.points, gain.relative) == ("Acme", 2.5, 0.25)
+
+
+def test_share_gain_needs_two_rows(tmp_path: Path) -> None:
+    path = write(tmp_path, HEADER + "Acme,market_share,2020-01-01,40,C\n")
+    with pytest.raises(InputError, match=r"column 'metric': 1 row\(s\) for metric 'market_share'; expected at "
+                                         r"least 2 dated rows"):
+        community.share_gain(community.load_series(path))
+
+
+# --- MyBO -----------------------------------------------------------------------------------------
+
+def test_claims_against_final_figures(mybo: pd.DataFrame) -> None:
+    table = community.claims_vs_final(mybo).set_index("claim")
+    assert table.loc["people", ["claimed", "final"]].tolist() == [1_500_000, 2_000_000]
+    assert table.loc["events", ["claimed", "final"]].tolist() == [150_000, 200_000]
+    assert table.loc["raised", "compared_to"] == "raised_through_2008_10_15"
+    assert table.loc["raised", "difference"] == -3_000_000  # $639M claimed vs $642M to 15 Oct 2008
+    assert table.loc["people", "claim_over_final"] == pytest.approx(0.75)
+    assert table["claim_confidence"].tolist() == ["U", "P", "U"]
+
+
+def test_mybo_ratios_and_their_bounds(mybo: pd.DataFrame) -> None:
+    ratios = community.mybo_ratios(mybo).set_index("ratio")
+    assert ratios.loc["events per profile", "value"] == pytest.approx(0.1)
+    assert ratios.loc["profiles per group", "value"] == pytest.approx(2_000_000 / 35_000)  # 57.1
+    assert ratios.loc["profiles per group", "bound"] == "at most"  # 35,000 groups is a floor
+    assert ratios.loc["USD raised per personal-page fundraiser", "value"] == pytest.approx(428.5714, abs=1e-4)
+    assert ratios.loc["USD raised online per online donor", "value"] == pytest.approx(500e6 / 3e6)
+    assert ratios.loc["USD raised online per online donor", "bound"] == "at least"
+    assert ratios.loc["personal-page money as a share of money raised online", "bound"] == "at most"
+    assert ratios.loc["USD per person (the seed's claim)", "value"] == pytest.approx(426.0)
+    assert ratios.loc["USD per person (the seed's claim)", "basis"] == "the seed's claim"
+    assert len(ratios) == len(community.MYBO_RATIOS)
+
+
+def test_ratio_bounds_combine() -> None:
+    figs = pd.DataFrame({"figure": ["x", "y", "z"], "kind": "final", "value": [10.0, 2.0, 5.0],
+                         "qualifier": ["at least", "at least", "about"]})
+    old = community.MYBO_RATIOS
+    try:
+        community.MYBO_RATIOS = [("x/y", "x", "y", "final"), ("x/z", "x", "z", "final"),
+                                 ("z/y", "z", "y", "final"), ("x/missing", "x", "w", "final")]
+        ratios = community.mybo_ratios(figs).set_index("ratio")
+    finally:
+        community.MYBO_RATIOS = old
+    assert ratios["bound"].to_dict() == {"x/y": "uncertain", "x/z": "at least", "z/y": "at most"}
+    assert ratios.loc["x/y", "value"] == 5.0
+
+
+def test_mybo_claim_must_name_a_final_figure(tmp_path: Path) -> None:
+    text = ("figure,kind,value,unit,qualifier,compare_to,confidence\n"
+            "profiles,final,2000000,profiles,about,,C\n"
+            "people,seed_claim,1500000,people,,members,U\n")
+    path = write(tmp_path, text, "mybo.csv")
+    with pytest.raises(InputError, match=r"mybo\.csv: column 'compare_to', row 3: a claim that names no final "
+                                         r"figure; expected the name of a figure whose kind is final"):
+        community.load_mybo(path)
+
+
+def test_mybo_kind_and_qualifier_are_checked(tmp_path: Path) -> None:
+    head = "figure,kind,value,unit,qualifier,compare_to,confidence\n"
+    path = write(tmp_path, head + "profiles,final,2000000,profiles,about,,C\nevents,guess,1,e,about,,C\n", "m.csv")
+    with pytest.raises(InputError, match=r"column 'kind', row 3: unknown values \('guess'\); expected one of "
+                                         r"final, seed_claim$"):
+        community.load_mybo(path)
+    path = write(tmp_path, head + "profiles,final,2000000,profiles,roughly,,C\n", "m.csv")
+    with pytest.raises(InputError, match=r"column 'qualifier', row 2: unknown values \('roughly'\)"):
+        community.load_mybo(path)
