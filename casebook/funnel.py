@@ -1,0 +1,432 @@
+"""Models for social commerce: a group-trip funnel with a viral loop, and reach vs relay.
+
+No SNCF data exists. Every default below is an ASSUMPTION chosen to make the mechanics visible, not
+a measurement; every output of this module is a *model* (closed form) or *simulated* (seeded Monte
+Carlo) figure and is labelled so wherever it is shown.
+
+The funnel: ``n_organisers`` people each set up a group trip and send invitations (Poisson, mean
+``invitations_per_organiser``); each invitee accepts with ``acceptance_rate`` and, having accepted,
+books with ``booking_rate``; each friend who booked goes on to organise a trip of their own with
+``reorganise_rate``. The viral coefficient is K = invitations × conversion, where conversion =
+acceptance × booking × reorganising is the chance that one invitation produces a new organiser.
+Each trip books the organiser plus the friends who booked.
+
+Reach vs relay: a message goes to a first audience (``size`` people, each converting with
+``conversion`` and passing it on with ``relay``); everyone who passes it on shows it to a Poisson
+number (mean ``fanout``) of friends, who convert and pass it on with the network's rates: a
+Galton–Watson branching process with mean offspring m = fanout × relay.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from casebook.errors import ParameterError
+
+RATE_NAMES = ("invitations_per_organiser", "acceptance_rate", "booking_rate", "reorganise_rate")
+PROBABILITIES = ("acceptance_rate", "booking_rate", "reorganise_rate")
+
+#: ASSUMPTIONS, not SNCF figures: base values of the funnel rates.
+DEFAULT_RATES: dict[str, float] = {
+    "invitations_per_organiser": 4.0,
+    "acceptance_rate": 0.5,
+    "booking_rate": 0.7,
+    "reorganise_rate": 0.15,
+}
+#: ASSUMPTIONS: the ranges the Monte Carlo draws each rate from (uniformly) and the tornado swings over.
+DEFAULT_RANGES: dict[str, tuple[float, float]] = {
+    "invitations_per_organiser": (2.0, 6.0),
+    "acceptance_rate": (0.3, 0.7),
+    "booking_rate": (0.5, 0.9),
+    "reorganise_rate": (0.05, 0.25),
+}
+DEFAULT_ORGANISERS = 1_000
+MAX_SIMULATIONS = 1_000_000
+
+#: ASSUMPTIONS for reach vs relay: 1,000 people who do not care, 10 who do, and their friends.
+DEFAULT_REACH: dict[str, float] = {"size": 1000, "conversion": 0.002, "relay": 0.005}
+DEFAULT_RELAYS: dict[str, float] = {"size": 10, "conversion": 0.1, "relay": 0.5}
+DEFAULT_NETWORK: dict[str, float] = {"fanout": 50, "conversion": 0.01, "relay": 0.01}
+
+
+# --- parameter checks -------------------------------------------------------------------------
+
+def _number(name: str, value: object) -> float:
+    """``value`` as a finite float, or ParameterError."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ParameterError(f"{name} must be a number, got {value!r}")
+    if not np.isfinite(float(value)):
+        raise ParameterError(f"{name} must be a finite number, got {value!r}")
+    return float(value)
+
+
+def _in_domain(name: str, value: float, label: str | None = None) -> float:
+    """Probabilities in [0, 1], counts of invitations ≥ 0 (``label`` names the value in messages)."""
+    label = label or name
+    if name in PROBABILITIES and not 0 <= value <= 1:
+        raise ParameterError(f"{label} must be a probability between 0 and 1, got {value!r}")
+    if value < 0:
+        raise ParameterError(f"{label} must be 0 or more, got {value!r}")
+    return value
+
+
+def _unknown(kind: str, given: Mapping[str, object], known: tuple[str, ...]) -> None:
+    extra = sorted(set(given) - set(known))
+    if extra:
+        raise ParameterError(f"unknown {kind} {', '.join(map(repr, extra))}; known: {', '.join(known)}")
+
+
+def check_count(name: str, value: object, minimum: int = 1, maximum: int | None = None) -> int:
+    """A whole number between ``minimum`` and ``maximum``, or ParameterError."""
+    number = _number(name, value)
+    if number != int(number) or number < minimum or (maximum is not None and number > maximum):
+        upper = f" and at most {maximum:,}" if maximum is not None else ""
+        raise ParameterError(f"{name} must be a whole number of at least {minimum}{upper}, got {value!r}")
+    return int(number)
+
+
+def check_rates(rates: Mapping[str, float] | None = None) -> dict[str, float]:
+    """The funnel rates, defaults filled in for names not given; ParameterError for a bad name or value."""
+    rates = dict(rates or {})
+    _unknown("rate", rates, RATE_NAMES)
+    merged = {**DEFAULT_RATES, **rates}
+    return {k: _in_domain(k, _number(k, merged[k])) for k in RATE_NAMES}
+
+
+def check_ranges(ranges: Mapping[str, object] | None = None) -> dict[str, tuple[float, float]]:
+    """Ranges ``[low, high]`` per rate (defaults for rates not given); low ≤ high, both in the rate's domain."""
+    ranges = dict(ranges or {})
+    _unknown("range", ranges, RATE_NAMES)
+    out: dict[str, tuple[float, float]] = {}
+    for name in RATE_NAMES:
+        pair = ranges.get(name, DEFAULT_RANGES[name])
+        if isinstance(pair, (str, bytes)) or not hasattr(pair, "__len__") or len(pair) != 2:
+            raise ParameterError(f"the range of {name} must be a pair [low, high], got {pair!r}")
+        low = _in_domain(name, _number(f"{name} (low)", pair[0]), f"{name} (low)")
+        high = _in_domain(name, _number(f"{name} (high)", pair[1]), f"{name} (high)")
+        if low > high:
+            raise ParameterError(f"the range of {name} must have low ≤ high, got [{low:g}, {high:g}]")
+        out[name] = (low, high)
+    return out
+
+
+# --- the funnel, closed form ------------------------------------------------------------------
+
+def _k(i: np.ndarray | float, a: np.ndarray | float, b: np.ndarray | float, r: np.ndarray | float):
+    return i * a * b * r
+
+
+def k_factor(rates: Mapping[str, float] | None = None) -> float:
+    """Viral coefficient K = invitations per organiser × acceptance × booking × reorganising."""
+    r = check_rates(rates)
+    return float(_k(*(r[n] for n in RATE_NAMES)))
+
+
+def _geometric(n: float, k: np.ndarray | float, generations: int | None) -> np.ndarray:
+    """Expected organisers over all waves: N/(1−K), or N(1−K^(G+1))/(1−K) for G further waves."""
+    k = np.asarray(k, dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if generations is None:
+            return np.where(k < 1, n / (1 - k), np.inf)
+        return np.where(k == 1, n * (generations + 1.0), n * (1 - k ** (generations + 1)) / (1 - k))
+
+
+def expected_totals(n_organisers: int = DEFAULT_ORGANISERS, rates: Mapping[str, float] | None = None,
+                    generations: int | None = None) -> dict[str, float]:
+    """Model totals: K, organisers over all waves N/(1−K), and bookings (each trip: organiser + friends).
+
+    ``generations=None`` sums every wave and needs K < 1 (ParameterError otherwise: the loop never
+    dies out and the model has no finite total); an integer G sums the first G waves after the seed.
+    """
+    n = check_count("n_organisers", n_organisers)
+    r = check_rates(rates)
+    i, a, b, re = (r[k] for k in RATE_NAMES)
+    k = float(_k(i, a, b, re))
+    if generations is None and k >= 1:
+        raise ParameterError(f"K = {k:.3g} ≥ 1: every trip seeds at least one more, so N/(1−K) has no finite "
+                             "total; lower a rate or pass generations= to count a fixed number of waves")
+    if generations is not None:
+        generations = check_count("generations", generations, minimum=0)
+    organisers = float(_geometric(n, k, generations))
+    per_trip = 1 + i * a * b
+    return {"k": k, "organisers": organisers, "friends_per_trip": i * a * b, "bookings_per_trip": per_trip,
+            "bookings": organisers * per_trip}
+
+
+def funnel_stages(n_organisers: int = DEFAULT_ORGANISERS, rates: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """Expected counts at each stage of the first wave (model), for a funnel chart."""
+    n = check_count("n_organisers", n_organisers)
+    r = check_rates(rates)
+    invitations = n * r["invitations_per_organiser"]
+    accepted = invitations * r["acceptance_rate"]
+    booked = accepted * r["booking_rate"]
+    new = booked * r["reorganise_rate"]
+    out = pd.DataFrame({
+        "stage": ["organisers", "invitations sent", "invitations accepted", "friends who booked",
+                  "friends who organise a trip"],
+        "expected": [float(n), invitations, accepted, booked, new],
+    })
+    out["per_organiser"] = out["expected"] / n
+    return out
+
+
+# --- the funnel, Monte Carlo ------------------------------------------------------------------
+
+def draw_rates(ranges: Mapping[str, object] | None, simulations: int, rng: np.random.Generator) -> pd.DataFrame:
+    """One row of rates per simulation, each drawn uniformly within its range."""
+    rg = check_ranges(ranges)
+    return pd.DataFrame({n: rng.uniform(lo, hi, simulations) for n, (lo, hi) in rg.items()})
+
+
+def simulate_bookings(n_organisers: int = DEFAULT_ORGANISERS, ranges: Mapping[str, object] | None = None,
+                      simulations: int = 10_000, seed: int = 2011, max_generations: int = 500) -> pd.DataFrame:
+    """Seeded Monte Carlo of the funnel: rates drawn from their ranges, then every wave drawn at random.
+
+    One row per simulation: the rates, K, organisers, bookings, the number of waves, and two flags.
+    ``supercritical`` (K ≥ 1) rows are not simulated (the loop would never die out): their counts are
+    empty. ``truncated`` rows were still active after ``max_generations`` waves. Vectorised over
+    simulations; only the waves loop in Python.
+    """
+    n = check_count("n_organisers", n_organisers)
+    sims = check_count("simulations", simulations, maximum=MAX_SIMULATIONS)
+    max_generations = check_count("max_generations", max_generations)
+    rng = np.random.default_rng(check_count("seed", seed, minimum=0))
+    out = draw_rates(ranges, sims, rng)
+    i, a, b, r = (out[k].to_numpy() for k in RATE_NAMES)
+    out["k"] = _k(i, a, b, r)
+    out["supercritical"] = out["k"].to_numpy() >= 1
+    organisers = np.zeros(sims, dtype="int64")
+    bookings = np.zeros(sims, dtype="int64")
+    waves = np.zeros(sims, dtype="int64")
+    idx = np.flatnonzero(~out["supercritical"].to_numpy())
+    current = np.full(idx.size, n, dtype="int64")
+    for _ in range(max_generations):
+        if idx.size == 0:
+            break
+        invited = rng.poisson(i[idx] * current)
+        accepted = rng.binomial(invited, a[idx])
+        booked = rng.binomial(accepted, b[idx])
+        new = rng.binomial(booked, r[idx])
+        organisers[idx] += current
+        bookings[idx] += current + booked
+        waves[idx] += 1
+        alive = new > 0
+        idx, current = idx[alive], new[alive]
+    truncated = np.zeros(sims, dtype=bool)
+    truncated[idx] = True
+    out["organisers"] = organisers.astype("float64")
+    out["bookings"] = bookings.astype("float64")
+    out.loc[out["supercritical"], ["organisers", "bookings"]] = np.nan
+    out["waves"] = waves
+    out["truncated"] = truncated
+    return out
+
+
+def summarise_bookings(sim: pd.DataFrame) -> dict[str, float]:
+    """Median, mean, 5th and 95th percentiles of simulated bookings, and the share of flagged draws."""
+    finite = sim["bookings"].dropna().to_numpy()
+    if finite.size == 0:
+        raise ParameterError("every simulation has K ≥ 1: narrow the ranges so that K < 1 for some draws")
+    p05, median, p95 = np.quantile(finite, [0.05, 0.5, 0.95])
+    return {
+        "simulations": float(len(sim)),
+        "median": float(median),
+        "mean": float(finite.mean()),
+        "std_error": float(finite.std(ddof=1) / np.sqrt(finite.size)) if finite.size > 1 else float("nan"),
+        "p05": float(p05),
+        "p95": float(p95),
+        "share_supercritical": float(sim["supercritical"].mean()),
+        "share_truncated": float(sim["truncated"].mean()),
+    }
+
+
+def bookings_histogram(sim: pd.DataFrame, bins: int = 40) -> pd.DataFrame:
+    """Aggregated bins of simulated bookings (a chart embeds these, never one row per simulation)."""
+    finite = sim["bookings"].dropna().to_numpy()
+    counts, edges = np.histogram(finite, bins=check_count("bins", bins))
+    return pd.DataFrame({"bin_start": edges[:-1], "bin_end": edges[1:], "simulations": counts,
+                         "share": counts / max(finite.size, 1)})
+
+
+# --- sensitivity ------------------------------------------------------------------------------
+
+def tornado_table(n_organisers: int = DEFAULT_ORGANISERS, rates: Mapping[str, float] | None = None,
+                  ranges: Mapping[str, object] | None = None) -> pd.DataFrame:
+    """One-at-a-time sensitivity of model bookings: each rate set to its low then high, others at base.
+
+    Sorted by swing (largest first). Where an end of a range makes K ≥ 1 the bookings there are
+    unbounded: that cell is empty and ``unbounded`` is True (such a rate sorts first).
+    """
+    n = check_count("n_organisers", n_organisers)
+    base = check_rates(rates)
+    rg = check_ranges(ranges)
+    names = list(RATE_NAMES)
+    grid = {k: np.full(2 * len(names), base[k]) for k in names}
+    for j, name in enumerate(names):
+        grid[name][2 * j], grid[name][2 * j + 1] = rg[name]
+    i, a, b, r = (grid[k] for k in names)
+    k = _k(i, a, b, r)
+    bookings = _geometric(n, k, None) * (1 + i * a * b)
+    bookings = np.where(np.isfinite(bookings), bookings, np.nan)
+    base_bookings = expected_totals(n, base)["bookings"] if _k(*base.values()) < 1 else np.nan
+    out = pd.DataFrame({
+        "parameter": names,
+        "low": [rg[x][0] for x in names],
+        "high": [rg[x][1] for x in names],
+        "base": [base[x] for x in names],
+        "bookings_at_low": bookings[0::2],
+        "bookings_at_high": bookings[1::2],
+        "k_at_low": k[0::2],
+        "k_at_high": k[1::2],
+    })
+    out["base_bookings"] = base_bookings
+    out["unbounded"] = out[["bookings_at_low", "bookings_at_high"]].isna().any(axis=1)
+    out["swing"] = (out["bookings_at_high"] - out["bookings_at_low"]).abs()
+    out = out.sort_values(["unbounded", "swing"], ascending=[False, False], kind="stable")
+    return out.reset_index(drop=True)
+
+
+# --- reach vs relay: a branching process ------------------------------------------------------
+
+def check_audience(name: str, audience: Mapping[str, float] | None, default: Mapping[str, float]) -> dict[str, float]:
+    """A first audience: size (whole number ≥ 1), conversion and relay (probabilities)."""
+    given = dict(audience or {})
+    _unknown(f"key of {name}", given, ("size", "conversion", "relay"))
+    merged = {**default, **given}
+    out = {"size": float(check_count(f"{name}['size']", merged["size"]))}
+    for key in ("conversion", "relay"):
+        value = _number(f"{name}[{key!r}]", merged[key])
+        if not 0 <= value <= 1:
+            raise ParameterError(f"{name}[{key!r}] must be a probability between 0 and 1, got {value!r}")
+        out[key] = value
+    return out
+
+
+def check_network(network: Mapping[str, float] | None = None) -> dict[str, float]:
+    """The friends a relay reaches: fanout ≥ 0, conversion and relay probabilities, with fanout × relay < 1."""
+    given = dict(network or {})
+    _unknown("key of network", given, ("fanout", "conversion", "relay"))
+    merged = {**DEFAULT_NETWORK, **given}
+    out = {"fanout": _number("network['fanout']", merged["fanout"])}
+    if out["fanout"] < 0:
+        raise ParameterError(f"network['fanout'] must be 0 or more, got {merged['fanout']!r}")
+    for key in ("conversion", "relay"):
+        value = _number(f"network[{key!r}]", merged[key])
+        if not 0 <= value <= 1:
+            raise ParameterError(f"network[{key!r}] must be a probability between 0 and 1, got {value!r}")
+        out[key] = value
+    m = out["fanout"] * out["relay"]
+    if m >= 1:
+        raise ParameterError(f"network fanout × relay = {m:.3g} ≥ 1: the cascade never dies out in this model; "
+                             "lower fanout or relay")
+    return out
+
+
+def _per_relayer(net: dict[str, float]) -> float:
+    """Expected conversions downstream of one person who passes the message on: f·p/(1−m)."""
+    return net["fanout"] * net["conversion"] / (1 - net["fanout"] * net["relay"])
+
+
+def expected_cascade(audience: Mapping[str, float] | None = None,
+                     network: Mapping[str, float] | None = None) -> dict[str, float]:
+    """Model expectations for one first audience: direct, downstream and total conversions, and reach."""
+    aud = check_audience("audience", audience, DEFAULT_REACH)
+    net = check_network(network)
+    m = net["fanout"] * net["relay"]
+    relayers = aud["size"] * aud["relay"]
+    direct = aud["size"] * aud["conversion"]
+    downstream = relayers * _per_relayer(net)
+    return {"direct": direct, "downstream": downstream, "conversions": direct + downstream,
+            "reached": aud["size"] + relayers * net["fanout"] / (1 - m), "offspring_mean": m}
+
+
+def simulate_cascade(audience: Mapping[str, float] | None = None, network: Mapping[str, float] | None = None,
+                     simulations: int = 10_000, rng: np.random.Generator | int = 2011,
+                     max_generations: int = 200) -> pd.DataFrame:
+    """Seeded branching process: one row per simulation with people reached, conversions and waves."""
+    aud = check_audience("audience", audience, DEFAULT_REACH)
+    net = check_network(network)
+    sims = check_count("simulations", simulations, maximum=MAX_SIMULATIONS)
+    if not isinstance(rng, np.random.Generator):
+        rng = np.random.default_rng(check_count("seed", rng, minimum=0))
+    size = int(aud["size"])
+    conversions = rng.binomial(size, aud["conversion"], sims).astype("int64")
+    relayers = rng.binomial(size, aud["relay"], sims).astype("int64")
+    reached = np.full(sims, size, dtype="int64")
+    waves = np.zeros(sims, dtype="int64")
+    idx = np.flatnonzero(relayers > 0)
+    current = relayers[idx]
+    for _ in range(check_count("max_generations", max_generations)):
+        if idx.size == 0:
+            break
+        seen = rng.poisson(net["fanout"] * current)
+        conversions[idx] += rng.binomial(seen, net["conversion"])
+        reached[idx] += seen
+        waves[idx] += 1
+        passing = rng.binomial(seen, net["relay"])
+        alive = passing > 0
+        idx, current = idx[alive], passing[alive]
+    return pd.DataFrame({"reached": reached, "conversions": conversions, "waves": waves})
+
+
+def compare_reach_relay(reach: Mapping[str, float] | None = None, relays: Mapping[str, float] | None = None,
+                        network: Mapping[str, float] | None = None, simulations: int = 10_000,
+                        seed: int = 2011) -> tuple[pd.DataFrame, float]:
+    """Model and simulated conversions for both strategies, and P(relays convert more than reach).
+
+    Returns (summary, share of paired simulations in which the relays win outright).
+    """
+    reach = check_audience("reach", reach, DEFAULT_REACH)
+    relays = check_audience("relays", relays, DEFAULT_RELAYS)
+    rng = np.random.default_rng(check_count("seed", seed, minimum=0))
+    rows, runs = [], {}
+    for label, aud in (("reach", reach), ("relay", relays)):
+        sim = simulate_cascade(aud, network, simulations, rng)
+        model = expected_cascade(aud, network)
+        conv = sim["conversions"].to_numpy()
+        runs[label] = conv
+        p05, median, p95 = np.quantile(conv, [0.05, 0.5, 0.95])
+        rows.append({"strategy": label, "first_audience": int(aud["size"]), "model_conversions": model["conversions"],
+                     "simulated_mean": conv.mean(), "std_error": conv.std(ddof=1) / np.sqrt(conv.size)
+                     if conv.size > 1 else float("nan"), "simulated_median": median, "p05": p05, "p95": p95,
+                     "share_zero": float((conv == 0).mean()), "model_reached": model["reached"],
+                     "simulated_reached": sim["reached"].mean()})
+    relay_wins = float((runs["relay"] > runs["reach"]).mean())
+    return pd.DataFrame(rows), relay_wins
+
+
+def relay_break_even(reach: Mapping[str, float] | None = None, relays: Mapping[str, float] | None = None,
+                     network: Mapping[str, float] | None = None) -> float:
+    """The relay probability of the small group at which both strategies expect the same conversions.
+
+    Above it the relays win (in expectation). A value below 0 means the relays win even if none of
+    them passes the message on; above 1, they cannot win; NaN, relaying downstream converts nobody.
+    """
+    reach = check_audience("reach", reach, DEFAULT_REACH)
+    relays = check_audience("relays", relays, DEFAULT_RELAYS)
+    net = check_network(network)
+    target = expected_cascade(reach, net)["conversions"]
+    slope = relays["size"] * _per_relayer(net)
+    if slope == 0:
+        return float("nan")
+    return float((target - relays["size"] * relays["conversion"]) / slope)
+
+
+def reach_vs_relay_curve(reach: Mapping[str, float] | None = None, relays: Mapping[str, float] | None = None,
+                         network: Mapping[str, float] | None = None, points: int = 21) -> pd.DataFrame:
+    """Model conversions of both strategies as the relays' relay probability runs from 0 to 1 (long form)."""
+    reach = check_audience("reach", reach, DEFAULT_REACH)
+    relays = check_audience("relays", relays, DEFAULT_RELAYS)
+    net = check_network(network)
+    q = np.linspace(0, 1, check_count("points", points, minimum=2))
+    relay_conv = relays["size"] * relays["conversion"] + relays["size"] * q * _per_relayer(net)
+    reach_conv = np.full(q.size, expected_cascade(reach, net)["conversions"])
+    return pd.concat([
+        pd.DataFrame({"relay_probability": q, "strategy": f"{int(reach['size']):,} contacts (reach)",
+                      "model_conversions": reach_conv}),
+        pd.DataFrame({"relay_probability": q, "strategy": f"{int(relays['size']):,} relays",
+                      "model_conversions": relay_conv}),
+    ], ignore_index=True)
