@@ -188,7 +188,7 @@ def engagement_by(posts: pd.DataFrame, by: str | list[str], basis: str = "reach"
 
 def _group_key(posts: pd.DataFrame, key: str) -> pd.Series:
     if key == "weekday":
-        return pd.Categorical.from_codes(posts["published"].dt.dayofweek.to_numpy(), WEEKDAYS)
+        return pd.Categorical.from_codes(posts["published"].dt.day_of_week.to_numpy(), WEEKDAYS)
     if key == "hour":
         return posts["published"].dt.hour.astype("int8")
     if key == "paid":

@@ -306,8 +306,8 @@ def _uci_dates(month: np.ndarray, weekday: np.ndarray, hour: np.ndarray, path: s
         e = starts[i + 1] if i + 1 < len(starts) else n
         m = int(month[s])
         last = (pd.Timestamp(year=year, month=m, day=1) + pd.offsets.MonthEnd(0))
-        # UCI weekday 1 = Sunday; pandas dayofweek 0 = Monday -> UCI = (dow + 1) % 7 + 1.
-        back = (((last.dayofweek + 1) % 7 + 1) - int(weekday[s])) % 7
+        # UCI weekday 1 = Sunday; pandas day_of_week 0 = Monday -> UCI = (dow + 1) % 7 + 1.
+        back = (((last.day_of_week + 1) % 7 + 1) - int(weekday[s])) % 7
         anchor = np.datetime64(last.date()) - np.timedelta64(back, "D")
         offs = np.cumsum(gap[s:e]) - gap[s]
         block = anchor - offs.astype("timedelta64[D]")
@@ -524,7 +524,8 @@ def load_posts(
     if "paid" in cols:
         out["paid"] = _paid(df[cols["paid"]], name, col("paid"), header_rows).to_numpy()
     elif "paid_impressions" in cols:
-        out["paid"] = (num["paid_impressions"] > 0).astype("boolean").to_numpy()
+        pi = num["paid_impressions"]
+        out["paid"] = (pi > 0).astype("boolean").where(pi.notna(), pd.NA).to_numpy()
         report.notes.append(f"paid = '{col('paid_impressions')}' above 0")
     else:
         out["paid"] = pd.array([pd.NA] * len(df), dtype="boolean")
