@@ -56,14 +56,14 @@ def test_miles_growth_between_the_three_milestones(series: pd.DataFrame) -> None
     growth = community.miles_growth(series)
     assert len(growth) == 3
     assert np.isnan(growth.loc[0, "growth_factor"])
-    assert growth["days"].tolist()[1:] == [204.0, 274.0]  # 26 Jul 2007 → 15 Feb 2008 → 15 Nov 2008
+    assert growth["days"].tolist()[1:] == [204.0, 265.0]  # 26 Jul 2007 → 15 Feb 2008 → 6 Nov 2008
     assert growth.loc[1, "growth_factor"] == pytest.approx(50 / 22)
     assert growth.loc[2, "growth_factor"] == pytest.approx(93 / 50)
-    # (50/22)^(30.4375/204) − 1 and (93/50)^(30.4375/274) − 1, worked out by hand
+    # (50/22)^(30.4375/204) − 1 and (93/50)^(30.4375/265) − 1, worked out by hand
     assert growth.loc[1, "monthly_growth"] == pytest.approx(0.13031, abs=1e-4)
-    assert growth.loc[2, "monthly_growth"] == pytest.approx(0.07137, abs=1e-4)
+    assert growth.loc[2, "monthly_growth"] == pytest.approx(0.07388, abs=1e-4)
     assert growth.loc[1, "added_per_day"] == pytest.approx(28_000_000 / 204)
-    assert growth.loc[2, "added_per_day"] == pytest.approx(43_000_000 / 274)
+    assert growth.loc[2, "added_per_day"] == pytest.approx(43_000_000 / 265)
     assert community.miles_growth_factor(series) == pytest.approx(93 / 22)  # 4.227
 
 
