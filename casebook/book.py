@@ -1,0 +1,76 @@
+"""What every chapter notebook calls: set-up, and gluing numbers and figures into the prose."""
+
+from __future__ import annotations
+
+import ast
+import numbers
+from typing import Any
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from casebook import charts
+
+
+def setup() -> None:
+    """Enable the book's chart theme and offline renderer and its table display settings."""
+    charts.enable()
+    pd.set_option("display.max_columns", 30)
+    pd.set_option("display.width", 120)
+    pd.set_option("display.precision", 3)
+
+
+def plain(value: Any) -> Any:
+    """Turn numpy and pandas scalars into Python ones, so glued text reads ``0.21``, not ``np.float64(0.21)``."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return int(value)
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+def glue(name: str, value: Any) -> None:
+    """Glue a scalar or a chart under ``name``, hidden where it is computed.
+
+    Scalars become Python numbers or strings, so ``{glue:text}`name:.1%``` formats them and the
+    command line can write them to ``figures.json``. Charts are placed with ``{glue:figure}``.
+    """
+    from myst_nb import glue as _glue
+
+    if isinstance(value, alt.TopLevelMixin):
+        _glue(name, value, display=False)
+        return
+    value = plain(value)
+    if not isinstance(value, (int, float, str, bool)):
+        raise TypeError(f"glue {name!r}: expected a number, a string or a chart, got {type(value).__name__}")
+    _glue(name, value, display=False)
+
+
+def glued_scalars(notebook: dict) -> dict[str, Any]:
+    """Every glued scalar of an executed notebook (nbformat dict), by name, in glue order."""
+    out: dict[str, Any] = {}
+    for cell in notebook.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        for output in cell.get("outputs", []):
+            meta = output.get("metadata", {}).get("scrapbook")
+            if not meta:
+                continue
+            data = output.get("data", {})
+            prefix = meta.get("mime_prefix", "")
+            if any(k.startswith(prefix + "text/html") for k in data):
+                continue  # a chart or a table, not a scalar
+            text = data.get(prefix + "text/plain")
+            if text is None:
+                continue
+            text = "".join(text) if isinstance(text, list) else text
+            try:
+                out[meta["name"]] = ast.literal_eval(text)
+            except (SyntaxError, ValueError):
+                out[meta["name"]] = text
+    return out

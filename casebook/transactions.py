@@ -1,0 +1,342 @@
+"""Customer transactions: read an order export into one canonical table and clean it, with counts.
+
+The canonical table has one row per transaction line:
+
+- ``customer_id`` (string), ``timestamp`` (datetime64), ``amount`` (float, the line's value),
+- ``invoice`` (string) when the file has an invoice/order number, ``quantity`` (float) when known.
+
+Columns are found by their usual names (``CustomerID``, ``customer_id``, ``client``; ``InvoiceDate``,
+``date``, ``order_date``; ``amount``, or ``Quantity`` × ``UnitPrice``) or named explicitly. Besides the
+layouts :func:`casebook.tabular.read_table` sniffs (CSV with ``,`` ``;`` or tab, XLSX, Parquet), a
+whitespace-separated text file is read too, with or without a header: the classic CDNOW layout
+(customer id, ``YYYYMMDD`` date, quantity, amount). Cleaning is explicit; every rule reports how many
+lines it removed (:class:`CleaningReport`).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from casebook import clock
+from casebook.errors import InputError
+from casebook.tabular import TableInfo, read_table, require_rows, sniff_encoding, to_datetime, to_number
+
+#: Usual column names, compared after lower-casing and dropping spaces, ``_`` and ``-``.
+CUSTOMER_NAMES = ("customerid", "customer", "client", "cust", "custid", "clientid", "customerno", "customernumber",
+                  "userid", "memberid", "buyerid", "accountid")
+DATE_NAMES = ("invoicedate", "date", "orderdate", "timestamp", "purchasedate", "transactiondate",
+              "datetime", "createdat", "time")
+AMOUNT_NAMES = ("amount", "revenue", "sales", "value", "ordervalue", "total", "totalamount",
+                "linetotal", "spend", "monetary", "dollarvalue", "dollars")
+QUANTITY_NAMES = ("quantity", "qty", "units", "nbitems", "items")
+PRICE_NAMES = ("unitprice", "price", "itemprice", "priceeach")
+INVOICE_NAMES = ("invoiceno", "invoice", "invoiceid", "invoicenumber", "orderid", "orderno",
+                 "ordernumber", "transactionid", "receiptid")
+
+#: Cleaning rules, in the order they are applied; each counts the lines it removes.
+RULES = {
+    "missing_customer": "lines without a customer id",
+    "cancellation": "cancellations (invoice number starting with 'C')",
+    "adjustment": "adjustments (invoice number starting with 'A')",
+    "non_positive_quantity": "lines with a quantity of zero or less",
+    "negative_amount": "lines with a negative amount",
+    "zero_amount": "lines with a zero amount",
+}
+
+
+@dataclass
+class CleaningReport:
+    """What :func:`load_transactions` read and removed: the lines ``casebook validate`` prints."""
+
+    path: str
+    table: str
+    columns: dict[str, str]
+    lines_read: int
+    removed: dict[str, int] = field(default_factory=dict)
+    zero_amount_kept: int = 0
+    lines_kept: int = 0
+    customers: int = 0
+    invoices: int | None = None
+    first: pd.Timestamp | None = None
+    last: pd.Timestamp | None = None
+    revenue: float = 0.0
+
+    def lines(self) -> list[str]:
+        """Human-readable report, one fact per line."""
+        out = [f"file: {self.path}", f"read as: {self.table}"]
+        out.append("columns: " + ", ".join(f"{k} <- {v}" for k, v in self.columns.items()))
+        out.append(f"lines read: {self.lines_read:,}")
+        for key, n in self.removed.items():
+            out.append(f"removed, {RULES[key]}: {n:,}")
+        if self.zero_amount_kept:
+            out.append(f"kept, lines with a zero amount (free items): {self.zero_amount_kept:,}")
+        out.append(f"lines kept: {self.lines_kept:,}")
+        out.append(f"customers: {self.customers:,}")
+        if self.invoices is not None:
+            out.append(f"invoices: {self.invoices:,}")
+        if self.first is not None and self.last is not None:
+            out.append(f"date range: {self.first:%Y-%m-%d %H:%M} to {self.last:%Y-%m-%d %H:%M}")
+        out.append(f"revenue kept: {self.revenue:,.2f}")
+        return out
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[\s_\-.]", "", str(name)).lower()
+
+
+def _find(df: pd.DataFrame, explicit: str | None, names: tuple[str, ...], what: str, path: str,
+          required: bool = True, usual: str = "") -> str | None:
+    """The column for ``what``: the explicit name if given (must exist), else the first usual name."""
+    if explicit:
+        if explicit not in df.columns:
+            by_key = {_key(c): c for c in df.columns}
+            if _key(explicit) in by_key:
+                return by_key[_key(explicit)]
+            have = ", ".join(map(str, df.columns[:12]))
+            raise InputError(path, f"no column named '{explicit}' for the {what} (the file has: {have})",
+                             column=explicit, expected=f"the name of the {what} column")
+        return explicit
+    keys = {_key(c): c for c in reversed(list(df.columns))}
+    for n in names:
+        if n in keys:
+            return keys[n]
+    if required:
+        have = ", ".join(map(str, df.columns[:12])) + (", …" if len(df.columns) > 12 else "")
+        raise InputError(path, f"no {what} column found (the file has: {have})",
+                         expected=f"a column named {usual}, or its name given explicitly")
+    return None
+
+
+def _is_whitespace_table(text: str) -> bool:
+    """True when the first lines hold no , ; or tab but split on runs of spaces into 2+ fields."""
+    lines = [ln for ln in text.splitlines()[:20] if ln.strip()]
+    if not lines:
+        return False
+    if any(c in ln for ln in lines for c in ",;\t"):
+        return False
+    return all(len(ln.split()) >= 2 for ln in lines)
+
+
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def read_whitespace_table(path: str | Path) -> tuple[pd.DataFrame, TableInfo]:
+    """Read a whitespace-separated text file; a first line of numbers only means there is no header.
+
+    Without a header, columns are named ``column_1`` … ``column_n``, all read as text (ids keep their
+    leading zeros).
+    """
+    name = str(path)
+    raw = Path(path).read_bytes()
+    enc = sniff_encoding(raw, name)
+    text = raw.decode(enc).lstrip("\ufeff")
+    first = next(ln for ln in text.splitlines() if ln.strip()).split()
+    has_header = not all(_NUMBER.match(tok) for tok in first)
+    try:
+        df = pd.read_csv(io.StringIO(text), sep=r"\s+", header=0 if has_header else None, dtype=str,
+                         skip_blank_lines=True)
+    except pd.errors.ParserError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        raise InputError(name, "a row has more fields than the first row",
+                         rows=[int(m.group(1))] if m else None,
+                         expected="the same number of space-separated fields on every line") from None
+    if not has_header:
+        df.columns = [f"column_{i + 1}" for i in range(df.shape[1])]
+    info = TableInfo(name, "text", encoding=enc, delimiter="whitespace", rows=len(df))
+    return df, info
+
+
+def read_transactions_table(path: str | Path) -> tuple[pd.DataFrame, TableInfo, int]:
+    """Read any supported layout; returns the frame, how it was read and the number of header rows."""
+    p = Path(path)
+    if p.suffix.lower() not in (".parquet", ".xlsx", ".xlsm") and p.is_file():
+        head = p.read_bytes()[:65536]
+        if head.strip() and b"\x00" not in head:
+            try:
+                sample = head.decode(sniff_encoding(head, str(path)), errors="ignore")
+            except InputError:
+                sample = ""
+            if _is_whitespace_table(sample):
+                df, info = read_whitespace_table(path)
+                header_rows = 0 if str(df.columns[0]) == "column_1" else 1
+                return df, info, header_rows
+    df, info = read_table(path)
+    return df, info, 1
+
+
+def _headerless_defaults(df: pd.DataFrame) -> dict[str, str | None]:
+    """Column roles of a header-less file: id first, the YYYYMMDD column, amount last, quantity between."""
+    cols = list(df.columns)
+    sample = df.head(200)
+    date_col = None
+    for c in cols[1:]:
+        if sample[c].astype(str).str.fullmatch(r"(19|20)\d{6}").all():
+            date_col = c
+            break
+    out: dict[str, str | None] = {"customer": cols[0], "date": date_col, "amount": cols[-1], "quantity": None}
+    if date_col is not None:
+        i = cols.index(date_col)
+        if len(cols) - i == 3:
+            out["quantity"] = cols[i + 1]
+    return out
+
+
+def _end_of_today() -> pd.Timestamp:
+    """The last instant of the book's fixed today: later dates cannot be in an export."""
+    return clock.today() + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
+
+
+def _customer_ids(values: pd.Series) -> pd.Series:
+    """Customer ids as text: whole floats lose their ``.0``; blanks become missing."""
+    if pd.api.types.is_float_dtype(values):
+        whole = values.notna() & (values % 1 == 0)
+        if whole.all() or whole.sum() == values.notna().sum():
+            return values.astype("Int64").astype("string")
+    s = values.astype("string").str.strip()
+    return s.mask(s == "")
+
+
+def standardise(
+    df: pd.DataFrame,
+    *,
+    path: str = "input",
+    header_rows: int = 1,
+    customer_col: str | None = None,
+    date_col: str | None = None,
+    amount_col: str | None = None,
+    quantity_col: str | None = None,
+    price_col: str | None = None,
+    invoice_col: str | None = None,
+    drop_zero_amount: bool = False,
+    latest: pd.Timestamp | None = None,
+    table: str = "data frame",
+) -> tuple[pd.DataFrame, CleaningReport]:
+    """Map a raw transactions frame to the canonical table and clean it (see :data:`RULES`).
+
+    Empty strings for the ``*_col`` arguments mean "detect". The amount is ``amount_col`` if given or
+    found, else quantity × unit price. Lines with a zero amount are kept (free items still are
+    purchases) unless ``drop_zero_amount``.
+    """
+    require_rows(df, path)
+    headerless = str(df.columns[0]) == "column_1" and header_rows == 0
+    guess = _headerless_defaults(df) if headerless else {}
+    cust = _find(df, customer_col or guess.get("customer"), CUSTOMER_NAMES, "customer id", path,
+                 usual="CustomerID, customer_id or client (parameter customer_col)")
+    date = _find(df, date_col or guess.get("date"), DATE_NAMES, "date", path,
+                 usual="InvoiceDate, date or order_date (parameter date_col)")
+    amount = _find(df, amount_col or guess.get("amount"), AMOUNT_NAMES, "amount", path, required=False)
+    qty = _find(df, quantity_col or guess.get("quantity"), QUANTITY_NAMES, "quantity", path, required=False)
+    inv = _find(df, invoice_col, INVOICE_NAMES, "invoice", path, required=False)
+    price = None
+    if amount is None:
+        price = _find(df, price_col, PRICE_NAMES, "unit price", path, required=False)
+        if qty is None or price is None:
+            have = ", ".join(map(str, df.columns[:12]))
+            raise InputError(path, f"no amount column, and no quantity and unit price to compute it "
+                             f"(the file has: {have})",
+                             expected="a column named amount, revenue or sales (parameter amount_col), "
+                             "or both Quantity and UnitPrice")
+    mapping = {"customer_id": cust, "timestamp": date}
+    num = {"path": path, "header_rows": header_rows}
+    out = pd.DataFrame({"customer_id": _customer_ids(df[cust])})
+    out["timestamp"] = to_datetime(df[date], path=path, column=date, header_rows=header_rows,
+                                   latest=latest if latest is not None else _end_of_today())
+    quantity = to_number(df[qty], column=qty, **num) if qty is not None else None
+    if amount is not None:
+        out["amount"] = to_number(df[amount], column=amount, **num)
+        mapping["amount"] = amount
+    else:
+        unit = to_number(df[price], column=price, **num)
+        out["amount"] = quantity * unit
+        mapping["amount"] = f"{qty} × {price}"
+    if quantity is not None:
+        out["quantity"] = quantity
+        mapping["quantity"] = qty
+    if inv is not None:
+        out["invoice"] = df[inv].astype("string").str.strip()
+        mapping["invoice"] = inv
+
+    n = len(out)
+    keep = np.ones(n, dtype=bool)
+    removed: dict[str, int] = {}
+
+    def rule(key: str, bad: np.ndarray) -> None:
+        nonlocal keep
+        hit = bad & keep
+        removed[key] = int(hit.sum())
+        keep &= ~bad
+
+    rule("missing_customer", out["customer_id"].isna().to_numpy())
+    if inv is not None:
+        first = out["invoice"].str.slice(0, 1).str.upper()
+        rule("cancellation", (first == "C").fillna(False).to_numpy(dtype=bool))
+        rule("adjustment", (first == "A").fillna(False).to_numpy(dtype=bool))
+    if quantity is not None:
+        rule("non_positive_quantity", (quantity <= 0).to_numpy())
+    amounts = out["amount"].to_numpy()
+    rule("negative_amount", amounts < 0)
+    zero = (amounts == 0) & keep
+    if drop_zero_amount:
+        rule("zero_amount", amounts == 0)
+    clean = out.loc[keep].reset_index(drop=True)
+    report = CleaningReport(
+        path=path, table=table, columns=mapping, lines_read=n, removed=removed,
+        zero_amount_kept=0 if drop_zero_amount else int(zero.sum()), lines_kept=len(clean),
+        customers=int(clean["customer_id"].nunique()),
+        invoices=int(clean["invoice"].nunique()) if inv is not None else None,
+        first=clean["timestamp"].min() if len(clean) else None,
+        last=clean["timestamp"].max() if len(clean) else None,
+        revenue=float(clean["amount"].sum()),
+    )
+    if clean.empty:
+        raise InputError(path, "no transaction is left after cleaning (" + "; ".join(
+            f"{v:,} {RULES[k]}" for k, v in removed.items() if v) + ")",
+            expected="purchases with a customer id, a positive quantity and a non-negative amount")
+    return clean, report
+
+
+def load_transactions(
+    path: str | Path,
+    *,
+    customer_col: str | None = None,
+    date_col: str | None = None,
+    amount_col: str | None = None,
+    quantity_col: str | None = None,
+    price_col: str | None = None,
+    invoice_col: str | None = None,
+    drop_zero_amount: bool = False,
+) -> tuple[pd.DataFrame, CleaningReport]:
+    """Read a transactions export and return the cleaned canonical table and its cleaning report.
+
+    Dates may be ISO (``2011-12-09 12:50``), ``YYYYMMDD`` or day/month/year; dates after the book's
+    fixed today (:func:`casebook.clock.today`) are rejected. See :func:`standardise` for the rules.
+    """
+    df, info, header_rows = read_transactions_table(path)
+    return standardise(
+        df, path=str(path), header_rows=header_rows, customer_col=customer_col, date_col=date_col,
+        amount_col=amount_col, quantity_col=quantity_col, price_col=price_col, invoice_col=invoice_col,
+        drop_zero_amount=drop_zero_amount,
+        table=(f"text, {info.encoding}, whitespace separated, {info.rows:,} rows"
+               if info.delimiter == "whitespace" else info.describe()),
+    )
+
+
+def purchase_days(tx: pd.DataFrame) -> pd.DataFrame:
+    """One row per customer and calendar day with a purchase: ``customer_id``, ``day``, ``amount``.
+
+    Several invoices on the same day count as one purchase occasion, as in the BG/NBD literature.
+    """
+    day = tx["timestamp"].dt.normalize()
+    out = (pd.DataFrame({"customer_id": tx["customer_id"], "day": day, "amount": tx["amount"]})
+           .groupby(["customer_id", "day"], sort=True, observed=True)["amount"].sum().reset_index())
+    return out
+
+
+__all__ = ["CleaningReport", "RULES", "load_transactions", "purchase_days", "read_transactions_table",
+           "read_whitespace_table", "standardise"]

@@ -1,0 +1,108 @@
+"""Checks of the built site (run after `python -m casebook.build book`): offline, complete, tidy."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from casebook.paths import ROOT
+
+HTML = ROOT / "_build" / "html"
+REMOTE = re.compile(r"^(https?:)?//", re.I)
+LOADING = {("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src"), ("source", "src"),
+           ("video", "src"), ("audio", "src"), ("embed", "src"), ("object", "data"), ("image", "href")}
+
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _built_site():
+    if not (HTML / "index.html").exists():
+        pytest.fail("the site is not built: run `make book` (make test builds it before these checks)")
+
+
+class _Resources(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.remote: list[str] = []
+        self.inline_css: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for t, a in LOADING:
+            if tag == t and attrs.get(a) and REMOTE.match(attrs[a]):
+                if tag == "link" and attrs.get("rel") not in ("stylesheet", "preload", "icon", "modulepreload"):
+                    continue
+                self.remote.append(f"<{tag} {a}={attrs[a]}>")
+        if attrs.get("style"):
+            self.inline_css.append(attrs["style"])
+        self._in_style = tag == "style"
+
+    def handle_data(self, data):
+        if self._in_style:
+            self.inline_css.append(data)
+
+
+def pages() -> list[Path]:
+    return sorted(HTML.rglob("*.html"))
+
+
+def chapters() -> list[Path]:
+    return sorted((HTML / "notebooks").glob("*.html"))
+
+
+CSS_REMOTE = re.compile(r"(url\(\s*['\"]?(https?:)?//|@import\s+['\"]?(url\()?\s*['\"]?(https?:)?//)", re.I)
+
+
+def test_no_page_loads_anything_from_another_host():
+    offenders = {}
+    for page in pages():
+        parser = _Resources()
+        parser.feed(page.read_text(encoding="utf-8"))
+        bad = parser.remote + [c[:80] for c in parser.inline_css if CSS_REMOTE.search(c)]
+        if bad:
+            offenders[str(page.relative_to(HTML))] = bad
+    assert offenders == {}
+
+
+def test_no_stylesheet_or_script_fetches_remote_fonts_or_imports():
+    offenders = [str(p.relative_to(HTML)) for p in HTML.rglob("*.css") if CSS_REMOTE.search(p.read_text("utf-8"))]
+    assert offenders == []
+
+
+def test_no_cdn_or_thebe_left_in_pages():
+    for page in pages():
+        text = page.read_text(encoding="utf-8")
+        assert "cdn.jsdelivr" not in text and "unpkg.com" not in text, page
+        assert "require.js" not in text, page
+
+
+def test_every_chapter_has_charts_bundle_and_download_link():
+    assert chapters(), "no chapter page was built"
+    bundle = HTML / "_static" / "casebook-vega.js"
+    assert bundle.exists() and bundle.stat().st_size > 500_000
+    for page in chapters():
+        text = page.read_text(encoding="utf-8")
+        assert "casebook-vega.js" in text, page
+        assert text.count('class="casebook-chart"') >= 1, page
+        links = re.findall(r'href="([^"]+\.ipynb)"', text)
+        assert links, f"{page.name}: no notebook download link"
+        assert any((page.parent / link).resolve().exists() for link in links), page
+
+
+def test_parameters_cell_collapsed_and_no_injected_parameters():
+    for page in chapters():
+        text = page.read_text(encoding="utf-8")
+        assert "injected-parameters" not in text, page
+        params = re.search(r'<div class="cell[^"]*tag_parameters[^"]*"', text)
+        assert params, f"{page.name}: no parameters cell"
+        assert "tag_hide-cell" in params.group(0), page
+
+
+def test_search_index_is_local_and_lists_chapters():
+    index = (HTML / "searchindex.js").read_text(encoding="utf-8")
+    assert "survey" in index.lower()
+    assert (HTML / "search.html").exists()

@@ -1,0 +1,96 @@
+import codecs
+
+import pandas as pd
+import pytest
+
+from casebook.errors import InputError
+from casebook.tabular import (
+    read_table,
+    require_columns,
+    require_rows,
+    sniff_decimal,
+    sniff_delimiter,
+    sniff_encoding,
+    to_datetime,
+    to_number,
+)
+
+
+def test_sniff_encoding():
+    assert sniff_encoding(codecs.BOM_UTF8 + b"a,b\n", "f") == "utf-8-sig"
+    assert sniff_encoding("a,b\n".encode("utf-16"), "f") == "utf-16"
+    assert sniff_encoding("é;b\n".encode(), "f") == "utf-8"
+    assert sniff_encoding("é;b\n".encode("latin-1"), "f") == "latin-1"
+    with pytest.raises(InputError, match="binary file"):
+        sniff_encoding(b"\x89PNG\x00\x01\x02\xff\x00\x00\x10", "img.csv")
+
+
+def test_sniff_delimiter_and_decimal():
+    assert sniff_delimiter("a;b;c\n1;2;3\n", "f") == ";"
+    assert sniff_delimiter("a\tb\n1\t2\n", "f") == "\t"
+    assert sniff_delimiter("a,b\n1,2\n", "f") == ","
+    assert sniff_decimal("a;b\n1,5;2\n", ";") == ","
+    assert sniff_decimal("a;b\n1.5;2\n", ";") == "."
+    assert sniff_decimal("a,b\n1,5\n", ",") == "."
+
+
+@pytest.mark.parametrize(
+    ("content", "encoding"),
+    [("a;b\n1,5;x\n", "latin-1"), ("a;b\n1,5;é\n", "utf-8-sig"), ("a;b\n1,5;é\n", "utf-16")],
+)
+def test_read_table_sniffs_layouts(write, content, encoding):
+    path = write("t.csv", content, encoding=encoding)
+    df, info = read_table(path)
+    assert list(df.columns) == ["a", "b"]
+    assert df["a"].iloc[0] == 1.5
+    assert info.delimiter == ";" and info.decimal == "," and info.rows == 1
+    assert "decimal comma" in info.describe()
+
+
+def test_read_table_errors(write, tmp_path):
+    with pytest.raises(InputError, match="empty"):
+        read_table(write("e.csv", ""))
+    with pytest.raises(InputError, match="no such file"):
+        read_table(tmp_path / "missing.csv")
+    with pytest.raises(InputError, match=r"row 3: a row has more fields"):
+        read_table(write("r.csv", "a,b\n1,2\n1,2,3,4\n"))
+    with pytest.raises(InputError, match="binary"):
+        read_table(write("b.csv", b"\x00\x01\x02\x03garbage\xff\xfe\x00\x00"))
+
+
+def test_read_table_skip_rows(write):
+    df, info = read_table(write("d.csv", "a,b\ndescription,of b\n1,2\n"), skip_rows=[0])
+    assert df["a"].tolist() == ["1"] and info.skipped_rows == [2]
+
+
+def test_require_columns_and_rows():
+    df = pd.DataFrame({"a": [1]})
+    with pytest.raises(InputError, match=r"f.csv: column 'b': missing column \(the file has: a\)"):
+        require_columns(df, ["a", "b"], "f.csv", "counts")
+    with pytest.raises(InputError, match="header but no data rows"):
+        require_rows(df.iloc[:0], "f.csv")
+
+
+def test_to_number_names_rows_and_values():
+    s = pd.Series(["1", "2,5", "x", " 1 000 ", None])
+    with pytest.raises(InputError, match=r"column 'c', row 4: text where a number was expected \('x'\)"):
+        to_number(s, path="f", column="c")
+    ok = to_number(pd.Series(["1", "2,5", " 1 000 "]), path="f", column="c")
+    assert ok.tolist() == [1.0, 2.5, 1000.0]
+    with pytest.raises(InputError, match=r"row 3: values below 0"):
+        to_number(pd.Series([1, -2]), path="f", column="c", minimum=0)
+    with pytest.raises(InputError, match=r"row 2: empty cells"):
+        to_number(pd.Series([None, 1.0]), path="f", column="c")
+    with pytest.raises(InputError, match="fractional"):
+        to_number(pd.Series([1.5]), path="f", column="c", integer=True)
+
+
+def test_to_datetime_formats_and_future():
+    iso = to_datetime(pd.Series(["2014-01-02", "2014-03-04 10:00"]), path="f", column="d")
+    assert iso.iloc[1] == pd.Timestamp("2014-03-04 10:00")
+    compact = to_datetime(pd.Series(["19970101", "19970315"]), path="f", column="d")
+    assert compact.iloc[1] == pd.Timestamp("1997-03-15")
+    with pytest.raises(InputError, match=r"row 3: dates that do not parse \('yesterday'\)"):
+        to_datetime(pd.Series(["2014-01-02", "yesterday"]), path="f", column="d")
+    with pytest.raises(InputError, match="dates after 2020-01-01"):
+        to_datetime(pd.Series(["2030-01-01"]), path="f", column="d", latest=pd.Timestamp("2020-01-01"))
