@@ -40,10 +40,19 @@ MYBO_RATIOS: list[tuple[str, str, str, str]] = [
     ("blog posts per profile", "blog_posts", "profiles", "final"),
     ("profiles per group", "profiles", "groups", "final"),
     ("share of profiles raising money on a personal page", "personal_page_fundraisers", "profiles", "final"),
-    ("USD raised per personal-page fundraiser", "raised_on_personal_pages", "personal_page_fundraisers", "final"),
+    (
+        "USD raised per personal-page fundraiser",
+        "raised_on_personal_pages",
+        "personal_page_fundraisers",
+        "final",
+    ),
     ("USD raised online per online donor", "raised_online", "online_donors", "final"),
-    ("personal-page money as a share of money raised online", "raised_on_personal_pages", "raised_online",
-     "final"),
+    (
+        "personal-page money as a share of money raised online",
+        "raised_on_personal_pages",
+        "raised_online",
+        "final",
+    ),
     ("USD per person (the seed's claim)", "raised", "people", "seed_claim"),
     ("events per person (the seed's claim)", "events", "people", "seed_claim"),
 ]
@@ -68,21 +77,32 @@ def _labels(df: pd.DataFrame, col: str, name: str) -> pd.Series:
     text = df[col].astype("string").str.strip()
     empty = text.isna() | (text == "")
     if empty.any():
-        raise InputError(name, "empty cells", column=col, rows=sheet_rows(empty.to_numpy().nonzero()[0]),
-                         expected="a label in every row")
+        raise InputError(
+            name,
+            "empty cells",
+            column=col,
+            rows=sheet_rows(empty.to_numpy().nonzero()[0]),
+            expected="a label in every row",
+        )
     return text
 
 
-def _check_choice(df: pd.DataFrame, col: str, name: str, allowed: tuple[str, ...], *, allow_empty: bool) -> None:
+def _check_choice(
+    df: pd.DataFrame, col: str, name: str, allowed: tuple[str, ...], *, allow_empty: bool
+) -> None:
     """Raise if a cell of ``col`` is not one of ``allowed`` (after stripping; case kept)."""
     text = df[col].astype("string").str.strip()
     empty = text.isna() | (text == "")
     bad = ~text.isin(allowed).fillna(False) & (~empty if allow_empty else True)
     if bad.any():
         examples = ", ".join(repr(v) for v in text[bad].head(3).fillna(""))
-        raise InputError(name, f"unknown values ({examples})", column=col,
-                         rows=sheet_rows(bad.to_numpy().nonzero()[0]),
-                         expected="one of " + ", ".join(allowed) + (" or an empty cell" if allow_empty else ""))
+        raise InputError(
+            name,
+            f"unknown values ({examples})",
+            column=col,
+            rows=sheet_rows(bad.to_numpy().nonzero()[0]),
+            expected="one of " + ", ".join(allowed) + (" or an empty cell" if allow_empty else ""),
+        )
 
 
 def load_series(path: str | Path | None = None, brand: str | None = None) -> pd.DataFrame:
@@ -102,9 +122,13 @@ def load_series(path: str | Path | None = None, brand: str | None = None) -> pd.
     df["value"] = to_number(df["value"], path=name, column="value", minimum=0)
     over = (df["metric"] == SHARE) & (df["value"] > 100)
     if over.any():
-        raise InputError(name, "a market share above 100", column="value",
-                         rows=sheet_rows(over.to_numpy().nonzero()[0]),
-                         expected="market_share in percent, between 0 and 100")
+        raise InputError(
+            name,
+            "a market share above 100",
+            column="value",
+            rows=sheet_rows(over.to_numpy().nonzero()[0]),
+            expected="market_share in percent, between 0 and 100",
+        )
     if "confidence" in df.columns:
         _check_choice(df, "confidence", name, CONFIDENCE, allow_empty=True)
     for col in SERIES_OPTIONAL:
@@ -113,15 +137,24 @@ def load_series(path: str | Path | None = None, brand: str | None = None) -> pd.
     df["brand"] = df["brand"].astype("string").str.strip().fillna(brand or "brand")
     brands = sorted(df["brand"].unique())
     if brand is not None and brand not in brands:
-        raise InputError(name, f"no rows for brand {brand!r}", column="brand",
-                         expected="one of the brands in the file: " + ", ".join(brands))
+        raise InputError(
+            name,
+            f"no rows for brand {brand!r}",
+            column="brand",
+            expected="one of the brands in the file: " + ", ".join(brands),
+        )
     if brand is None and len(brands) > 1:
         raise ParameterError(f"{name} holds several brands ({', '.join(brands)}): set brand to one of them")
     df = df[df["brand"] == (brand or brands[0])]
     dup = df.duplicated(subset=["metric", "date"], keep="first")
     if dup.any():
-        raise InputError(name, "the same metric and date appear twice", column="date", rows=df.loc[dup, "row"],
-                         expected="one row per metric and date")
+        raise InputError(
+            name,
+            "the same metric and date appear twice",
+            column="date",
+            rows=df.loc[dup, "row"],
+            expected="one row per metric and date",
+        )
     out = df.sort_values(["metric", "date"], kind="stable").reset_index(drop=True)
     out.attrs["path"] = name
     return out
@@ -131,20 +164,32 @@ def _metric(series: pd.DataFrame, metric: str, at_least: int = 2) -> pd.DataFram
     """The rows of one metric, by date; raise if fewer than ``at_least``."""
     rows = series[series["metric"] == metric].sort_values("date")
     if len(rows) < at_least:
-        raise InputError(series.attrs.get("path"), f"{len(rows)} row(s) for metric {metric!r}", column="metric",
-                         expected=f"at least {at_least} dated rows with metric {metric}")
+        raise InputError(
+            series.attrs.get("path"),
+            f"{len(rows)} row(s) for metric {metric!r}",
+            column="metric",
+            expected=f"at least {at_least} dated rows with metric {metric}",
+        )
     return rows
 
 
 def share_gain(series: pd.DataFrame, metric: str = SHARE) -> ShareGain:
-    """Share change between the first and the last dated ``market_share`` rows, in points and relative terms."""
+    """Share change between the first and last dated ``market_share`` rows, in points and relative terms."""
     rows = _metric(series, metric)
     first, last = rows.iloc[0], rows.iloc[-1]
     points = float(last["value"] - first["value"])
     relative = points / float(first["value"]) if first["value"] > 0 else float("nan")
     years = (last["date"] - first["date"]).days / 365.25
-    return ShareGain(str(first["brand"]), first["date"], last["date"], float(first["value"]),
-                     float(last["value"]), points, relative, years)
+    return ShareGain(
+        str(first["brand"]),
+        first["date"],
+        last["date"],
+        float(first["value"]),
+        float(last["value"]),
+        points,
+        relative,
+        years,
+    )
 
 
 def _positive_list(name: str, values: float | list[float], *, upper: float | None = None) -> np.ndarray:
@@ -174,8 +219,9 @@ def _share_list(name: str, values: float | list[float]) -> np.ndarray:
     return num
 
 
-def points_value_grid(points: float, market_size_usd: float | list[float],
-                      margin: float | list[float]) -> pd.DataFrame:
+def points_value_grid(
+    points: float, market_size_usd: float | list[float], margin: float | list[float]
+) -> pd.DataFrame:
     """What ``points`` of share are worth a year for every assumed market size × margin.
 
     ``sales_usd`` = points / 100 × market size; ``gross_margin_usd`` = sales × margin. The inputs are
@@ -191,8 +237,12 @@ def points_value_grid(points: float, market_size_usd: float | list[float],
     return out
 
 
-def attribution_table(gain: ShareGain, attributed_share: float | list[float],
-                      market_size_usd: float | list[float], margin: float | list[float]) -> pd.DataFrame:
+def attribution_table(
+    gain: ShareGain,
+    attributed_share: float | list[float],
+    market_size_usd: float | list[float],
+    margin: float | list[float],
+) -> pd.DataFrame:
     """One row per attribution scenario: points credited to the community and their yearly worth.
 
     For each share of the gain credited to the community (0 = none, 1 = all of it): the points
@@ -204,8 +254,13 @@ def attribution_table(gain: ShareGain, attributed_share: float | list[float],
     per_point_sales = grid["sales_usd"].to_numpy()
     per_point_margin = grid["gross_margin_usd"].to_numpy()
     credited = shares * gain.points
-    out = pd.DataFrame({"attributed_share": shares, "points_credited": credited,
-                        "share_without_community": gain.end_share - credited})
+    out = pd.DataFrame(
+        {
+            "attributed_share": shares,
+            "points_credited": credited,
+            "share_without_community": gain.end_share - credited,
+        }
+    )
     out["sales_low_usd"] = credited * per_point_sales.min()
     out["sales_high_usd"] = credited * per_point_sales.max()
     out["margin_low_usd"] = credited * per_point_margin.min()
@@ -238,7 +293,9 @@ def miles_growth_factor(series: pd.DataFrame, metric: str = MILES) -> float:
     return float(rows["value"].iloc[-1] / rows["value"].iloc[0])
 
 
-def growth_fits(series: pd.DataFrame, metric: str = MILES, points: int = 50) -> tuple[pd.DataFrame, pd.DataFrame]:
+def growth_fits(
+    series: pd.DataFrame, metric: str = MILES, points: int = 50
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A straight line and an exponential fitted to the same milestones (scipy ``linregress``).
 
     Returns (curves, fits): ``curves`` has date, model and fitted value on a grid of ``points`` dates
@@ -250,23 +307,37 @@ def growth_fits(series: pd.DataFrame, metric: str = MILES, points: int = 50) -> 
     t = (rows["date"] - rows["date"].iloc[0]).dt.days.to_numpy(dtype="float64")
     y = rows["value"].to_numpy(dtype="float64")
     if (y <= 0).any():
-        raise InputError(series.attrs.get("path"), "a zero value", column="value", rows=rows.loc[y <= 0, "row"],
-                         expected=f"positive values of {metric} for an exponential fit")
+        raise InputError(
+            series.attrs.get("path"),
+            "a zero value",
+            column="value",
+            rows=rows.loc[y <= 0, "row"],
+            expected=f"positive values of {metric} for an exponential fit",
+        )
     lin = stats.linregress(t, y)
     exp = stats.linregress(t, np.log(y))
     grid_t = np.round(np.linspace(t[0], t[-1], points))
     dates = rows["date"].iloc[0] + pd.to_timedelta(grid_t, unit="D")
-    curves = pd.concat([
-        pd.DataFrame({"date": dates, "model": "straight line", "value": lin.intercept + lin.slope * grid_t}),
-        pd.DataFrame({"date": dates, "model": "exponential", "value": np.exp(exp.intercept + exp.slope * grid_t)}),
-    ], ignore_index=True)
-    fits = pd.DataFrame({
-        "model": ["straight line", "exponential"],
-        "r_squared": [lin.rvalue ** 2, exp.rvalue ** 2],
-        "rate": [lin.slope, np.exp(exp.slope * DAYS_PER_MONTH) - 1],
-        "rate_unit": ["added per day", "monthly growth"],
-        "milestones": len(rows),
-    })
+    curves = pd.concat(
+        [
+            pd.DataFrame(
+                {"date": dates, "model": "straight line", "value": lin.intercept + lin.slope * grid_t}
+            ),
+            pd.DataFrame(
+                {"date": dates, "model": "exponential", "value": np.exp(exp.intercept + exp.slope * grid_t)}
+            ),
+        ],
+        ignore_index=True,
+    )
+    fits = pd.DataFrame(
+        {
+            "model": ["straight line", "exponential"],
+            "r_squared": [lin.rvalue**2, exp.rvalue**2],
+            "rate": [lin.slope, np.exp(exp.slope * DAYS_PER_MONTH) - 1],
+            "rate_unit": ["added per day", "monthly growth"],
+            "milestones": len(rows),
+        }
+    )
     return curves, fits
 
 
@@ -292,14 +363,24 @@ def load_mybo(path: str | Path | None = None) -> pd.DataFrame:
     df["value"] = to_number(df["value"], path=name, column="value", minimum=0)
     dup = df.duplicated(subset=["figure", "kind"], keep="first")
     if dup.any():
-        raise InputError(name, "the same figure and kind appear twice", column="figure",
-                         rows=df.loc[dup, "row"], expected="one row per figure and kind")
+        raise InputError(
+            name,
+            "the same figure and kind appear twice",
+            column="figure",
+            rows=df.loc[dup, "row"],
+            expected="one row per figure and kind",
+        )
     finals = set(df.loc[df["kind"] == "final", "figure"])
     claims = df["kind"] == "seed_claim"
     orphan = claims & ~df["compare_to"].isin(finals).fillna(False)
     if orphan.any():
-        raise InputError(name, "a claim that names no final figure", column="compare_to",
-                         rows=df.loc[orphan, "row"], expected="the name of a figure whose kind is final")
+        raise InputError(
+            name,
+            "a claim that names no final figure",
+            column="compare_to",
+            rows=df.loc[orphan, "row"],
+            expected="the name of a figure whose kind is final",
+        )
     df.attrs["path"] = name
     return df
 
@@ -308,12 +389,14 @@ def claims_vs_final(figures: pd.DataFrame) -> pd.DataFrame:
     """Each claim beside the final figure it names: both values, the difference and the ratio."""
     claims = figures[figures["kind"] == "seed_claim"]
     finals = figures[figures["kind"] == "final"].set_index("figure")
-    out = pd.DataFrame({
-        "claim": claims["figure"].to_numpy(),
-        "claimed": claims["value"].to_numpy(),
-        "claim_confidence": claims["confidence"].to_numpy(),
-        "compared_to": claims["compare_to"].to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "claim": claims["figure"].to_numpy(),
+            "claimed": claims["value"].to_numpy(),
+            "claim_confidence": claims["confidence"].to_numpy(),
+            "compared_to": claims["compare_to"].to_numpy(),
+        }
+    )
     matched = finals.loc[out["compared_to"]]
     out["final"] = matched["value"].to_numpy()
     out["final_qualifier"] = matched["qualifier"].to_numpy()
@@ -347,6 +430,8 @@ def mybo_ratios(figures: pd.DataFrame) -> pd.DataFrame:
     spec["value"] = spec["numerator_value"] / spec["denominator_value"]
     a, b = _bound(num["qualifier"]), -_bound(den["qualifier"])
     combined = np.where(a == 0, b, np.where((b == 0) | (b == a), a, 2))
-    spec["bound"] = pd.Series(combined).map({0: "about", 1: "at least", -1: "at most", 2: "uncertain"}).to_numpy()
+    spec["bound"] = (
+        pd.Series(combined).map({0: "about", 1: "at least", -1: "at most", 2: "uncertain"}).to_numpy()
+    )
     spec["basis"] = np.where(spec["kind"] == "final", "final figures", "the seed's claim")
     return spec.drop(columns="kind")

@@ -54,6 +54,7 @@ DEFAULT_NETWORK: dict[str, float] = {"fanout": 50, "conversion": 0.01, "relay": 
 
 # --- parameter checks -------------------------------------------------------------------------
 
+
 def _number(name: str, value: object) -> float:
     """``value`` as a finite float, or ParameterError."""
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
@@ -97,7 +98,7 @@ def check_rates(rates: Mapping[str, float] | None = None) -> dict[str, float]:
 
 
 def check_ranges(ranges: Mapping[str, object] | None = None) -> dict[str, tuple[float, float]]:
-    """Ranges ``[low, high]`` per rate (defaults for rates not given); low ≤ high, both in the rate's domain."""
+    """Ranges ``[low, high]`` per rate (defaults where not given); low ≤ high, both in the rate's domain."""
     ranges = dict(ranges or {})
     _unknown("range", ranges, RATE_NAMES)
     out: dict[str, tuple[float, float]] = {}
@@ -114,6 +115,7 @@ def check_ranges(ranges: Mapping[str, object] | None = None) -> dict[str, tuple[
 
 
 # --- the funnel, closed form ------------------------------------------------------------------
+
 
 def _k(i: np.ndarray | float, a: np.ndarray | float, b: np.ndarray | float, r: np.ndarray | float):
     return i * a * b * r
@@ -134,8 +136,11 @@ def _geometric(n: float, k: np.ndarray | float, generations: int | None) -> np.n
         return np.where(k == 1, n * (generations + 1.0), n * (1 - k ** (generations + 1)) / (1 - k))
 
 
-def expected_totals(n_organisers: int = DEFAULT_ORGANISERS, rates: Mapping[str, float] | None = None,
-                    generations: int | None = None) -> dict[str, float]:
+def expected_totals(
+    n_organisers: int = DEFAULT_ORGANISERS,
+    rates: Mapping[str, float] | None = None,
+    generations: int | None = None,
+) -> dict[str, float]:
     """Model totals: K, organisers over all waves N/(1−K), and bookings (each trip: organiser + friends).
 
     ``generations=None`` sums every wave and needs K < 1 (ParameterError otherwise: the loop never
@@ -146,17 +151,26 @@ def expected_totals(n_organisers: int = DEFAULT_ORGANISERS, rates: Mapping[str, 
     i, a, b, re = (r[k] for k in RATE_NAMES)
     k = float(_k(i, a, b, re))
     if generations is None and k >= 1:
-        raise ParameterError(f"K = {k:.3g} ≥ 1: every trip seeds at least one more, so N/(1−K) has no finite "
-                             "total; lower a rate or pass generations= to count a fixed number of waves")
+        raise ParameterError(
+            f"K = {k:.3g} ≥ 1: every trip seeds at least one more, so N/(1−K) has no finite "
+            "total; lower a rate or pass generations= to count a fixed number of waves"
+        )
     if generations is not None:
         generations = check_count("generations", generations, minimum=0)
     organisers = float(_geometric(n, k, generations))
     per_trip = 1 + i * a * b
-    return {"k": k, "organisers": organisers, "friends_per_trip": i * a * b, "bookings_per_trip": per_trip,
-            "bookings": organisers * per_trip}
+    return {
+        "k": k,
+        "organisers": organisers,
+        "friends_per_trip": i * a * b,
+        "bookings_per_trip": per_trip,
+        "bookings": organisers * per_trip,
+    }
 
 
-def funnel_stages(n_organisers: int = DEFAULT_ORGANISERS, rates: Mapping[str, float] | None = None) -> pd.DataFrame:
+def funnel_stages(
+    n_organisers: int = DEFAULT_ORGANISERS, rates: Mapping[str, float] | None = None
+) -> pd.DataFrame:
     """Expected counts at each stage of the first wave (model), for a funnel chart."""
     n = check_count("n_organisers", n_organisers)
     r = check_rates(rates)
@@ -164,25 +178,40 @@ def funnel_stages(n_organisers: int = DEFAULT_ORGANISERS, rates: Mapping[str, fl
     accepted = invitations * r["acceptance_rate"]
     booked = accepted * r["booking_rate"]
     new = booked * r["reorganise_rate"]
-    out = pd.DataFrame({
-        "stage": ["organisers", "invitations sent", "invitations accepted", "friends who booked",
-                  "friends who organise a trip"],
-        "expected": [float(n), invitations, accepted, booked, new],
-    })
+    out = pd.DataFrame(
+        {
+            "stage": [
+                "organisers",
+                "invitations sent",
+                "invitations accepted",
+                "friends who booked",
+                "friends who organise a trip",
+            ],
+            "expected": [float(n), invitations, accepted, booked, new],
+        }
+    )
     out["per_organiser"] = out["expected"] / n
     return out
 
 
 # --- the funnel, Monte Carlo ------------------------------------------------------------------
 
-def draw_rates(ranges: Mapping[str, object] | None, simulations: int, rng: np.random.Generator) -> pd.DataFrame:
+
+def draw_rates(
+    ranges: Mapping[str, object] | None, simulations: int, rng: np.random.Generator
+) -> pd.DataFrame:
     """One row of rates per simulation, each drawn uniformly within its range."""
     rg = check_ranges(ranges)
     return pd.DataFrame({n: rng.uniform(lo, hi, simulations) for n, (lo, hi) in rg.items()})
 
 
-def simulate_bookings(n_organisers: int = DEFAULT_ORGANISERS, ranges: Mapping[str, object] | None = None,
-                      simulations: int = 10_000, seed: int = 2011, max_generations: int = 500) -> pd.DataFrame:
+def simulate_bookings(
+    n_organisers: int = DEFAULT_ORGANISERS,
+    ranges: Mapping[str, object] | None = None,
+    simulations: int = 10_000,
+    seed: int = 2011,
+    max_generations: int = 500,
+) -> pd.DataFrame:
     """Seeded Monte Carlo of the funnel: rates drawn from their ranges, then every wave drawn at random.
 
     One row per simulation: the rates, K, organisers, bookings, the number of waves, and two flags.
@@ -247,14 +276,24 @@ def bookings_histogram(sim: pd.DataFrame, bins: int = 40) -> pd.DataFrame:
     """Aggregated bins of simulated bookings (a chart embeds these, never one row per simulation)."""
     finite = sim["bookings"].dropna().to_numpy()
     counts, edges = np.histogram(finite, bins=check_count("bins", bins))
-    return pd.DataFrame({"bin_start": edges[:-1], "bin_end": edges[1:], "simulations": counts,
-                         "share": counts / max(finite.size, 1)})
+    return pd.DataFrame(
+        {
+            "bin_start": edges[:-1],
+            "bin_end": edges[1:],
+            "simulations": counts,
+            "share": counts / max(finite.size, 1),
+        }
+    )
 
 
 # --- sensitivity ------------------------------------------------------------------------------
 
-def tornado_table(n_organisers: int = DEFAULT_ORGANISERS, rates: Mapping[str, float] | None = None,
-                  ranges: Mapping[str, object] | None = None) -> pd.DataFrame:
+
+def tornado_table(
+    n_organisers: int = DEFAULT_ORGANISERS,
+    rates: Mapping[str, float] | None = None,
+    ranges: Mapping[str, object] | None = None,
+) -> pd.DataFrame:
     """One-at-a-time sensitivity of model bookings: each rate set to its low then high, others at base.
 
     Sorted by swing (largest first). Where an end of a range makes K ≥ 1 the bookings there are
@@ -272,16 +311,18 @@ def tornado_table(n_organisers: int = DEFAULT_ORGANISERS, rates: Mapping[str, fl
     bookings = _geometric(n, k, None) * (1 + i * a * b)
     bookings = np.where(np.isfinite(bookings), bookings, np.nan)
     base_bookings = expected_totals(n, base)["bookings"] if _k(*base.values()) < 1 else np.nan
-    out = pd.DataFrame({
-        "parameter": names,
-        "low": [rg[x][0] for x in names],
-        "high": [rg[x][1] for x in names],
-        "base": [base[x] for x in names],
-        "bookings_at_low": bookings[0::2],
-        "bookings_at_high": bookings[1::2],
-        "k_at_low": k[0::2],
-        "k_at_high": k[1::2],
-    })
+    out = pd.DataFrame(
+        {
+            "parameter": names,
+            "low": [rg[x][0] for x in names],
+            "high": [rg[x][1] for x in names],
+            "base": [base[x] for x in names],
+            "bookings_at_low": bookings[0::2],
+            "bookings_at_high": bookings[1::2],
+            "k_at_low": k[0::2],
+            "k_at_high": k[1::2],
+        }
+    )
     out["base_bookings"] = base_bookings
     out["unbounded"] = out[["bookings_at_low", "bookings_at_high"]].isna().any(axis=1)
     out["swing"] = (out["bookings_at_high"] - out["bookings_at_low"]).abs()
@@ -291,7 +332,10 @@ def tornado_table(n_organisers: int = DEFAULT_ORGANISERS, rates: Mapping[str, fl
 
 # --- reach vs relay: a branching process ------------------------------------------------------
 
-def check_audience(name: str, audience: Mapping[str, float] | None, default: Mapping[str, float]) -> dict[str, float]:
+
+def check_audience(
+    name: str, audience: Mapping[str, float] | None, default: Mapping[str, float]
+) -> dict[str, float]:
     """A first audience: size (whole number ≥ 1), conversion and relay (probabilities)."""
     given = dict(audience or {})
     _unknown(f"key of {name}", given, ("size", "conversion", "relay"))
@@ -306,7 +350,7 @@ def check_audience(name: str, audience: Mapping[str, float] | None, default: Map
 
 
 def check_network(network: Mapping[str, float] | None = None) -> dict[str, float]:
-    """The friends a relay reaches: fanout ≥ 0, conversion and relay probabilities, with fanout × relay < 1."""
+    """The friends a relay reaches: fanout ≥ 0, conversion and relay probabilities; fanout × relay < 1."""
     given = dict(network or {})
     _unknown("key of network", given, ("fanout", "conversion", "relay"))
     merged = {**DEFAULT_NETWORK, **given}
@@ -320,8 +364,10 @@ def check_network(network: Mapping[str, float] | None = None) -> dict[str, float
         out[key] = value
     m = out["fanout"] * out["relay"]
     if m >= 1:
-        raise ParameterError(f"network fanout × relay = {m:.3g} ≥ 1: the cascade never dies out in this model; "
-                             "lower fanout or relay")
+        raise ParameterError(
+            f"network fanout × relay = {m:.3g} ≥ 1: the cascade never dies out in this model; "
+            "lower fanout or relay"
+        )
     return out
 
 
@@ -330,8 +376,9 @@ def _per_relayer(net: dict[str, float]) -> float:
     return net["fanout"] * net["conversion"] / (1 - net["fanout"] * net["relay"])
 
 
-def expected_cascade(audience: Mapping[str, float] | None = None,
-                     network: Mapping[str, float] | None = None) -> dict[str, float]:
+def expected_cascade(
+    audience: Mapping[str, float] | None = None, network: Mapping[str, float] | None = None
+) -> dict[str, float]:
     """Model expectations for one first audience: direct, downstream and total conversions, and reach."""
     aud = check_audience("audience", audience, DEFAULT_REACH)
     net = check_network(network)
@@ -339,13 +386,22 @@ def expected_cascade(audience: Mapping[str, float] | None = None,
     relayers = aud["size"] * aud["relay"]
     direct = aud["size"] * aud["conversion"]
     downstream = relayers * _per_relayer(net)
-    return {"direct": direct, "downstream": downstream, "conversions": direct + downstream,
-            "reached": aud["size"] + relayers * net["fanout"] / (1 - m), "offspring_mean": m}
+    return {
+        "direct": direct,
+        "downstream": downstream,
+        "conversions": direct + downstream,
+        "reached": aud["size"] + relayers * net["fanout"] / (1 - m),
+        "offspring_mean": m,
+    }
 
 
-def simulate_cascade(audience: Mapping[str, float] | None = None, network: Mapping[str, float] | None = None,
-                     simulations: int = 10_000, rng: np.random.Generator | int = 2011,
-                     max_generations: int = 200) -> pd.DataFrame:
+def simulate_cascade(
+    audience: Mapping[str, float] | None = None,
+    network: Mapping[str, float] | None = None,
+    simulations: int = 10_000,
+    rng: np.random.Generator | int = 2011,
+    max_generations: int = 200,
+) -> pd.DataFrame:
     """Seeded branching process: one row per simulation with people reached, conversions and waves."""
     aud = check_audience("audience", audience, DEFAULT_REACH)
     net = check_network(network)
@@ -372,9 +428,13 @@ def simulate_cascade(audience: Mapping[str, float] | None = None, network: Mappi
     return pd.DataFrame({"reached": reached, "conversions": conversions, "waves": waves})
 
 
-def compare_reach_relay(reach: Mapping[str, float] | None = None, relays: Mapping[str, float] | None = None,
-                        network: Mapping[str, float] | None = None, simulations: int = 10_000,
-                        seed: int = 2011) -> tuple[pd.DataFrame, float]:
+def compare_reach_relay(
+    reach: Mapping[str, float] | None = None,
+    relays: Mapping[str, float] | None = None,
+    network: Mapping[str, float] | None = None,
+    simulations: int = 10_000,
+    seed: int = 2011,
+) -> tuple[pd.DataFrame, float]:
     """Model and simulated conversions for both strategies, and P(relays convert more than reach).
 
     Returns (summary, share of paired simulations in which the relays win outright).
@@ -389,17 +449,30 @@ def compare_reach_relay(reach: Mapping[str, float] | None = None, relays: Mappin
         conv = sim["conversions"].to_numpy()
         runs[label] = conv
         p05, median, p95 = np.quantile(conv, [0.05, 0.5, 0.95])
-        rows.append({"strategy": label, "first_audience": int(aud["size"]), "model_conversions": model["conversions"],
-                     "simulated_mean": conv.mean(), "std_error": conv.std(ddof=1) / np.sqrt(conv.size)
-                     if conv.size > 1 else float("nan"), "simulated_median": median, "p05": p05, "p95": p95,
-                     "share_zero": float((conv == 0).mean()), "model_reached": model["reached"],
-                     "simulated_reached": sim["reached"].mean()})
+        rows.append(
+            {
+                "strategy": label,
+                "first_audience": int(aud["size"]),
+                "model_conversions": model["conversions"],
+                "simulated_mean": conv.mean(),
+                "std_error": conv.std(ddof=1) / np.sqrt(conv.size) if conv.size > 1 else float("nan"),
+                "simulated_median": median,
+                "p05": p05,
+                "p95": p95,
+                "share_zero": float((conv == 0).mean()),
+                "model_reached": model["reached"],
+                "simulated_reached": sim["reached"].mean(),
+            }
+        )
     relay_wins = float((runs["relay"] > runs["reach"]).mean())
     return pd.DataFrame(rows), relay_wins
 
 
-def relay_break_even(reach: Mapping[str, float] | None = None, relays: Mapping[str, float] | None = None,
-                     network: Mapping[str, float] | None = None) -> float:
+def relay_break_even(
+    reach: Mapping[str, float] | None = None,
+    relays: Mapping[str, float] | None = None,
+    network: Mapping[str, float] | None = None,
+) -> float:
     """The relay probability of the small group at which both strategies expect the same conversions.
 
     Above it the relays win (in expectation). A value below 0 means the relays win even if none of
@@ -415,8 +488,12 @@ def relay_break_even(reach: Mapping[str, float] | None = None, relays: Mapping[s
     return float((target - relays["size"] * relays["conversion"]) / slope)
 
 
-def reach_vs_relay_curve(reach: Mapping[str, float] | None = None, relays: Mapping[str, float] | None = None,
-                         network: Mapping[str, float] | None = None, points: int = 21) -> pd.DataFrame:
+def reach_vs_relay_curve(
+    reach: Mapping[str, float] | None = None,
+    relays: Mapping[str, float] | None = None,
+    network: Mapping[str, float] | None = None,
+    points: int = 21,
+) -> pd.DataFrame:
     """Model conversions of both strategies as the relays' relay probability runs from 0 to 1 (long form)."""
     reach = check_audience("reach", reach, DEFAULT_REACH)
     relays = check_audience("relays", relays, DEFAULT_RELAYS)
@@ -424,9 +501,22 @@ def reach_vs_relay_curve(reach: Mapping[str, float] | None = None, relays: Mappi
     q = np.linspace(0, 1, check_count("points", points, minimum=2))
     relay_conv = relays["size"] * relays["conversion"] + relays["size"] * q * _per_relayer(net)
     reach_conv = np.full(q.size, expected_cascade(reach, net)["conversions"])
-    return pd.concat([
-        pd.DataFrame({"relay_probability": q, "strategy": f"{int(reach['size']):,} contacts (reach)",
-                      "model_conversions": reach_conv}),
-        pd.DataFrame({"relay_probability": q, "strategy": f"{int(relays['size']):,} relays",
-                      "model_conversions": relay_conv}),
-    ], ignore_index=True)
+    return pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "relay_probability": q,
+                    "strategy": f"{int(reach['size']):,} contacts (reach)",
+                    "model_conversions": reach_conv,
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "relay_probability": q,
+                    "strategy": f"{int(relays['size']):,} relays",
+                    "model_conversions": relay_conv,
+                }
+            ),
+        ],
+        ignore_index=True,
+    )

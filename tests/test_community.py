@@ -32,6 +32,7 @@ def mybo() -> pd.DataFrame:
 
 # --- the bundled series -------------------------------------------------------------------------
 
+
 def test_bundled_series_holds_the_facts_figures(series: pd.DataFrame) -> None:
     share = series[series["metric"] == "market_share"]
     assert share["value"].tolist() == [48, 61]
@@ -68,8 +69,11 @@ def test_miles_growth_between_the_three_milestones(series: pd.DataFrame) -> None
 
 
 def test_growth_fits_recover_an_exact_line(tmp_path: Path) -> None:
-    path = write(tmp_path, "metric,date,value\nmiles_logged,2020-01-01,100\nmiles_logged,2020-01-11,200\n"
-                           "miles_logged,2020-01-31,400\n")
+    path = write(
+        tmp_path,
+        "metric,date,value\nmiles_logged,2020-01-01,100\nmiles_logged,2020-01-11,200\n"
+        "miles_logged,2020-01-31,400\n",
+    )
     curves, fits = community.growth_fits(community.load_series(path), points=4)
     line = fits.set_index("model").loc["straight line"]
     assert line["r_squared"] == pytest.approx(1.0)
@@ -77,18 +81,22 @@ def test_growth_fits_recover_an_exact_line(tmp_path: Path) -> None:
     assert fits.set_index("model").loc["exponential", "r_squared"] < 1
     straight = curves[curves["model"] == "straight line"]
     assert straight["value"].tolist() == pytest.approx([100, 200, 300, 400])
-    assert straight["date"].tolist() == list(pd.to_datetime(["2020-01-01", "2020-01-11", "2020-01-21",
-                                                            "2020-01-31"]))
+    assert straight["date"].tolist() == list(
+        pd.to_datetime(["2020-01-01", "2020-01-11", "2020-01-21", "2020-01-31"])
+    )
 
 
 def test_growth_fits_need_three_milestones(series: pd.DataFrame) -> None:
     two = series[~((series["metric"] == "miles_logged") & (series["value"] == 50_000_000))]
     two.attrs["path"] = "series.csv"
-    with pytest.raises(InputError, match=r"series\.csv: column 'metric': 2 row\(s\) for metric 'miles_logged'"):
+    with pytest.raises(
+        InputError, match=r"series\.csv: column 'metric': 2 row\(s\) for metric 'miles_logged'"
+    ):
         community.growth_fits(two)
 
 
 # --- what the points are worth ------------------------------------------------------------------
+
 
 def test_points_value_grid() -> None:
     grid = community.points_value_grid(13, [1e9, 2e9], [0.3, 0.4])
@@ -100,8 +108,9 @@ def test_points_value_grid() -> None:
 
 
 def test_attribution_table(series: pd.DataFrame) -> None:
-    table = community.attribution_table(community.share_gain(series), [0, 0.25, 0.5, 1],
-                                        [1e9, 2e9, 4e9], [0.3, 0.4, 0.5])
+    table = community.attribution_table(
+        community.share_gain(series), [0, 0.25, 0.5, 1], [1e9, 2e9, 4e9], [0.3, 0.4, 0.5]
+    )
     assert table["points_credited"].tolist() == [0, 3.25, 6.5, 13]
     assert table["share_without_community"].tolist() == [61, 57.75, 54.5, 48]
     quarter = table.iloc[1]
@@ -114,12 +123,15 @@ def test_attribution_table(series: pd.DataFrame) -> None:
     assert (table.iloc[0][["margin_low_usd", "margin_high_usd"]] == 0).all()
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"market_size_usd": [-1e9]}, "market_size_usd values must be above 0"),
-    ({"market_size_usd": []}, "market_size_usd must be a non-empty list"),
-    ({"market_size_usd": ["big"]}, "market_size_usd must be a number or a list of numbers"),
-    ({"margin": [0.3, 1.5]}, "margin values must be above 0 and at most 1"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"market_size_usd": [-1e9]}, "market_size_usd values must be above 0"),
+        ({"market_size_usd": []}, "market_size_usd must be a non-empty list"),
+        ({"market_size_usd": ["big"]}, "market_size_usd must be a number or a list of numbers"),
+        ({"margin": [0.3, 1.5]}, "margin values must be above 0 and at most 1"),
+    ],
+)
 def test_points_value_grid_rejects_bad_assumptions(kwargs: dict, message: str) -> None:
     args = {"points": 13, "market_size_usd": [1e9], "margin": [0.3], **kwargs}
     with pytest.raises(ParameterError, match=message):
@@ -127,23 +139,32 @@ def test_points_value_grid_rejects_bad_assumptions(kwargs: dict, message: str) -
 
 
 def test_attribution_share_must_be_between_0_and_1(series: pd.DataFrame) -> None:
-    with pytest.raises(ParameterError, match="attributed_share must be a non-empty list of shares between 0 and 1"):
+    with pytest.raises(
+        ParameterError, match="attributed_share must be a non-empty list of shares between 0 and 1"
+    ):
         community.attribution_table(community.share_gain(series), [0.5, 1.2], [1e9], [0.3])
 
 
 # --- bad series files -----------------------------------------------------------------------------
 
+
 def test_share_above_100_names_file_column_and_row(tmp_path: Path) -> None:
     path = write(tmp_path, HEADER + "Acme,market_share,2020-01-01,40,C\nAcme,market_share,2021-01-01,120,C\n")
     with pytest.raises(InputError) as err:
         community.load_series(path)
-    assert str(err.value) == (f"{path}: column 'value', row 3: a market share above 100; "
-                              "expected market_share in percent, between 0 and 100")
+    assert str(err.value) == (
+        f"{path}: column 'value', row 3: a market share above 100; "
+        "expected market_share in percent, between 0 and 100"
+    )
 
 
 def test_text_in_value_column(tmp_path: Path) -> None:
-    path = write(tmp_path, HEADER + "Acme,market_share,2020-01-01,40,C\nAcme,miles_logged,2021-01-01,lots,C\n")
-    with pytest.raises(InputError, match=r"column 'value', row 3: text where a number was expected \('lots'\)"):
+    path = write(
+        tmp_path, HEADER + "Acme,market_share,2020-01-01,40,C\nAcme,miles_logged,2021-01-01,lots,C\n"
+    )
+    with pytest.raises(
+        InputError, match=r"column 'value', row 3: text where a number was expected \('lots'\)"
+    ):
         community.load_series(path)
 
 
@@ -163,9 +184,14 @@ def test_bad_date_and_future_date(tmp_path: Path) -> None:
 
 
 def test_unknown_confidence(tmp_path: Path) -> None:
-    path = write(tmp_path, HEADER + "Acme,market_share,2020-01-01,40,C\nAcme,market_share,2021-01-01,41,sure\n")
-    with pytest.raises(InputError, match=r"column 'confidence', row 3: unknown values \('sure'\); "
-                                         r"expected one of C, P, U or an empty cell"):
+    path = write(
+        tmp_path, HEADER + "Acme,market_share,2020-01-01,40,C\nAcme,market_share,2021-01-01,41,sure\n"
+    )
+    with pytest.raises(
+        InputError,
+        match=r"column 'confidence', row 3: unknown values \('sure'\); "
+        r"expected one of C, P, U or an empty cell",
+    ):
         community.load_series(path)
 
 
@@ -176,14 +202,20 @@ def test_duplicate_metric_and_date(tmp_path: Path) -> None:
 
 
 def test_brand_selection(tmp_path: Path) -> None:
-    path = write(tmp_path, HEADER + "Acme,market_share,2020-01-01,40,C\nAcme,market_share,2021-01-01,44,C\n"
-                                    "Bolt,market_share,2020-01-01,20,C\nBolt,market_share,2021-01-01,18,\n")
+    path = write(
+        tmp_path,
+        HEADER + "Acme,market_share,2020-01-01,40,C\nAcme,market_share,2021-01-01,44,C\n"
+        "Bolt,market_share,2020-01-01,20,C\nBolt,market_share,2021-01-01,18,\n",
+    )
     bolt = community.share_gain(community.load_series(path, brand="Bolt"))
     assert (bolt.brand, bolt.points, bolt.relative) == ("Bolt", -2.0, pytest.approx(-0.1))
     with pytest.raises(ParameterError, match=r"holds several brands \(Acme, Bolt\): set brand"):
         community.load_series(path)
-    with pytest.raises(InputError, match=r"column 'brand': no rows for brand 'Zed'; expected one of the brands "
-                                         r"in the file: Acme, Bolt"):
+    with pytest.raises(
+        InputError,
+        match=r"column 'brand': no rows for brand 'Zed'; expected one of the brands "
+        r"in the file: Acme, Bolt",
+    ):
         community.load_series(path, brand="Zed")
 
 
@@ -195,12 +227,16 @@ def test_a_file_without_brand_takes_the_parameter(tmp_path: Path) -> None:
 
 def test_share_gain_needs_two_rows(tmp_path: Path) -> None:
     path = write(tmp_path, HEADER + "Acme,market_share,2020-01-01,40,C\n")
-    with pytest.raises(InputError, match=r"column 'metric': 1 row\(s\) for metric 'market_share'; expected at "
-                                         r"least 2 dated rows"):
+    with pytest.raises(
+        InputError,
+        match=r"column 'metric': 1 row\(s\) for metric 'market_share'; expected at "
+        r"least 2 dated rows",
+    ):
         community.share_gain(community.load_series(path))
 
 
 # --- MyBO -----------------------------------------------------------------------------------------
+
 
 def test_claims_against_final_figures(mybo: pd.DataFrame) -> None:
     table = community.claims_vs_final(mybo).set_index("claim")
@@ -227,12 +263,22 @@ def test_mybo_ratios_and_their_bounds(mybo: pd.DataFrame) -> None:
 
 
 def test_ratio_bounds_combine() -> None:
-    figs = pd.DataFrame({"figure": ["x", "y", "z"], "kind": "final", "value": [10.0, 2.0, 5.0],
-                         "qualifier": ["at least", "at least", "about"]})
+    figs = pd.DataFrame(
+        {
+            "figure": ["x", "y", "z"],
+            "kind": "final",
+            "value": [10.0, 2.0, 5.0],
+            "qualifier": ["at least", "at least", "about"],
+        }
+    )
     old = community.MYBO_RATIOS
     try:
-        community.MYBO_RATIOS = [("x/y", "x", "y", "final"), ("x/z", "x", "z", "final"),
-                                 ("z/y", "z", "y", "final"), ("x/missing", "x", "w", "final")]
+        community.MYBO_RATIOS = [
+            ("x/y", "x", "y", "final"),
+            ("x/z", "x", "z", "final"),
+            ("z/y", "z", "y", "final"),
+            ("x/missing", "x", "w", "final"),
+        ]
         ratios = community.mybo_ratios(figs).set_index("ratio")
     finally:
         community.MYBO_RATIOS = old
@@ -241,20 +287,30 @@ def test_ratio_bounds_combine() -> None:
 
 
 def test_mybo_claim_must_name_a_final_figure(tmp_path: Path) -> None:
-    text = ("figure,kind,value,unit,qualifier,compare_to,confidence\n"
-            "profiles,final,2000000,profiles,about,,C\n"
-            "people,seed_claim,1500000,people,,members,U\n")
+    text = (
+        "figure,kind,value,unit,qualifier,compare_to,confidence\n"
+        "profiles,final,2000000,profiles,about,,C\n"
+        "people,seed_claim,1500000,people,,members,U\n"
+    )
     path = write(tmp_path, text, "mybo.csv")
-    with pytest.raises(InputError, match=r"mybo\.csv: column 'compare_to', row 3: a claim that names no final "
-                                         r"figure; expected the name of a figure whose kind is final"):
+    with pytest.raises(
+        InputError,
+        match=r"mybo\.csv: column 'compare_to', row 3: a claim that names no final "
+        r"figure; expected the name of a figure whose kind is final",
+    ):
         community.load_mybo(path)
 
 
 def test_mybo_kind_and_qualifier_are_checked(tmp_path: Path) -> None:
     head = "figure,kind,value,unit,qualifier,compare_to,confidence\n"
-    path = write(tmp_path, head + "profiles,final,2000000,profiles,about,,C\nevents,guess,1,e,about,,C\n", "m.csv")
-    with pytest.raises(InputError, match=r"column 'kind', row 3: unknown values \('guess'\); expected one of "
-                                         r"final, seed_claim$"):
+    path = write(
+        tmp_path, head + "profiles,final,2000000,profiles,about,,C\nevents,guess,1,e,about,,C\n", "m.csv"
+    )
+    with pytest.raises(
+        InputError,
+        match=r"column 'kind', row 3: unknown values \('guess'\); expected one of "
+        r"final, seed_claim$",
+    ):
         community.load_mybo(path)
     path = write(tmp_path, head + "profiles,final,2000000,profiles,roughly,,C\n", "m.csv")
     with pytest.raises(InputError, match=r"column 'qualifier', row 2: unknown values \('roughly'\)"):

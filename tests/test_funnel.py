@@ -26,6 +26,7 @@ def fixed(rates: dict[str, float]) -> dict[str, tuple[float, float]]:
 
 # --- closed form ----------------------------------------------------------------------------------
 
+
 def test_k_factor() -> None:
     assert funnel.k_factor() == pytest.approx(4 * 0.5 * 0.7 * 0.15)  # 0.21 with the default assumptions
     assert funnel.k_factor(HALF) == pytest.approx(0.5)
@@ -63,11 +64,14 @@ def test_funnel_stages() -> None:
     assert stages.loc["friends who organise a trip", "per_organiser"] == pytest.approx(0.5)
 
 
-@pytest.mark.parametrize(("n", "message"), [
-    (0, "n_organisers must be a whole number of at least 1, got 0"),
-    (2.5, "n_organisers must be a whole number of at least 1"),
-    ("many", "n_organisers must be a number, got 'many'"),
-])
+@pytest.mark.parametrize(
+    ("n", "message"),
+    [
+        (0, "n_organisers must be a whole number of at least 1, got 0"),
+        (2.5, "n_organisers must be a whole number of at least 1"),
+        ("many", "n_organisers must be a number, got 'many'"),
+    ],
+)
 def test_zero_or_bad_organisers(n: object, message: str) -> None:
     with pytest.raises(ParameterError, match=message):
         funnel.expected_totals(n)
@@ -75,26 +79,38 @@ def test_zero_or_bad_organisers(n: object, message: str) -> None:
         funnel.simulate_bookings(n, simulations=10)
 
 
-@pytest.mark.parametrize(("rates", "message"), [
-    ({"acceptance_rate": 1.5}, "acceptance_rate must be a probability between 0 and 1, got 1.5"),
-    ({"invitations_per_organiser": -1}, "invitations_per_organiser must be 0 or more"),
-    ({"invites": 3}, "unknown rate 'invites'; known: invitations_per_organiser"),
-    ({"booking_rate": None}, "booking_rate must be a number, got None"),
-    ({"booking_rate": float("nan")}, "booking_rate must be a finite number"),
-])
+@pytest.mark.parametrize(
+    ("rates", "message"),
+    [
+        ({"acceptance_rate": 1.5}, "acceptance_rate must be a probability between 0 and 1, got 1.5"),
+        ({"invitations_per_organiser": -1}, "invitations_per_organiser must be 0 or more"),
+        ({"invites": 3}, "unknown rate 'invites'; known: invitations_per_organiser"),
+        ({"booking_rate": None}, "booking_rate must be a number, got None"),
+        ({"booking_rate": float("nan")}, "booking_rate must be a finite number"),
+    ],
+)
 def test_bad_rates(rates: dict, message: str) -> None:
     with pytest.raises(ParameterError, match=message):
         funnel.k_factor(rates)
 
 
-@pytest.mark.parametrize(("ranges", "message"), [
-    ({"acceptance_rate": [0.7, 0.3]}, r"the range of acceptance_rate must have low ≤ high, got \[0.7, 0.3\]"),
-    ({"booking_rate": [0.5, 1.2]}, r"booking_rate \(high\) must be a probability between 0 and 1, got 1.2"),
-    ({"reorganise_rate": [0.1]}, r"the range of reorganise_rate must be a pair \[low, high\]"),
-    ({"reorganise_rate": "0.1-0.2"}, "the range of reorganise_rate must be a pair"),
-    ({"acceptance": [0.1, 0.2]}, "unknown range 'acceptance'"),
-    ({"invitations_per_organiser": [-2, 3]}, r"invitations_per_organiser \(low\) must be 0 or more"),
-])
+@pytest.mark.parametrize(
+    ("ranges", "message"),
+    [
+        (
+            {"acceptance_rate": [0.7, 0.3]},
+            r"the range of acceptance_rate must have low ≤ high, got \[0.7, 0.3\]",
+        ),
+        (
+            {"booking_rate": [0.5, 1.2]},
+            r"booking_rate \(high\) must be a probability between 0 and 1, got 1.2",
+        ),
+        ({"reorganise_rate": [0.1]}, r"the range of reorganise_rate must be a pair \[low, high\]"),
+        ({"reorganise_rate": "0.1-0.2"}, "the range of reorganise_rate must be a pair"),
+        ({"acceptance": [0.1, 0.2]}, "unknown range 'acceptance'"),
+        ({"invitations_per_organiser": [-2, 3]}, r"invitations_per_organiser \(low\) must be 0 or more"),
+    ],
+)
 def test_bad_ranges(ranges: dict, message: str) -> None:
     with pytest.raises(ParameterError, match=message):
         funnel.simulate_bookings(ranges=ranges, simulations=10)
@@ -111,15 +127,19 @@ def test_simulation_count_is_bounded() -> None:
 
 # --- Monte Carlo ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("rates", [HALF, funnel.DEFAULT_RATES,
-                                   {**HALF, "invitations_per_organiser": 2.5, "reorganise_rate": 0.9}])
+
+@pytest.mark.parametrize(
+    "rates", [HALF, funnel.DEFAULT_RATES, {**HALF, "invitations_per_organiser": 2.5, "reorganise_rate": 0.9}]
+)
 def test_simulation_mean_matches_the_closed_form(rates: dict) -> None:
     sim = funnel.simulate_bookings(200, fixed(rates), simulations=20_000, seed=7)
     expected = funnel.expected_totals(200, rates)
     summary = funnel.summarise_bookings(sim)
     assert summary["std_error"] < 0.01 * expected["bookings"]  # the band is narrow: the check has teeth
     assert abs(summary["mean"] - expected["bookings"]) < Z * summary["std_error"]
-    assert abs(summary["mean"] - 1.03 * expected["bookings"]) > Z * summary["std_error"]  # a 3% error is caught
+    assert (
+        abs(summary["mean"] - 1.03 * expected["bookings"]) > Z * summary["std_error"]
+    )  # a 3% error is caught
     organisers = sim["organisers"]
     se = organisers.std(ddof=1) / np.sqrt(len(organisers))
     assert abs(organisers.mean() - expected["organisers"]) < Z * se
@@ -142,8 +162,10 @@ def test_rates_are_drawn_within_their_ranges() -> None:
 
 
 def test_supercritical_draws_are_flagged_not_simulated() -> None:
-    ranges = {**fixed({**HALF, "invitations_per_organiser": 8.0, "acceptance_rate": 0.5, "booking_rate": 0.5}),
-              "reorganise_rate": (0.25, 0.75)}  # K = 2 × reorganise_rate: K ≥ 1 for half the draws
+    ranges = {
+        **fixed({**HALF, "invitations_per_organiser": 8.0, "acceptance_rate": 0.5, "booking_rate": 0.5}),
+        "reorganise_rate": (0.25, 0.75),
+    }  # K = 2 × reorganise_rate: K ≥ 1 for half the draws
     sim = funnel.simulate_bookings(50, ranges, simulations=4_000, seed=11)
     assert (sim["supercritical"] == (sim["k"] >= 1)).all()
     assert sim.loc[sim["supercritical"], "bookings"].isna().all()
@@ -156,8 +178,9 @@ def test_supercritical_draws_are_flagged_not_simulated() -> None:
 
 
 def test_truncated_runs_are_flagged() -> None:
-    sim = funnel.simulate_bookings(100, fixed({**HALF, "reorganise_rate": 0.99}), simulations=200, seed=5,
-                                   max_generations=2)
+    sim = funnel.simulate_bookings(
+        100, fixed({**HALF, "reorganise_rate": 0.99}), simulations=200, seed=5, max_generations=2
+    )
     assert sim["truncated"].all()
     assert (sim["waves"] == 2).all()
 
@@ -173,6 +196,7 @@ def test_histogram_aggregates_every_finite_draw() -> None:
 
 
 # --- sensitivity --------------------------------------------------------------------------------------
+
 
 def test_tornado_by_hand() -> None:
     table = funnel.tornado_table().set_index("parameter")
@@ -196,6 +220,7 @@ def test_tornado_flags_an_unbounded_end() -> None:
 
 # --- reach vs relay -------------------------------------------------------------------------------------
 
+
 def test_expected_cascade_by_hand() -> None:
     reach = funnel.expected_cascade(funnel.DEFAULT_REACH)
     # 1000 × 0.002 direct; 1000 × 0.005 relayers × 50 friends × 0.01 / (1 − 50 × 0.01) downstream
@@ -205,8 +230,9 @@ def test_expected_cascade_by_hand() -> None:
     assert relay["conversions"] == pytest.approx(1 + 10 * 0.5 * 1.0)
 
 
-@pytest.mark.parametrize("audience", [funnel.DEFAULT_REACH, funnel.DEFAULT_RELAYS,
-                                      {"size": 30, "conversion": 0.2, "relay": 0.9}])
+@pytest.mark.parametrize(
+    "audience", [funnel.DEFAULT_REACH, funnel.DEFAULT_RELAYS, {"size": 30, "conversion": 0.2, "relay": 0.9}]
+)
 def test_branching_mean_matches_its_expectation(audience: dict) -> None:
     network = {"fanout": 20, "conversion": 0.05, "relay": 0.04}  # m = 0.8: long cascades
     sim = funnel.simulate_cascade(audience, network, simulations=40_000, rng=9)
@@ -251,13 +277,19 @@ def test_compare_reach_relay() -> None:
     assert wins_again == relay_wins
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"network": {"fanout": 50, "relay": 0.03}}, r"network fanout × relay = 1.5 ≥ 1: the cascade never dies out"),
-    ({"reach": {"size": 0}}, r"reach\['size'\] must be a whole number of at least 1"),
-    ({"relays": {"relay": 2}}, r"relays\['relay'\] must be a probability between 0 and 1"),
-    ({"relays": {"friends": 2}}, r"unknown key of relays 'friends'"),
-    ({"network": {"fanout": -1}}, r"network\['fanout'\] must be 0 or more"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"network": {"fanout": 50, "relay": 0.03}},
+            r"network fanout × relay = 1.5 ≥ 1: the cascade never dies out",
+        ),
+        ({"reach": {"size": 0}}, r"reach\['size'\] must be a whole number of at least 1"),
+        ({"relays": {"relay": 2}}, r"relays\['relay'\] must be a probability between 0 and 1"),
+        ({"relays": {"friends": 2}}, r"unknown key of relays 'friends'"),
+        ({"network": {"fanout": -1}}, r"network\['fanout'\] must be 0 or more"),
+    ],
+)
 def test_bad_branching_parameters(kwargs: dict, message: str) -> None:
     with pytest.raises(ParameterError, match=message):
         funnel.relay_break_even(**kwargs)
