@@ -34,27 +34,42 @@ SHARE = "market_share"
 MILES = "miles_logged"
 DAYS_PER_MONTH = 365.25 / 12
 
-#: Per-member ratios for MyBO: (label, numerator figure, denominator figure, kind of both figures).
-MYBO_RATIOS: list[tuple[str, str, str, str]] = [
-    ("events per profile", "events", "profiles", "final"),
-    ("blog posts per profile", "blog_posts", "profiles", "final"),
-    ("profiles per group", "profiles", "groups", "final"),
-    ("share of profiles raising money on a personal page", "personal_page_fundraisers", "profiles", "final"),
+#: Per-member ratios for MyBO: (label, numerator, its kind, denominator, its kind).
+MYBO_RATIOS: list[tuple[str, str, str, str, str]] = [
+    ("events per profile", "events", "final", "profiles", "final"),
+    ("blog posts per profile", "blog_posts", "final", "profiles", "final"),
+    ("profiles per group", "profiles", "final", "groups", "final"),
+    (
+        "share of profiles raising money on a personal page",
+        "personal_page_fundraisers",
+        "final",
+        "profiles",
+        "final",
+    ),
     (
         "USD raised per personal-page fundraiser",
         "raised_on_personal_pages",
+        "final",
         "personal_page_fundraisers",
         "final",
     ),
-    ("USD raised online per online donor", "raised_online", "online_donors", "final"),
+    ("USD raised online per online donor", "raised_online", "final", "online_donors", "final"),
     (
         "personal-page money as a share of money raised online",
         "raised_on_personal_pages",
+        "final",
         "raised_online",
         "final",
     ),
-    ("USD per person (the seed's claim)", "raised", "people", "seed_claim"),
-    ("events per person (the seed's claim)", "events", "people", "seed_claim"),
+    (
+        "personal-page money as a share of the claimed total",
+        "raised_on_personal_pages",
+        "final",
+        "raised",
+        "seed_claim",
+    ),
+    ("USD per person (the seed's claim)", "raised", "seed_claim", "people", "seed_claim"),
+    ("events per person (the seed's claim)", "events", "seed_claim", "people", "seed_claim"),
 ]
 
 
@@ -293,6 +308,22 @@ def miles_growth_factor(series: pd.DataFrame, metric: str = MILES) -> float:
     return float(rows["value"].iloc[-1] / rows["value"].iloc[0])
 
 
+def ratio_at(series: pd.DataFrame, numerator: str, denominator: str) -> tuple[float, pd.Timestamp]:
+    """``numerator`` ÷ ``denominator`` at the latest date both metrics were reported (e.g. miles per kit)."""
+    num = series[series["metric"] == numerator].set_index("date")["value"]
+    den = series[series["metric"] == denominator].set_index("date")["value"]
+    common = num.index.intersection(den.index)
+    if common.empty:
+        raise InputError(
+            series.attrs.get("path"),
+            f"no date with both {numerator!r} and {denominator!r}",
+            column="date",
+            expected=f"a row of {numerator} and a row of {denominator} with the same date",
+        )
+    when = common.max()
+    return float(num[when] / den[when]), when
+
+
 def growth_fits(
     series: pd.DataFrame, metric: str = MILES, points: int = 50
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -418,10 +449,12 @@ def mybo_ratios(figures: pd.DataFrame) -> pd.DataFrame:
     A ratio of an 'at least' numerator is itself 'at least'; an 'at least' denominator makes it
     'at most'; conflicting bounds give 'uncertain'. Ratios whose figures are missing are left out.
     """
-    spec = pd.DataFrame(MYBO_RATIOS, columns=["ratio", "numerator", "denominator", "kind"])
+    spec = pd.DataFrame(
+        MYBO_RATIOS, columns=["ratio", "numerator", "numerator_kind", "denominator", "denominator_kind"]
+    )
     figs = figures.set_index(["figure", "kind"])
-    num_key = pd.MultiIndex.from_arrays([spec["numerator"], spec["kind"]])
-    den_key = pd.MultiIndex.from_arrays([spec["denominator"], spec["kind"]])
+    num_key = pd.MultiIndex.from_arrays([spec["numerator"], spec["numerator_kind"]])
+    den_key = pd.MultiIndex.from_arrays([spec["denominator"], spec["denominator_kind"]])
     present = num_key.isin(figs.index) & den_key.isin(figs.index)
     spec, num_key, den_key = spec[present].reset_index(drop=True), num_key[present], den_key[present]
     num, den = figs.loc[num_key], figs.loc[den_key]
@@ -433,5 +466,10 @@ def mybo_ratios(figures: pd.DataFrame) -> pd.DataFrame:
     spec["bound"] = (
         pd.Series(combined).map({0: "about", 1: "at least", -1: "at most", 2: "uncertain"}).to_numpy()
     )
-    spec["basis"] = np.where(spec["kind"] == "final", "final figures", "the seed's claim")
-    return spec.drop(columns="kind")
+    claim = (spec["numerator_kind"] == "seed_claim") | (spec["denominator_kind"] == "seed_claim")
+    spec["basis"] = np.where(
+        claim & (spec["numerator_kind"] == spec["denominator_kind"]),
+        "the seed's claim",
+        np.where(claim, "final figure against the seed's claim", "final figures"),
+    )
+    return spec.drop(columns=["numerator_kind", "denominator_kind"])

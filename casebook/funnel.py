@@ -20,6 +20,7 @@ Galton–Watson branching process with mean offspring m = fanout × relay.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -428,21 +429,28 @@ def simulate_cascade(
     return pd.DataFrame({"reached": reached, "conversions": conversions, "waves": waves})
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """Reach vs relay, simulated in pairs: summaries, who wins, and the aggregated distributions."""
+
+    summary: pd.DataFrame  # one row per strategy: model and simulated conversions
+    relay_wins: float  # share of paired runs in which the relays convert more people
+    ties: float  # share of paired runs with as many conversions each
+    distribution: pd.DataFrame  # strategy, conversions, simulations, share (aggregated counts)
+
+
 def compare_reach_relay(
     reach: Mapping[str, float] | None = None,
     relays: Mapping[str, float] | None = None,
     network: Mapping[str, float] | None = None,
     simulations: int = 10_000,
     seed: int = 2011,
-) -> tuple[pd.DataFrame, float]:
-    """Model and simulated conversions for both strategies, and P(relays convert more than reach).
-
-    Returns (summary, share of paired simulations in which the relays win outright).
-    """
+) -> Comparison:
+    """Model and simulated conversions for both strategies, and how often the relays win outright."""
     reach = check_audience("reach", reach, DEFAULT_REACH)
     relays = check_audience("relays", relays, DEFAULT_RELAYS)
     rng = np.random.default_rng(check_count("seed", seed, minimum=0))
-    rows, runs = [], {}
+    rows, runs, dists = [], {}, []
     for label, aud in (("reach", reach), ("relay", relays)):
         sim = simulate_cascade(aud, network, simulations, rng)
         model = expected_cascade(aud, network)
@@ -464,8 +472,23 @@ def compare_reach_relay(
                 "simulated_reached": sim["reached"].mean(),
             }
         )
-    relay_wins = float((runs["relay"] > runs["reach"]).mean())
-    return pd.DataFrame(rows), relay_wins
+        counts = np.bincount(conv)
+        dists.append(
+            pd.DataFrame(
+                {
+                    "strategy": label,
+                    "conversions": np.arange(counts.size),
+                    "simulations": counts,
+                    "share": counts / conv.size,
+                }
+            )
+        )
+    return Comparison(
+        summary=pd.DataFrame(rows),
+        relay_wins=float((runs["relay"] > runs["reach"]).mean()),
+        ties=float((runs["relay"] == runs["reach"]).mean()),
+        distribution=pd.concat(dists, ignore_index=True),
+    )
 
 
 def relay_break_even(

@@ -86,6 +86,16 @@ def test_growth_fits_recover_an_exact_line(tmp_path: Path) -> None:
     )
 
 
+def test_ratio_at_the_latest_common_date(series: pd.DataFrame) -> None:
+    value, when = community.ratio_at(series, "miles_logged", "sport_kits_sold")
+    assert value == pytest.approx(93 / 1.3)  # 71.5 miles per kit sold, Nov 2008
+    assert when == pd.Timestamp("2008-11-06")
+    with pytest.raises(
+        InputError, match=r"column 'date': no date with both 'new_users_per_day' and 'sport_kits_sold'"
+    ):
+        community.ratio_at(series, "new_users_per_day", "sport_kits_sold")
+
+
 def test_growth_fits_need_three_milestones(series: pd.DataFrame) -> None:
     two = series[~((series["metric"] == "miles_logged") & (series["value"] == 50_000_000))]
     two.attrs["path"] = "series.csv"
@@ -259,6 +269,9 @@ def test_mybo_ratios_and_their_bounds(mybo: pd.DataFrame) -> None:
     assert ratios.loc["personal-page money as a share of money raised online", "bound"] == "at most"
     assert ratios.loc["USD per person (the seed's claim)", "value"] == pytest.approx(426.0)
     assert ratios.loc["USD per person (the seed's claim)", "basis"] == "the seed's claim"
+    share = ratios.loc["personal-page money as a share of the claimed total"]
+    assert share["value"] == pytest.approx(30 / 639)  # 4.7%
+    assert share["basis"] == "final figure against the seed's claim"
     assert len(ratios) == len(community.MYBO_RATIOS)
 
 
@@ -274,10 +287,11 @@ def test_ratio_bounds_combine() -> None:
     old = community.MYBO_RATIOS
     try:
         community.MYBO_RATIOS = [
-            ("x/y", "x", "y", "final"),
-            ("x/z", "x", "z", "final"),
-            ("z/y", "z", "y", "final"),
-            ("x/missing", "x", "w", "final"),
+            ("x/y", "x", "final", "y", "final"),
+            ("x/z", "x", "final", "z", "final"),
+            ("z/y", "z", "final", "y", "final"),
+            ("x/missing", "x", "final", "w", "final"),
+            ("x/y claimed", "x", "final", "y", "seed_claim"),
         ]
         ratios = community.mybo_ratios(figs).set_index("ratio")
     finally:
@@ -315,3 +329,33 @@ def test_mybo_kind_and_qualifier_are_checked(tmp_path: Path) -> None:
     path = write(tmp_path, head + "profiles,final,2000000,profiles,roughly,,C\n", "m.csv")
     with pytest.raises(InputError, match=r"column 'qualifier', row 2: unknown values \('roughly'\)"):
         community.load_mybo(path)
+
+
+# --- charts ---------------------------------------------------------------------------------------
+
+
+def _data_rows(chart) -> list[int]:
+    """Row counts of every data set a chart embeds."""
+    return [len(rows) for rows in chart.to_dict()["datasets"].values()]
+
+
+def test_nike_charts_are_titled_and_aggregated(series: pd.DataFrame, mybo: pd.DataFrame) -> None:
+    from casebook import community_charts as cc
+
+    gain = community.share_gain(series)
+    share = cc.share_chart(series, gain).to_dict()
+    assert share["title"]["text"] == "Nike: +13 points of market share (+27%)"
+    table = community.attribution_table(gain, [0, 0.5, 1], [1e9, 2e9], [0.3, 0.4])
+    attribution = cc.attribution_chart(table, "Nike")
+    assert attribution.to_dict()["title"]["text"] == "Model: what the share points would be worth to Nike"
+    assert _data_rows(attribution) == [3]
+    curves, _ = community.growth_fits(series, points=20)
+    miles = cc.miles_chart(community.miles_growth(series), curves, "miles logged")
+    assert sorted(_data_rows(miles)) == [3, 40]  # three milestones, two curves of 20 points
+    claims = cc.claims_chart(community.claims_vs_final(mybo)).to_dict()
+    pairs = next(iter(claims["datasets"].values()))
+    assert [p["pair"] for p in pairs] == [
+        "people 1.5M vs profiles 2M",
+        "events 150k vs events 200k",
+        "raised 639M vs raised through 2008-10-15 642M",
+    ]

@@ -265,16 +265,30 @@ def test_reach_vs_relay_curve_crosses_at_the_break_even() -> None:
 
 
 def test_compare_reach_relay() -> None:
-    summary, relay_wins = funnel.compare_reach_relay(simulations=20_000, seed=5)
-    summary = summary.set_index("strategy")
+    result = funnel.compare_reach_relay(simulations=20_000, seed=5)
+    summary = result.summary.set_index("strategy")
     assert summary.loc["reach", "model_conversions"] == pytest.approx(7)
     assert summary.loc["relay", "model_conversions"] == pytest.approx(6)
     for s in ("reach", "relay"):
         row = summary.loc[s]
         assert abs(row["simulated_mean"] - row["model_conversions"]) < Z * row["std_error"]
-    assert 0.2 < relay_wins < 0.5  # the 10 expect fewer conversions, so they win less than half the time
-    again, wins_again = funnel.compare_reach_relay(simulations=20_000, seed=5)
-    assert wins_again == relay_wins
+    assert 0.2 < result.relay_wins < 0.5  # the 10 expect fewer conversions: they win less than half the time
+    assert 0 < result.ties < 1 - result.relay_wins
+    again = funnel.compare_reach_relay(simulations=20_000, seed=5)
+    assert (again.relay_wins, again.ties) == (result.relay_wins, result.ties)
+
+
+def test_distribution_aggregates_every_run() -> None:
+    result = funnel.compare_reach_relay(simulations=5_000, seed=1)
+    dist = result.distribution
+    assert set(dist["strategy"]) == {"reach", "relay"}
+    by = dist.groupby("strategy")
+    assert (by["simulations"].sum() == 5_000).all()
+    assert by["share"].sum().to_numpy() == pytest.approx([1.0, 1.0])
+    means = (dist["conversions"] * dist["share"]).groupby(dist["strategy"]).sum()
+    assert means.to_dict() == pytest.approx(result.summary.set_index("strategy")["simulated_mean"].to_dict())
+    zero = dist[dist["conversions"] == 0].set_index("strategy")["share"]
+    assert zero.to_dict() == pytest.approx(result.summary.set_index("strategy")["share_zero"].to_dict())
 
 
 @pytest.mark.parametrize(
@@ -293,3 +307,32 @@ def test_compare_reach_relay() -> None:
 def test_bad_branching_parameters(kwargs: dict, message: str) -> None:
     with pytest.raises(ParameterError, match=message):
         funnel.relay_break_even(**kwargs)
+
+
+# --- charts ---------------------------------------------------------------------------------------------
+
+
+def test_sncf_charts_say_model_or_simulated() -> None:
+    from casebook import community_charts as cc
+
+    sim = funnel.simulate_bookings(simulations=2_000, seed=1)
+    hist = funnel.bookings_histogram(sim, bins=25)
+    chart = cc.bookings_histogram_chart(hist, funnel.summarise_bookings(sim)["median"]).to_dict()
+    assert "(simulated)" in chart["title"]["text"]
+    assert sorted(len(v) for v in chart["datasets"].values()) == [1, 25]  # bins and the median, not runs
+    tornado = cc.tornado_chart(funnel.tornado_table()).to_dict()
+    assert tornado["title"]["text"].startswith("Model: ")
+    bars = max(tornado["datasets"].values(), key=len)
+    assert len(bars) == 8  # four rates × two ends
+    unbounded = cc.tornado_chart(funnel.tornado_table(ranges={"reorganise_rate": (0.1, 1.0)})).to_dict()
+    assert len(max(unbounded["datasets"].values(), key=len)) == 6  # the unbounded rate is left out
+    relay = cc.reach_relay_chart(funnel.reach_vs_relay_curve(), funnel.relay_break_even()).to_dict()
+    assert relay["title"]["text"].startswith("Model: ") and len(relay["layer"]) == 2  # lines + break-even
+    beyond = cc.reach_relay_chart(funnel.reach_vs_relay_curve(), 1.4).to_dict()
+    assert "layer" not in beyond  # no break-even line outside 0–100%
+    dist = funnel.compare_reach_relay(simulations=2_000, seed=1).distribution
+    conv = cc.conversions_chart(dist, {"reach": "1,000 contacts", "relay": "10 relays"}, upto=10).to_dict()
+    assert "(simulated)" in conv["title"]["text"]
+    rows = next(iter(conv["datasets"].values()))
+    assert {r["strategy"] for r in rows} == {"1,000 contacts", "10 relays"} and len(rows) == 22
+    assert cc.model_title("Funnel") == "Model: funnel" and cc.model_title("Model: x") == "Model: x"

@@ -1,0 +1,280 @@
+"""Charts of the Nike+ and SNCF chapters, built on the theme of :mod:`casebook.charts`.
+
+Every builder takes an aggregated table from :mod:`casebook.community` or :mod:`casebook.funnel` and
+returns a titled Altair chart. Charts fed by a model say "Model" in their title; charts fed by a
+simulation say "simulated" (through :func:`casebook.charts.simulated_title`).
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from casebook import charts
+from casebook.community import ShareGain
+
+USD_AXIS = "replace(format(datum.value, '$.2s'), 'G', 'B')"  # $130M, $1.3B
+
+
+def _short(value: float) -> str:
+    """1,500,000 → '1.5M', 150,000 → '150k', 639,000,000 → '639M'."""
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"{value / size:,.3g}{suffix}"
+    return f"{value:,.3g}"
+
+
+def model_title(title: str) -> str:
+    """A chart title that says it shows a model, not data."""
+    return title if title.lower().startswith("model") else f"Model: {title[0].lower()}{title[1:]}"
+
+
+def share_chart(series: pd.DataFrame, gain: ShareGain, subtitle: str | None = None) -> alt.LayerChart:
+    """The brand's market share at each dated observation: bars with their values."""
+    rows = series[series["metric"] == "market_share"].sort_values("date")
+    label = rows["period"].astype("string").fillna(rows["date"].dt.strftime("%Y-%m-%d"))
+    table = pd.DataFrame({"when": label.to_numpy(), "share": rows["value"].to_numpy() / 100})
+    base = alt.Chart(table).encode(x=alt.X("when:N", sort=None, title=None, axis=alt.Axis(labelAngle=0)))
+    bars = base.mark_bar(color=charts.PALETTE[0], size=60).encode(
+        y=alt.Y("share:Q", title="Share of sales", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        tooltip=["when", alt.Tooltip("share:Q", format=".0%")],
+    )
+    text = base.mark_text(dy=-8, fontSize=13).encode(y="share:Q", text=alt.Text("share:Q", format=".0%"))
+    title = f"{gain.brand}: {gain.points:+.0f} points of market share ({gain.relative:+.0%})"
+    return charts.titled((bars + text).properties(width=charts.WIDTH / 2, height=260), title, subtitle)
+
+
+def attribution_chart(table: pd.DataFrame, brand: str) -> alt.LayerChart:
+    """Yearly gross margin of the points credited to the community, one row per attribution scenario.
+
+    The line spans the lowest to the highest assumed market size × margin; the dot is the middle one.
+    """
+    data = table.copy()
+    data["label"] = data["points_credited"].map(lambda p: f"{p:.1f} points")
+    y = alt.Y("scenario:N", sort=None, title="Share of the gain credited to the community")
+    base = alt.Chart(data).encode(y=y)
+    x_axis = alt.Axis(labelExpr=USD_AXIS, title="Gross margin a year (assumed market size × margin)")
+    rule = base.mark_rule(strokeWidth=3, color=charts.PALETTE[0]).encode(
+        x=alt.X("margin_low_usd:Q", axis=x_axis), x2="margin_high_usd:Q"
+    )
+    tooltip = [
+        "scenario",
+        alt.Tooltip("points_credited:Q", format=".2f", title="points credited"),
+        alt.Tooltip("margin_low_usd:Q", format="$,.0f", title="low"),
+        alt.Tooltip("margin_mid_usd:Q", format="$,.0f", title="middle"),
+        alt.Tooltip("margin_high_usd:Q", format="$,.0f", title="high"),
+    ]
+    dot = base.mark_point(filled=True, size=90, color=charts.PALETTE[1]).encode(
+        x="margin_mid_usd:Q", tooltip=tooltip
+    )
+    text = base.mark_text(align="left", dx=8, dy=-10, fontSize=11, color="#555").encode(
+        x="margin_low_usd:Q", text="label:N"
+    )
+    chart = (rule + dot + text).properties(width=charts.WIDTH, height=alt.Step(48))
+    return charts.titled(
+        chart,
+        model_title(f"What the share points would be worth to {brand}"),
+        "Assumptions set in the parameters, not company figures; the dot is the middle assumption",
+    )
+
+
+def miles_chart(growth: pd.DataFrame, curves: pd.DataFrame, label: str = "miles logged") -> alt.LayerChart:
+    """Published milestones of a cumulative count, with a straight line and an exponential fitted to them."""
+    points = growth[["date", "value"]].copy()
+    points["label"] = (points["value"] / 1e6).map(lambda v: f"{v:,.0f}M")
+    y = alt.Y("value:Q", title=f"Cumulative {label}", axis=alt.Axis(labelExpr="format(datum.value, '.2s')"))
+    lines = (
+        alt.Chart(curves)
+        .mark_line(strokeDash=[5, 3])
+        .encode(
+            x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y")),
+            y=y,
+            color=alt.Color("model:N", title="Fitted to the milestones"),
+        )
+    )
+    dots = (
+        alt.Chart(points)
+        .mark_point(filled=True, size=110, color="#222")
+        .encode(x="date:T", y="value:Q", tooltip=[alt.Tooltip("date:T"), alt.Tooltip("value:Q", format=",")])
+    )
+    text = (
+        alt.Chart(points)
+        .mark_text(dx=-6, dy=-12, fontSize=12)
+        .encode(x="date:T", y="value:Q", text="label:N")
+    )
+    return charts.titled(
+        (lines + dots + text).properties(width=charts.WIDTH, height=300),
+        f"Three published milestones of {label}, two curves that fit them",
+        "Black dots: published figures; dashed lines: models fitted to those three points",
+    )
+
+
+def claims_chart(claims: pd.DataFrame) -> alt.LayerChart:
+    """Each claim of the article as a share of the closest final figure (100% = the same number)."""
+    data = claims.copy()
+    final_name = data["compared_to"].str.replace(r"(\d{4})_(\d{2})_(\d{2})", r"\1-\2-\3", regex=True)
+    data["pair"] = (
+        data["claim"]
+        + " "
+        + data["claimed"].map(_short)
+        + " vs "
+        + final_name.str.replace("_", " ")
+        + " "
+        + data["final"].map(_short)
+    )
+    bars = charts.bar_chart(
+        data,
+        x="claim_over_final",
+        y="pair",
+        x_title="The article's figure ÷ the final figure",
+        value_format="%",
+    )
+    rule = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(strokeDash=[4, 3], color="#555").encode(x="x:Q")
+    return charts.titled(
+        bars + rule,
+        "The article's MyBarackObama.com figures against the final ones",
+        "Final figures: Washington Post, 20 Nov 2008, and campaign filings; 100% = the same number",
+    )
+
+
+def funnel_chart(stages: pd.DataFrame, n_organisers: int) -> alt.Chart:
+    """Expected counts at each stage of the first wave of group trips (model)."""
+    chart = charts.bar_chart(
+        stages,
+        x="expected",
+        y="stage",
+        x_title="Expected people (first wave)",
+        value_format=",.0f",
+        sort=None,
+    )
+    return charts.titled(
+        chart,
+        model_title(f"The group-trip funnel for {n_organisers:,} organisers"),
+        "Every rate is an assumption set in the parameters: no SNCF figure exists",
+    )
+
+
+def bookings_histogram_chart(hist: pd.DataFrame, median: float) -> alt.LayerChart:
+    """Distribution of simulated bookings (aggregated bins) with its median."""
+    bars = (
+        alt.Chart(hist)
+        .mark_bar(color=charts.PALETTE[0], opacity=0.85)
+        .encode(
+            x=alt.X(
+                "bin_start:Q", title="Bookings over all waves", bin="binned", axis=alt.Axis(format=",.0f")
+            ),
+            x2="bin_end:Q",
+            y=alt.Y("share:Q", title="Share of simulations", axis=alt.Axis(format="%")),
+            tooltip=[
+                alt.Tooltip("bin_start:Q", format=",.0f", title="from"),
+                alt.Tooltip("bin_end:Q", format=",.0f", title="to"),
+                alt.Tooltip("share:Q", format=".1%"),
+            ],
+        )
+    )
+    rule = (
+        alt.Chart(pd.DataFrame({"median": [median]}))
+        .mark_rule(color=charts.PALETTE[1], strokeWidth=2)
+        .encode(x="median:Q", tooltip=[alt.Tooltip("median:Q", format=",.0f")])
+    )
+    return charts.titled(
+        (bars + rule).properties(width=charts.WIDTH, height=260),
+        charts.simulated_title("Bookings when every rate is uncertain"),
+        "Seeded Monte Carlo over the assumed ranges; orange line: the median",
+    )
+
+
+def tornado_chart(table: pd.DataFrame) -> alt.LayerChart:
+    """One-at-a-time sensitivity: bookings with each rate at the low and the high end of its range."""
+    bounded = table[~table["unbounded"]]
+    long = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "parameter": bounded["parameter"].str.replace("_", " "),
+                    "end": f"{end} end of its range",
+                    "value": bounded[f"bookings_at_{end}"],
+                    "setting": bounded[end],
+                    "base": bounded["base_bookings"],
+                }
+            )
+            for end in ("low", "high")
+        ],
+        ignore_index=True,
+    )
+    order = list(bounded["parameter"].str.replace("_", " "))
+    bars = (
+        alt.Chart(long)
+        .mark_bar(height=22)
+        .encode(
+            y=alt.Y("parameter:N", sort=order, title=None),
+            x=alt.X("value:Q", title="Expected bookings", axis=alt.Axis(format=",.0f")),
+            x2="base:Q",
+            color=alt.Color("end:N", title=None, sort=["low end of its range", "high end of its range"]),
+            tooltip=["parameter", "end", "setting", alt.Tooltip("value:Q", format=",.0f")],
+        )
+    )
+    base_value = float(bounded["base_bookings"].iloc[0]) if len(bounded) else 0.0
+    rule = alt.Chart(pd.DataFrame({"base": [base_value]})).mark_rule(color="#333").encode(x="base:Q")
+    return charts.titled(
+        (bars + rule).properties(width=charts.WIDTH, height=alt.Step(34)),
+        model_title("Which assumption moves bookings most"),
+        "Each rate moved alone to the ends of its range, the others at their base values (black line)",
+    )
+
+
+def reach_relay_chart(curve: pd.DataFrame, break_even: float) -> alt.LayerChart:
+    """Model conversions of reach and relay as the relays' relay probability varies, with the break-even."""
+    lines = (
+        alt.Chart(curve)
+        .mark_line(strokeWidth=3)
+        .encode(
+            x=alt.X(
+                "relay_probability:Q",
+                title="Probability that each relay passes the message on",
+                axis=alt.Axis(format="%"),
+            ),
+            y=alt.Y("model_conversions:Q", title="Expected conversions"),
+            color=alt.Color("strategy:N", title=None),
+            tooltip=[
+                "strategy",
+                alt.Tooltip("relay_probability:Q", format=".0%"),
+                alt.Tooltip("model_conversions:Q", format=".2f"),
+            ],
+        )
+    )
+    chart: alt.LayerChart | alt.Chart = lines
+    if 0 <= break_even <= 1:
+        rule = (
+            alt.Chart(pd.DataFrame({"break_even": [break_even]}))
+            .mark_rule(strokeDash=[4, 3], color="#333")
+            .encode(x="break_even:Q", tooltip=[alt.Tooltip("break_even:Q", format=".0%", title="break-even")])
+        )
+        chart = lines + rule
+    return charts.titled(
+        chart.properties(width=charts.WIDTH, height=280),
+        model_title("When do the few relays beat the many contacts?"),
+        "Branching-process expectations under the assumed rates; dashed line: break-even",
+    )
+
+
+def conversions_chart(distribution: pd.DataFrame, labels: dict[str, str], upto: int = 30) -> alt.Chart:
+    """Simulated distribution of conversions per campaign for each strategy (aggregated counts)."""
+    data = distribution[distribution["conversions"] <= upto].copy()
+    data["strategy"] = data["strategy"].map(labels).fillna(data["strategy"])
+    chart = (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("conversions:Q", title="Conversions in one campaign"),
+            y=alt.Y("share:Q", title="Share of simulated campaigns", axis=alt.Axis(format="%")),
+            color=alt.Color("strategy:N", title=None),
+            tooltip=["strategy", "conversions", alt.Tooltip("share:Q", format=".1%")],
+        )
+        .properties(width=charts.WIDTH, height=260)
+    )
+    return charts.titled(
+        chart,
+        charts.simulated_title("How many conversions one campaign brings"),
+        "Seeded branching process, same assumptions as the model",
+    )
