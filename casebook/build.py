@@ -1,8 +1,7 @@
 """Build helpers behind ``make book``: execute notebooks in place and build the static site.
 
 ``python -m casebook.build execute [NOTEBOOK ...]`` re-executes chapter notebooks and stores their
-outputs (what nbval later compares); ``python -m casebook.build book`` writes the offline vega bundle
-into ``book/_static/``, invalidates the execution cache when the data or the package changed, and runs
+outputs (what nbval later compares); ``python -m casebook.build book`` invalidates the execution cache when the data or the package changed, and runs
 Jupyter Book with warnings as errors.
 """
 
@@ -19,8 +18,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from casebook import charts
-from casebook.paths import DATA, NOTEBOOKS, ROOT, STATIC
+from casebook.paths import DATA, NOTEBOOKS, ROOT
 
 BUILD = ROOT / "_build"
 CACHE = BUILD / ".jupyter_cache"
@@ -72,7 +70,6 @@ def refresh_cache_key() -> None:
 
 def build_book(builder: str = "html", extra: list[str] | None = None) -> int:
     """Build the book with warnings as errors; return the exit code of jupyter-book."""
-    charts.write_vega_bundle(STATIC / "casebook-vega.js")
     refresh_cache_key()
     cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT), "--builder", builder,
            "--warningiserror", "--keep-going", *(extra or [])]

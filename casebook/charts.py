@@ -75,27 +75,43 @@ def enable() -> None:
     alt.data_transformers.disable_max_rows()
 
 
-def vega_bundle() -> str:
-    """vega + vega-lite + vega-embed as one script, wrapped so it cannot clash with Sphinx globals."""
-    import vl_convert as vlc
+def _bundle_versions() -> dict[str, str]:
     from altair.vegalite.v6 import display
 
-    versions = {
+    return {
         "vega_version": display.VEGA_VERSION,
         "vegalite_version": display.VEGALITE_VERSION,
         "vegaembed_version": display.VEGAEMBED_VERSION,
     }
-    major_minor = ".".join(display.VEGALITE_VERSION.split(".")[:2])
+
+
+def bundle_header() -> str:
+    """First line of the bundle: names what built it, so an unchanged bundle is not rebuilt."""
+    from importlib.metadata import version
+
+    return f"/* casebook-vega vl-convert {version('vl-convert-python')} {json.dumps(_bundle_versions())} */"
+
+
+def vega_bundle() -> str:
+    """vega + vega-lite + vega-embed as one script, wrapped so it cannot clash with Sphinx globals."""
+    import vl_convert as vlc
+
+    versions = _bundle_versions()
+    major_minor = ".".join(versions["vegalite_version"].split(".")[:2])
     bundle = vlc.javascript_bundle(vl_version=major_minor)
-    return f"(function(){{\n{bundle}\n}})();\nwindow.VEGA_DEBUG = {json.dumps(versions)};\n"
+    return f"{bundle_header()}\n(function(){{\n{bundle}\n}})();\nwindow.VEGA_DEBUG = {json.dumps(versions)};\n"
 
 
 def write_vega_bundle(dest: Path) -> Path:
-    """Write :func:`vega_bundle` to ``dest`` unless an identical file is already there."""
-    text = vega_bundle()
-    if not dest.exists() or dest.read_text() != text:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_text(text)
+    """Write :func:`vega_bundle` to ``dest`` unless a bundle built by the same versions is there."""
+    if dest.exists():
+        with dest.open(encoding="utf-8") as f:
+            if f.readline().rstrip("\n") == bundle_header():
+                return dest
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_suffix(".tmp")
+    tmp.write_text(vega_bundle(), encoding="utf-8")
+    tmp.replace(dest)
     return dest
 
 

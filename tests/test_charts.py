@@ -55,9 +55,13 @@ def test_builders_embed_only_the_given_rows():
 
 def test_vega_bundle_defines_globals_and_versions(tmp_path):
     text = charts.vega_bundle()
-    assert text.startswith("(function(){") and "window.vegaEmbed=" in text
+    assert text.startswith(charts.bundle_header() + "\n(function(){") and "window.vegaEmbed=" in text
     assert "window.VEGA_DEBUG" in text and '"vegalite_version": "6.' in text
     dest = charts.write_vega_bundle(tmp_path / "v.js")
+    assert dest.read_text() == text
     mtime = dest.stat().st_mtime_ns
     charts.write_vega_bundle(dest)
     assert dest.stat().st_mtime_ns == mtime
+    dest.write_text("/* casebook-vega old */\n")
+    charts.write_vega_bundle(dest)
+    assert dest.read_text() == text
