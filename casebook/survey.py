@@ -63,9 +63,9 @@ def wilson_intervals(df: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame
 
 
 def label(df: pd.DataFrame) -> pd.Series:
-    """A short row label for charts: 'McKinsey Web 2.0 survey 2008 — Satisfied overall'."""
-    who = df["population"].str.capitalize() + ": " if "population" in df.columns else ""
-    return who + df["option"] + " (" + df["study"] + ", " + df["year"].astype(str) + ")"
+    """A short row label for charts: 'Satisfied overall (McKinsey 2008)'; who was asked goes in colour."""
+    publisher = df["study"].str.split().str[0]
+    return df["option"] + " (" + publisher + " " + df["year"].astype(str) + ")"
 
 
 def perception_gap(df: pd.DataFrame, a: str = "consumers", b: str = "executives") -> pd.DataFrame:

@@ -97,5 +97,5 @@ def test_interval_table_and_label():
                                                "count": [21], "n": [100], "question": ["Q"]}))
     table = survey.interval_table(df)
     assert table.loc[0, "Share"] == "21.0%" and table.loc[0, "Interval"].startswith("14.")
-    assert survey.label(df).iloc[0] == "yes (S, 2008)"
+    assert survey.label(df).iloc[0] == "yes (S 2008)"
     assert survey.pick(df, study="S", year=2009, option="yes") is None
