@@ -85,9 +85,8 @@ def cadence(posts: pd.DataFrame, start: str | pd.Timestamp | None = None,
     if len(posts) == 0:
         raise ValueError("cadence needs at least one post")
     lo, hi = _window(posts, start, end)
-    days = np.sort(_days(posts))
     span = int((hi - lo).astype(int)) + 1
-    uniq, per_day = np.unique(days, return_counts=True)
+    uniq, per_day = np.unique(_days(posts), return_counts=True)
     edges = np.concatenate([[lo - np.timedelta64(1, "D")], uniq, [hi + np.timedelta64(1, "D")]])
     silences = np.diff(edges).astype(int) - 1  # empty days between posting days (and window edges)
     k = int(np.argmax(silences))
@@ -115,17 +114,25 @@ def weekly_posts(posts: pd.DataFrame, start: str | pd.Timestamp | np.datetime64 
     """Posts, interactions and median ER by reach per Monday-started week, silent weeks included."""
     lo, hi = _window(posts, None if start is None else pd.Timestamp(start),
                      None if end is None else pd.Timestamp(end))
-    week = posts["published"].dt.to_period("W-SUN").dt.start_time
+    week = _week_start(_days(posts))
     frame = pd.DataFrame({"week": week, "interactions": posts["interactions"].to_numpy(),
                           "er": engagement_rate(posts).to_numpy()})
     g = frame.groupby("week", sort=True)
     table = pd.DataFrame({"posts": g.size(), "interactions": g["interactions"].sum(),
                           "er_median": g["er"].median()})
-    weeks = pd.period_range(pd.Timestamp(lo), pd.Timestamp(hi), freq="W-SUN").start_time
+    weeks = pd.DatetimeIndex(np.arange(_week_start(np.array([lo]))[0], hi + np.timedelta64(1, "D"),
+                                       np.timedelta64(7, "D")).astype("datetime64[ns]"))
+    table.index = pd.DatetimeIndex(table.index.to_numpy().astype("datetime64[ns]"))
     table = table.reindex(weeks)
     table["posts"] = table["posts"].fillna(0).astype("int64")
     table["interactions"] = table["interactions"].fillna(0).astype("int64")
     return table.rename_axis("week").reset_index()
+
+
+def _week_start(days: np.ndarray) -> np.ndarray:
+    """Monday of each day's week (1970-01-01 was a Thursday)."""
+    n = days.astype("int64")
+    return (n - (n + 3) % 7).astype("datetime64[D]")
 
 
 def gap_table(posts: pd.DataFrame) -> pd.DataFrame:
@@ -138,8 +145,10 @@ def gap_table(posts: pd.DataFrame) -> pd.DataFrame:
                          "share": counts.to_numpy() / max(len(gaps), 1)})
 
 
-def follower_growth(posts: pd.DataFrame, freq: str = "M") -> pd.DataFrame:
+def follower_growth(posts: pd.DataFrame, freq: str = "MS") -> pd.DataFrame:
     """Followers (page likes of the period's last post) per period, net gain and growth rate.
+
+    ``freq`` is a pandas resample rule ("MS": months labelled by their first day; "W": weeks).
 
     growth_rate = (followers at period end − at previous period end) ÷ previous (ANALYTICS.md §3,
     net of unlikes). Empty table when the export has no follower counts.
@@ -148,10 +157,8 @@ def follower_growth(posts: pd.DataFrame, freq: str = "M") -> pd.DataFrame:
     cols = ["period", "followers", "net_gain", "growth_rate"]
     if known.empty:
         return pd.DataFrame(columns=cols)
-    period = known["published"].dt.to_period(freq)
-    order = np.argsort(known["published"].to_numpy(), kind="stable")
-    last = known["page_likes"].iloc[order].groupby(period.iloc[order].to_numpy(), sort=True).last()
-    out = pd.DataFrame({"period": last.index.to_timestamp(), "followers": last.to_numpy("int64")})
+    last = known.set_index("published")["page_likes"].sort_index(kind="stable").resample(freq).last().dropna()
+    out = pd.DataFrame({"period": last.index, "followers": last.to_numpy("int64")})
     prev = out["followers"].shift()
     out["net_gain"] = (out["followers"] - prev).astype("Int64")
     out["growth_rate"] = (out["followers"] - prev) / prev
@@ -177,23 +184,28 @@ def engagement_by(posts: pd.DataFrame, by: str | list[str], basis: str = "reach"
     frame = pd.DataFrame({k: _group_key(posts, k) for k in keys})
     frame["er"] = engagement_rate(posts, basis).to_numpy()
     frame["interactions"] = posts["interactions"].to_numpy()
-    g = frame.groupby(keys, observed=True, sort=True)
+    g = frame.groupby(keys, observed=True, sort=True, dropna=False)
     out = pd.DataFrame({"posts": g.size(), "er_median": g["er"].median(), "er_mean": g["er"].mean(),
                         "interactions_median": g["interactions"].median()})
     out["share_of_posts"] = out["posts"] / out["posts"].sum()
-    out = out.reset_index().sort_values(["er_median", *keys], ascending=[False] + [True] * len(keys),
-                                        kind="stable")
+    out = out.reset_index()
+    for k in keys:
+        if k not in ("weekday", "hour"):
+            out[k] = out[k].astype("string").fillna("(none)")
+    out = out.sort_values(["er_median", *keys], ascending=[False] + [True] * len(keys), kind="stable")
     return out.reset_index(drop=True)
 
 
-def _group_key(posts: pd.DataFrame, key: str) -> pd.Series:
+def _group_key(posts: pd.DataFrame, key: str) -> pd.Series | pd.Categorical | np.ndarray:
     if key == "weekday":
         return pd.Categorical.from_codes(posts["published"].dt.day_of_week.to_numpy(), WEEKDAYS)
     if key == "hour":
-        return posts["published"].dt.hour.astype("int8")
+        return posts["published"].dt.hour.to_numpy().astype("int8")
     if key == "paid":
-        return posts["paid"].map({True: "paid", False: "organic"}).astype("string").fillna("(none)")
-    return posts[key].astype("string").fillna("(none)")
+        paid = posts["paid"]
+        codes = np.where(paid.isna().to_numpy(), 2, paid.fillna(False).to_numpy(bool).astype("int8"))
+        return pd.Categorical.from_codes(codes, ["organic", "paid", "(none)"])
+    return posts[key].array
 
 
 def best_time_table(posts: pd.DataFrame, basis: str = "reach") -> pd.DataFrame:
