@@ -563,7 +563,9 @@ def load_posts(
         source["published"] = cols["month"]
     out = validate_posts(out[CANONICAL], path=name, source_columns=source, header_rows=header_rows)
 
-    out = out.sort_values("published", kind="stable").reset_index(drop=True)
+    if not out["published"].is_monotonic_increasing:
+        out = out.sort_values("published", kind="stable")
+    out = out.reset_index(drop=True)
     n_before = len(out)
     out = filter_posts(out, since=since, until=until)
     report.filtered_out = n_before - len(out)
