@@ -1,0 +1,7 @@
+"""``python -m casebook``: the same command as ``casebook``."""
+
+import sys
+
+from casebook.cli import main
+
+sys.exit(main())

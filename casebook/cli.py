@@ -1,0 +1,165 @@
+"""The ``casebook`` command: list the chapters, run one on your data, validate a file.
+
+Exit codes: 0 success; 2 bad input or parameters (one line on stderr naming the file, column, rows and
+what was expected, or the valid names and types); 1 a genuine internal error; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable
+
+from casebook.errors import CasebookError, ParameterError
+
+KINDS = ("posts", "transactions", "survey")
+
+
+def _value(value: object) -> str:
+    return f"{value!r}" if isinstance(value, str) else str(value)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """Print every chapter: slug, title, and its parameters with type, default and help."""
+    from casebook.params import chapter_slugs, load_chapter
+
+    for slug in chapter_slugs():
+        chapter = load_chapter(slug)
+        print(f"{slug}: {chapter.title}")
+        for p in chapter.parameters:
+            print(f"    {p.name} ({p.type_name}, default {_value(p.default)})" + (f": {p.help}" if p.help else ""))
+        print()
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run a chapter with papermill and write SLUG.ipynb, SLUG.html and figures.json."""
+    from casebook.runner import run_chapter
+
+    result = run_chapter(args.slug, data=args.data, parameters=args.param, out=args.out,
+                         progress=not args.quiet)
+    print(f"{args.slug}: ran in {result.seconds:.1f} s; {len(result.figures)} figures")
+    print(f"  report:   {result.html}")
+    print(f"  notebook: {result.notebook}")
+    print(f"  figures:  {result.figures_path}")
+    return 0
+
+
+def validate_survey(path: str) -> list[str]:
+    """Read survey counts as the survey chapter does; the lines ``validate`` prints."""
+    from casebook.survey import load_survey
+    from casebook.tabular import read_table
+
+    _, info = read_table(path)
+    df = load_survey(path)
+    return [
+        f"file: {path}",
+        "layout: survey counts (study, year, question, option, count, n)",
+        f"format: {info.format}; encoding: {info.encoding or 'n/a'}; delimiter: "
+        f"{ {None: 'n/a', chr(9): 'tab'}.get(info.delimiter, repr(info.delimiter)) }; decimal mark: {info.decimal!r}",
+        f"rows: {len(df):,}; studies: {df[['study', 'year']].drop_duplicates().shape[0]}",
+        f"years: {df['year'].min()} to {df['year'].max()}",
+    ]
+
+
+def validate_posts(path: str) -> list[str]:
+    """Read a post export as the page chapters do; the loader's report lines."""
+    from casebook.posts import load_posts
+
+    _, rep = load_posts(path)
+    return rep.lines()
+
+
+def validate_transactions(path: str) -> list[str]:
+    """Read a transactions export as the Volvo chapter does; the cleaning report lines."""
+    from casebook.transactions import load_transactions
+
+    _, rep = load_transactions(path)
+    return rep.lines()
+
+
+def detected(path: str) -> str:
+    """How the file reads as a table (format, encoding, delimiter, decimal mark, rows), or why it does not."""
+    from casebook.transactions import read_transactions_table
+
+    try:
+        _, info, _ = read_transactions_table(path)
+    except CasebookError:
+        return "not readable as a table"
+    if info.delimiter == "whitespace":
+        return f"text, {info.encoding}, whitespace separated, {info.rows:,} rows"
+    return info.describe() + ("" if info.decimal == "," or info.format != "csv" else ", decimal point")
+
+
+VALIDATORS: dict[str, Callable[[str], list[str]]] = {
+    "posts": validate_posts, "transactions": validate_transactions, "survey": validate_survey,
+}
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Read a file as a chapter would and print what was detected and every problem found."""
+    if args.kind not in VALIDATORS:
+        raise ParameterError(f"unknown kind '{args.kind}'; valid kinds: {', '.join(KINDS)}")
+    start = time.perf_counter()
+    try:
+        lines = VALIDATORS[args.kind](args.path)
+    except CasebookError:
+        print(f"file: {args.path}")
+        print(f"read as: {detected(args.path)}")
+        print("problems: the first one stops the chapter (below); fix it and validate again")
+        raise
+    for line in lines:
+        print(line)
+    print(f"problems: none; the file is usable ({time.perf_counter() - start:.1f} s)")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``casebook`` command."""
+    parser = argparse.ArgumentParser(
+        prog="casebook", description="Re-run the casebook's chapters on your own data.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{list,run,validate}")
+    sub.add_parser("list", help="list the chapters and their parameters").set_defaults(func=cmd_list)
+    run = sub.add_parser("run", help="run a chapter and write its report")
+    run.add_argument("slug", help="chapter slug (see casebook list)")
+    run.add_argument("--data", metavar="PATH", help="your data file (sets the chapter's data_path)")
+    run.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
+                     help="set a parameter; VALUE is read as YAML (0.9, 2011-09-09, [0, 0.5], text)")
+    run.add_argument("--out", metavar="DIR", help="output folder (default: reports/SLUG)")
+    run.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    run.set_defaults(func=cmd_run)
+    val = sub.add_parser("validate", help="check a data file without running a chapter")
+    val.add_argument("kind", metavar="KIND", help="posts, transactions or survey")
+    val.add_argument("path", metavar="PATH")
+    val.set_defaults(func=cmd_validate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``casebook`` and ``python -m casebook``; returns the exit code."""
+    from casebook.runner import ChapterError
+
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except CasebookError as exc:
+        print(f"casebook: error: {exc}", file=sys.stderr)
+        return 2
+    except ChapterError as exc:
+        print(f"casebook: internal error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("casebook: interrupted; nothing was written", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if os.environ.get("CASEBOOK_DEBUG"):
+            raise
+        print(f"casebook: internal error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''} "
+              "(set CASEBOOK_DEBUG=1 for the traceback)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

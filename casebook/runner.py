@@ -1,0 +1,166 @@
+"""Running a chapter on a reader's data: papermill into a temporary folder, then one atomic rename.
+
+:func:`run_chapter` executes ``notebooks/SLUG.ipynb`` with papermill (working folder ``notebooks/``, so
+the chapter's relative defaults work), then writes ``SLUG.ipynb``, ``SLUG.html`` and ``figures.json``
+into a temporary folder next to the output folder and renames it into place only when everything
+succeeded. A failed or interrupted run leaves the output folder as it was; inputs are never written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from casebook import book, report
+from casebook.errors import CasebookError, ParameterError
+from casebook.params import Chapter, absolute, load_chapter, parse_overrides
+from casebook.paths import NOTEBOOKS, ROOT
+
+#: Exception names raised inside a chapter's kernel that mean "bad input", not a bug.
+USER_ERRORS = {"InputError", "ParameterError", "CasebookError"}
+TIMEOUT = 1800
+
+
+class ChapterError(Exception):
+    """A genuine error inside a chapter run (not bad input): the command line exits with 1."""
+
+
+@dataclass
+class RunResult:
+    """Where a run wrote its outputs, what it glued and how long it took."""
+
+    out: Path
+    notebook: Path
+    html: Path
+    figures_path: Path
+    figures: dict[str, Any]
+    seconds: float
+
+
+def default_out(slug: str) -> Path:
+    """``reports/SLUG`` under the current folder."""
+    return Path("reports") / slug
+
+
+def tag_injected_parameters(notebook: nbformat.NotebookNode) -> int:
+    """Tag papermill's ``injected-parameters`` cell ``remove-cell`` and hide its source; return how many."""
+    n = 0
+    for cell in notebook.cells:
+        tags = cell.metadata.get("tags", [])
+        if "injected-parameters" in tags:
+            cell.metadata["tags"] = [*tags, *(t for t in ("remove-cell",) if t not in tags)]
+            cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
+            n += 1
+    return n
+
+
+def data_display(chapter: Chapter, values: dict[str, Any], user: dict[str, Any]) -> str | None:
+    """The data file as the header shows it: the reader's path, or the bundled file relative to the book."""
+    if "data_path" not in values:
+        return None
+    value = values["data_path"]
+    if "data_path" in user or not isinstance(value, str) or not value:
+        return str(value) if value != "" else None
+    path = (NOTEBOOKS / value).resolve()
+    try:
+        return str(path.relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def _swap_into_place(tmp: Path, out: Path) -> None:
+    """Rename ``tmp`` to ``out``, replacing an existing ``out`` only once ``tmp`` is complete."""
+    if not out.exists():
+        os.rename(tmp, out)
+        return
+    backup = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+    backup.rmdir()
+    os.rename(out, backup)
+    try:
+        os.rename(tmp, out)
+    except BaseException:
+        os.rename(backup, out)
+        raise
+    shutil.rmtree(backup, ignore_errors=True)
+
+
+def run_chapter(
+    slug: str,
+    *,
+    data: str | Path | None = None,
+    parameters: list[str] | None = None,
+    out: str | Path | None = None,
+    progress: bool = True,
+    kernel_name: str = "python3",
+) -> RunResult:
+    """Execute chapter ``slug`` on ``data`` with ``-p``-style ``parameters`` and write its three outputs.
+
+    Raises ParameterError (unknown chapter or parameter, wrong type), CasebookError with the chapter's
+    one-line message (bad data or parameters, raised as InputError/ParameterError in its kernel) or
+    ChapterError (any other failure inside the notebook).
+    """
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    chapter = load_chapter(slug)
+    user = parse_overrides(chapter, parameters or [])
+    if data is not None:
+        if "data_path" not in {p.name for p in chapter.parameters}:
+            raise ParameterError(f"chapter '{slug}' takes no data file (no data_path parameter); "
+                                 f"valid parameters: {chapter.signature()}")
+        user["data_path"] = absolute(str(data))
+    out_dir = Path(out) if out is not None else default_out(slug)
+    out_dir = Path(absolute(str(out_dir)))
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ParameterError(f"--out {out_dir} is a file; expected a folder (created if missing)")
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+
+    values = {p.name: user.get(p.name, p.default) for p in chapter.parameters}
+    info = report.RunInfo(
+        slug=slug, title=chapter.title,
+        parameters=[(name, value, name in user) for name, value in values.items()],
+        data_file=data_display(chapter, values, user),
+        run_at=dt.datetime.now(dt.UTC),
+        brand=str(values["brand"]) if values.get("brand") not in (None, "") else None,
+    )
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; the report folder is an ordinary one
+    start = time.perf_counter()
+    try:
+        nb_path = tmp / f"{slug}.ipynb"
+        try:
+            pm.execute_notebook(str(chapter.path), str(nb_path), parameters=user, cwd=str(NOTEBOOKS),
+                                progress_bar=progress, kernel_name=kernel_name, log_output=False,
+                                request_save_on_cell_execute=False, execution_timeout=TIMEOUT)
+        except PapermillExecutionError as exc:
+            if exc.ename in USER_ERRORS:
+                text = str(exc.evalue).strip()
+                raise CasebookError(text.splitlines()[0] if text else exc.ename) from None
+            raise ChapterError(f"chapter '{slug}' failed in cell {exc.exec_count}: {exc.ename}: "
+                               f"{str(exc.evalue).strip().splitlines()[0] if str(exc.evalue).strip() else ''}"
+                               ) from None
+        nb = nbformat.read(nb_path, as_version=4)
+        tag_injected_parameters(nb)
+        nbformat.write(nb, nb_path)
+        figures = book.glued_scalars(nb)
+        figures_path = tmp / "figures.json"
+        figures_path.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        report.write_report(nb, info, tmp / f"{slug}.html")
+        _swap_into_place(tmp, out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    seconds = time.perf_counter() - start
+    return RunResult(out_dir, out_dir / f"{slug}.ipynb", out_dir / f"{slug}.html", out_dir / "figures.json",
+                     figures, seconds)
