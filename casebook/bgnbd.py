@@ -55,6 +55,28 @@ def _unit_days(time_unit: str) -> float:
     return TIME_UNITS[time_unit]
 
 
+def default_periods(
+    tx: pd.DataFrame,
+    calibration_end: str | pd.Timestamp | None = None,
+    holdout_end: str | pd.Timestamp | None = None,
+) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """Calibration and holdout ends; empty or None means: the holdout ends on the last day of the data
+    and lasts 13 weeks (91 days), or a third of the data's span when that is shorter.
+    """
+    last = tx["timestamp"].max().normalize()
+    first = tx["timestamp"].min().normalize()
+    h_end = pd.Timestamp(holdout_end).normalize() if holdout_end else last
+    if calibration_end:
+        c_end = pd.Timestamp(calibration_end).normalize()
+    else:
+        span = (h_end - first).days
+        c_end = h_end - pd.Timedelta(days=max(1, min(91, span // 3)))
+    if not first <= c_end < h_end:
+        raise ParameterError(f"calibration_end ({c_end:%Y-%m-%d}) must fall between the first day of the data "
+                             f"({first:%Y-%m-%d}) and holdout_end ({h_end:%Y-%m-%d})")
+    return c_end, h_end
+
+
 def summarise(
     tx: pd.DataFrame,
     calibration_end: str | pd.Timestamp,

@@ -28,6 +28,12 @@ QUESTIONS: dict[str, tuple[str, float]] = {
     "budget": ("Is a budget allocated, for people as well as media?", 2.0),
 }
 
+#: Short names of the questions, for prose and charts.
+LABELS: dict[str, str] = {
+    "objectives": "objectives", "owner": "who runs it", "role": "their role", "org_chart": "organisation chart",
+    "tools": "tools", "measurement": "measuring results", "budget": "budget",
+}
+
 #: Answer -> value.
 ANSWERS: dict[str, float] = {"yes": 1.0, "partly": 0.5, "no": 0.0}
 
@@ -88,6 +94,7 @@ def scorecard(answers: dict[str, str] | None = None, weights: dict[str, float] |
         raise ParameterError("at least one weight must be positive")
     table = pd.DataFrame({
         "key": list(QUESTIONS),
+        "label": [LABELS[k] for k in QUESTIONS],
         "question": [q[0] for q in QUESTIONS.values()],
         "answer": [ans[k] for k in QUESTIONS],
         "weight": [w[k] for k in QUESTIONS],

@@ -1,0 +1,92 @@
+"""Charts of the CRM chapter (readiness, RFM segments, BG/NBD checks, early warning), in the book's theme.
+
+Every builder takes an aggregated table (one row per question, segment, period or band), never one
+row per customer or transaction.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from casebook.charts import PALETTE, WIDTH, titled
+
+ANSWER_COLOURS = {"yes": PALETTE[2], "partly": PALETTE[1], "no": PALETTE[3]}
+
+
+def readiness_chart(table: pd.DataFrame, title: str, subtitle: str | None = None) -> alt.LayerChart:
+    """Each question's weight (grey) and the points its answer earns (coloured by yes / partly / no)."""
+    df = table[["key", "question", "answer", "weight", "points"]].copy()
+    y = alt.Y("question:N", sort=None, title=None, axis=alt.Axis(labelLimit=360))
+    base = alt.Chart(df).encode(y=y)
+    full = base.mark_bar(color="#e6e6e6").encode(x=alt.X("weight:Q", title="Points earned out of the weight"))
+    earned = base.mark_bar().encode(
+        x="points:Q",
+        color=alt.Color("answer:N", title="Answer", scale=alt.Scale(domain=list(ANSWER_COLOURS),
+                                                                     range=list(ANSWER_COLOURS.values()))),
+        tooltip=["question", "answer", "weight", "points"],
+    )
+    return titled((full + earned).properties(width=WIDTH - 200, height=alt.Step(30)), title, subtitle)
+
+
+def segment_chart(summary: pd.DataFrame, title: str, subtitle: str | None = None) -> alt.LayerChart:
+    """Share of customers and share of revenue per RFM segment (a dumbbell per segment)."""
+    long = summary.melt(id_vars=["segment"], value_vars=["customer_share", "revenue_share"],
+                        var_name="measure", value_name="share")
+    long["measure"] = long["measure"].map({"customer_share": "share of customers",
+                                           "revenue_share": "share of revenue"})
+    y = alt.Y("segment:N", sort=list(summary["segment"]), title=None, axis=alt.Axis(labelLimit=320))
+    base = alt.Chart(long).encode(y=y)
+    line = base.mark_line(color="#bbbbbb", strokeWidth=3).encode(x="share:Q", detail="segment:N")
+    dots = base.mark_point(filled=True, size=110, opacity=1).encode(
+        x=alt.X("share:Q", axis=alt.Axis(format="%"), title="Share"),
+        color=alt.Color("measure:N", title=None),
+        tooltip=["segment", "measure", alt.Tooltip("share:Q", format=".1%")],
+    )
+    return titled((line + dots).properties(width=WIDTH, height=alt.Step(28)), title, subtitle)
+
+
+def tracking_chart(track: pd.DataFrame, calibration_end: pd.Timestamp, title: str,
+                   subtitle: str | None = None) -> alt.LayerChart:
+    """Cumulative repeat purchases, actual vs model, with the end of calibration marked."""
+    long = track.melt(id_vars=["period_end"], value_vars=["actual", "predicted"], var_name="series",
+                      value_name="repeat_purchases")
+    long["series"] = long["series"].map({"actual": "actual", "predicted": "BG/NBD model"})
+    lines = alt.Chart(long).mark_line(strokeWidth=2.5).encode(
+        x=alt.X("period_end:T", title=None),
+        y=alt.Y("repeat_purchases:Q", title="Cumulative repeat purchases"),
+        color=alt.Color("series:N", title=None),
+        strokeDash=alt.StrokeDash("series:N", title=None),
+        tooltip=[alt.Tooltip("period_end:T", title="period ending"), "series",
+                 alt.Tooltip("repeat_purchases:Q", format=",.0f")],
+    )
+    marker = pd.DataFrame({"date": [pd.Timestamp(calibration_end)], "label": ["end of calibration"]})
+    rule = alt.Chart(marker).mark_rule(color="#888", strokeDash=[2, 2]).encode(x="date:T")
+    text = alt.Chart(marker).mark_text(align="right", dx=-4, dy=-130, color="#555").encode(x="date:T", text="label")
+    return titled((lines + rule + text).properties(width=WIDTH, height=300), title, subtitle)
+
+
+def holdout_chart(check: pd.DataFrame, title: str, subtitle: str | None = None) -> alt.Chart:
+    """Mean holdout purchases, actual vs predicted, by number of repeat purchases in calibration."""
+    long = check.melt(id_vars=["frequency_label", "customers"], value_vars=["actual", "predicted"],
+                      var_name="series", value_name="purchases")
+    long["series"] = long["series"].map({"actual": "actual", "predicted": "BG/NBD model"})
+    order = list(check["frequency_label"])
+    return titled(alt.Chart(long).mark_line(point=True, strokeWidth=2.5).encode(
+        x=alt.X("frequency_label:O", sort=order, title="Repeat purchases in the calibration period"),
+        y=alt.Y("purchases:Q", title="Mean purchases in the holdout period"),
+        color=alt.Color("series:N", title=None),
+        tooltip=["frequency_label", "series", "customers", alt.Tooltip("purchases:Q", format=".2f")],
+    ).properties(width=WIDTH, height=280), title, subtitle)
+
+
+def silence_chart(dist: pd.DataFrame, title: str, subtitle: str | None = None) -> alt.Chart:
+    """Repeat customers by silence ÷ usual gap band; bands beyond the usual gap in the warning colour."""
+    df = dist.assign(status=dist["beyond_usual_gap"].map({True: "beyond the usual gap", False: "within it"}))
+    return titled(alt.Chart(df).mark_bar().encode(
+        x=alt.X("band:N", sort=list(dist["band"]), title="Days silent ÷ the customer's usual gap"),
+        y=alt.Y("customers:Q", title="Customers"),
+        color=alt.Color("status:N", title=None, scale=alt.Scale(
+            domain=["within it", "beyond the usual gap"], range=[PALETTE[0], PALETTE[3]])),
+        tooltip=["band", "customers", alt.Tooltip("revenue:Q", format=",.0f")],
+    ).properties(width=WIDTH, height=260), title, subtitle)
