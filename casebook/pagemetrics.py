@@ -135,6 +135,33 @@ def _week_start(days: np.ndarray) -> np.ndarray:
     return (n - (n + 3) % 7).astype("datetime64[D]")
 
 
+def period_engagement(posts: pd.DataFrame, freq: str = "MS", basis: str = "reach") -> pd.DataFrame:
+    """Posts and median ER per period (pandas resample rule; "MS" = calendar months), empty periods kept."""
+    frame = pd.DataFrame({"er": engagement_rate(posts, basis).to_numpy()},
+                         index=pd.DatetimeIndex(posts["published"].to_numpy()))
+    r = frame.sort_index(kind="stable")["er"].resample(freq)
+    out = pd.DataFrame({"posts": r.size(), "er_median": r.median()})
+    return out.rename_axis("period").reset_index()
+
+
+def engagement_trend(posts: pd.DataFrame, freq: str = "MS", confidence: float = 0.95,
+                     basis: str = "reach") -> dict[str, float]:
+    """Theil–Sen slope of the per-period median ER (change per period), with its confidence interval.
+
+    Uses :func:`scipy.stats.theilslopes` on the periods that have posts (robust to an odd month).
+    """
+    table = period_engagement(posts, freq, basis).dropna(subset=["er_median"])
+    if len(table) < 3:
+        return {"periods": float(len(table)), "slope": np.nan, "low": np.nan, "high": np.nan}
+    x = np.arange(len(table), dtype="float64")
+    idx = pd.PeriodIndex(table["period"], freq="M") if freq in ("MS", "M", "ME") else None
+    if idx is not None:  # months apart, so a silent month counts as time passing
+        x = (idx.year * 12 + idx.month - (idx.year[0] * 12 + idx.month[0])).to_numpy(dtype="float64")
+    res = stats.theilslopes(table["er_median"].to_numpy(), x, alpha=confidence)
+    return {"periods": float(len(table)), "slope": float(res.slope), "low": float(res.low_slope),
+            "high": float(res.high_slope)}
+
+
 def gap_table(posts: pd.DataFrame) -> pd.DataFrame:
     """How many gaps between consecutive posts fall in each length band (same day, 1 day, ...)."""
     days = np.sort(_days(posts))

@@ -210,3 +210,24 @@ def test_top_post_type_ties_go_alphabetically():
     tie = table([dict(published="2024-01-01", type="Video", reach=10, interactions=1),
                  dict(published="2024-01-02", type="Link", reach=10, interactions=1)])
     assert m.chapter_figures(tie)["top_post_type"] == "Link"
+
+
+def test_period_engagement_keeps_empty_periods(page):
+    t = m.period_engagement(page, "W")
+    assert t["posts"].tolist() == [3, 1]
+    assert t["er_median"].tolist() == pytest.approx([0.1, 0.02])
+    months = table([dict(published=d, type="Photo", reach=100, interactions=i)
+                    for d, i in (("2024-01-05", 1), ("2024-03-05", 3), ("2024-03-06", 5))])
+    t = m.period_engagement(months)
+    assert t["posts"].tolist() == [1, 0, 2] and np.isnan(t["er_median"].iloc[1])
+
+
+def test_engagement_trend_theil_sen():
+    # Monthly median ER 0.01, 0.02, (silent March), 0.04, 0.05: +0.01 a month, exactly.
+    rows = [dict(published=f"2024-{mo:02d}-10", type="Photo", reach=100, interactions=mo)
+            for mo in (1, 2, 4, 5)]
+    t = m.engagement_trend(table(rows))
+    assert t["periods"] == 4 and t["slope"] == pytest.approx(0.01)
+    assert t["low"] <= 0.01 <= t["high"]
+    short = m.engagement_trend(table(rows[:2]))
+    assert np.isnan(short["slope"])
