@@ -50,7 +50,7 @@ def attribution_chart(table: pd.DataFrame, brand: str) -> alt.LayerChart:
     The line spans the lowest to the highest assumed market size × margin; the dot is the middle one.
     """
     data = table.copy()
-    data["label"] = data["points_credited"].map(lambda p: f"{p:.1f} points")
+    data["label"] = data["points_credited"].map(lambda p: f"{p:.3g} points")
     y = alt.Y("scenario:N", sort=None, title="Share of the gain credited to the community")
     base = alt.Chart(data).encode(y=y)
     x_axis = alt.Axis(labelExpr=USD_AXIS, title="Gross margin a year (assumed market size × margin)")
