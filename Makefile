@@ -6,12 +6,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: book test unit nbval site-build site-check lint notebooks clean
+.PHONY: book test unit nbval site-build site-check pdf pdf-test bench lint notebooks clean
 
 book: $(STAMP)
 	$(PY) -m casebook.build book
 
-test: $(STAMP) lint unit nbval site-build site-check
+test: $(STAMP) lint unit nbval site-build site-check pdf
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check casebook tests bench
 
 unit: $(STAMP)
-	$(VENV)/bin/pytest tests --ignore=tests/site -q -n 2
+	$(VENV)/bin/pytest tests --ignore=tests/site --ignore=tests/pdf -q -n 2
 
 nbval: $(STAMP)
 	$(VENV)/bin/pytest --nbval notebooks -q -n 2 --dist loadfile
@@ -31,8 +31,21 @@ nbval: $(STAMP)
 site-build: $(STAMP)
 	$(PY) -m casebook.build book
 
+# Static checks and the real-browser checks (tests/site/test_browser.py: Debian's chromium).
 site-check: $(STAMP)
 	$(VENV)/bin/pytest tests/site -q
+
+# The PDF edition (_build/casebook.pdf): Jupyter Book's pdfhtml builder with Debian's chromium, then its checks.
+pdf: $(STAMP)
+	$(PY) tests/pdf/pdf_edition.py
+	$(MAKE) --no-print-directory pdf-test
+
+pdf-test: $(STAMP)
+	$(VENV)/bin/pytest tests/pdf -q
+
+# Benchmarks (heavy, minutes): writes bench/results.md. Never part of `make test`.
+bench: $(STAMP)
+	$(PY) -m bench.run
 
 notebooks: $(STAMP)
 	$(PY) -m casebook.build execute

@@ -1,0 +1,239 @@
+"""The built site in a real browser (Debian's Chromium driven by playwright), after `make book`.
+
+The site is served on a localhost port from a thread; every page of `_build/html` is opened once with
+every request to another host blocked and recorded. The tests then check, page by page: no request
+left the machine, no console error, no failed request, every Altair chart drawn (its SVG holds marks),
+and the page weight (HTML plus chart data, the shared `_static/` files excluded) under 1 MB. Chapters
+are screenshotted (full page) into `_build/screenshots/`; the search page and the notebook download
+links are exercised too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import re
+import threading
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import yaml
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page, sync_playwright
+
+from casebook.paths import NOTEBOOKS, ROOT
+
+HTML = ROOT / "_build" / "html"
+SHOTS = ROOT / "_build" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+MAX_PAGE_BYTES = 1_000_000
+SEARCH_WORD = "engagement"
+#: A chart has rendered when vega drew at least one data mark (not only axes) into its SVG.
+CHART_STATE_JS = """() => Array.from(document.querySelectorAll('.casebook-chart')).map(el => ({
+    id: el.id,
+    marks: el.querySelectorAll('svg g.role-mark > *').length,
+    text: el.querySelector('svg') ? '' : el.textContent.trim().slice(0, 200)}))"""
+CHARTS_SETTLED_JS = """() => Array.from(document.querySelectorAll('.casebook-chart')).every(
+    el => el.querySelector('svg g.role-mark > *') || el.textContent.trim().length > 0)"""
+
+
+@dataclass
+class Visit:
+    """What happened while one page loaded."""
+
+    path: str
+    console_errors: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    local: list[tuple[str, str]] = field(default_factory=list)  # (resource type, path)
+    charts: list[dict] = field(default_factory=list)
+    screenshot: Path | None = None
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - signature of the base class
+        pass
+
+
+def site_pages() -> list[str]:
+    """Every HTML page of the site, as a path relative to `_build/html`."""
+    return sorted(str(p.relative_to(HTML)) for p in HTML.rglob("*.html")
+                  if not p.relative_to(HTML).parts[0].startswith("_"))
+
+
+@pytest.fixture(scope="module")
+def server():
+    if not (HTML / "index.html").exists():
+        pytest.fail("the site is not built: run `make book` (make test builds it before these checks)")
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(HTML)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser_context(server):
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.blocked = []  # requests to other hosts, from every page
+
+        def deny_other_hosts(route):
+            context.blocked.append(route.request.url)
+            route.abort("blockedbyclient")
+
+        context.route(lambda url: not url.startswith(server + "/"), deny_other_hosts)
+        yield context
+        context.close()
+        browser.close()
+
+
+def open_page(context, server: str, path: str) -> tuple[Page, Visit]:
+    """Open one page, recording console errors, failed, blocked and local requests."""
+    visit = Visit(path)
+    page = context.new_page()
+    page.on("console", lambda m: visit.console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: visit.console_errors.append(f"uncaught: {e}"))
+
+    def on_request(request):
+        if request.url.startswith(server + "/"):
+            visit.local.append((request.resource_type, unquote(urlsplit(request.url).path)))
+        else:
+            visit.blocked.append(request.url)
+
+    page.on("request", on_request)
+    page.on("requestfailed", lambda r: visit.failed.append(f"{r.url}: {r.failure}")
+            if r.url.startswith(server + "/") else None)
+    page.on("response", lambda r: visit.failed.append(f"{r.url}: HTTP {r.status}") if r.status >= 400 else None)
+    page.goto(f"{server}/{path}", wait_until="load")
+    page.wait_for_load_state("networkidle")
+    return page, visit
+
+
+@pytest.fixture(scope="module")
+def visits(browser_context, server) -> dict[str, Visit]:
+    """Every page opened once; chapters screenshotted into `_build/screenshots/`."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    out = {}
+    for path in site_pages():
+        page, visit = open_page(browser_context, server, path)
+        with contextlib.suppress(PlaywrightError):  # a chart that never draws is reported below
+            page.wait_for_function(CHARTS_SETTLED_JS, timeout=30_000)
+        visit.charts = page.evaluate(CHART_STATE_JS)
+        if path.startswith("notebooks/"):
+            visit.screenshot = SHOTS / (Path(path).stem + ".png")
+            page.screenshot(path=str(visit.screenshot), full_page=True)
+        page.close()
+        out[path] = visit
+    return out
+
+
+def toc_chapters() -> list[str]:
+    """The notebook chapters listed in _toc.yml (file stems)."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    files = [e["file"] for part in toc.get("parts", []) for e in part.get("chapters", [])]
+    return [Path(f).name for f in files if (NOTEBOOKS / f"{Path(f).name}.ipynb").exists()]
+
+
+def visited_chapters(visits: dict[str, Visit]) -> list[str]:
+    """The chapter pages among the pages opened."""
+    return [p for p in visits if p.startswith("notebooks/")]
+
+
+def test_the_site_has_pages_and_chapters(visits):
+    assert "index.html" in visits and "search.html" in visits
+    chapters = {Path(p).stem for p in visited_chapters(visits)}
+    assert chapters == set(toc_chapters()), "the site and _toc.yml differ: rebuild the site"
+
+
+def test_no_request_leaves_the_machine(visits, browser_context):
+    offenders = {p: v.blocked for p, v in visits.items() if v.blocked}
+    assert offenders == {}
+    assert browser_context.blocked == []
+
+
+def test_no_console_error(visits):
+    assert {p: v.console_errors for p, v in visits.items() if v.console_errors} == {}
+
+
+def test_no_failed_request(visits):
+    assert {p: v.failed for p, v in visits.items() if v.failed} == {}
+
+
+def test_every_chart_is_drawn(visits):
+    chapters = visited_chapters(visits)
+    assert chapters and all(visits[c].charts for c in chapters), "a chapter page has no chart"
+    bad = {p: [c for c in v.charts if c["marks"] == 0] for p, v in visits.items()}
+    assert {p: c for p, c in bad.items() if c} == {}
+
+
+def test_every_chapter_is_screenshotted(visits):
+    assert visited_chapters(visits)
+    for path in visited_chapters(visits):
+        shot = visits[path].screenshot
+        assert shot is not None and shot.exists(), path
+        png = shot.read_bytes()
+        assert png[:8] == b"\x89PNG\r\n\x1a\n", shot
+        width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+        assert width == 1280 and height > 900, f"{shot}: {width}×{height}"
+
+
+def page_weight(visit: Visit) -> int:
+    """Bytes of the page's HTML plus any chart data it fetched (shared `_static/` files not counted)."""
+    paths = {p for kind, p in visit.local if kind in ("document", "fetch", "xhr") and not p.startswith("/_static/")}
+    paths.add("/" + visit.path)
+    return sum((HTML / p.lstrip("/")).stat().st_size for p in paths if (HTML / p.lstrip("/")).is_file())
+
+
+def test_page_weight_under_1_mb(visits):
+    weights = {p: page_weight(v) for p, v in visits.items()}
+    assert all(w > 1000 for w in weights.values()), weights
+    assert {p: w for p, w in weights.items() if w >= MAX_PAGE_BYTES} == {}
+
+
+def chapters_using(word: str) -> set[str]:
+    """Chapter pages (of the table of contents) whose notebook's text (markdown cells) uses ``word``."""
+    out = set()
+    for nb in (NOTEBOOKS / f"{stem}.ipynb" for stem in toc_chapters()):
+        cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+        text = " ".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+        if re.search(rf"\b{word}\b", text, re.I):
+            out.add(f"notebooks/{nb.stem}.html")
+    return out
+
+
+def test_search_lists_the_chapters_that_use_the_word(browser_context, server):
+    expected = chapters_using(SEARCH_WORD)
+    assert expected, f"no chapter uses {SEARCH_WORD!r}: the page-audit chapters should"
+    page, visit = open_page(browser_context, server, f"search.html?q={SEARCH_WORD}")
+    page.wait_for_function("() => document.querySelector('#search-results .search-summary') !== null "
+                           "&& /found/i.test(document.querySelector('#search-results .search-summary').textContent)",
+                           timeout=30_000)
+    hrefs = page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(a => a.href)")
+    page.close()
+    found = {urlsplit(h).path.lstrip("/") for h in hrefs}
+    assert expected <= found, f"missing from the results: {sorted(expected - found)}"
+    assert visit.console_errors == [] and visit.failed == [] and visit.blocked == []
+
+
+def test_each_chapter_download_link_returns_its_notebook(visits, browser_context, server):
+    assert visited_chapters(visits)
+    for path in visited_chapters(visits):
+        page, _ = open_page(browser_context, server, path)
+        links = page.eval_on_selector_all("a[href$='.ipynb']", "els => els.map(a => a.href)")
+        page.close()
+        assert links, f"{path}: no notebook download link"
+        response = browser_context.request.get(links[0])
+        assert response.status == 200, f"{links[0]}: HTTP {response.status}"
+        notebook = json.loads(response.body())
+        source = json.loads((NOTEBOOKS / (Path(path).stem + ".ipynb")).read_text(encoding="utf-8"))
+        assert notebook["cells"], links[0]
+        assert [c["source"] for c in notebook["cells"]] == [c["source"] for c in source["cells"]], links[0]
