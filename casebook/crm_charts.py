@@ -15,18 +15,16 @@ ANSWER_COLOURS = {"yes": PALETTE[2], "partly": PALETTE[1], "no": PALETTE[3]}
 
 
 def readiness_chart(table: pd.DataFrame, title: str, subtitle: str | None = None) -> alt.LayerChart:
-    """Each question's weight (grey) and the points its answer earns (coloured by yes / partly / no)."""
-    df = table[["key", "question", "answer", "weight", "points"]].copy()
-    y = alt.Y("question:N", sort=None, title=None, axis=alt.Axis(labelLimit=360))
-    base = alt.Chart(df).encode(y=y)
-    full = base.mark_bar(color="#e6e6e6").encode(x=alt.X("weight:Q", title="Points earned out of the weight"))
-    earned = base.mark_bar().encode(
-        x="points:Q",
-        color=alt.Color("answer:N", title="Answer", scale=alt.Scale(domain=list(ANSWER_COLOURS),
-                                                                     range=list(ANSWER_COLOURS.values()))),
-        tooltip=["question", "answer", "weight", "points"],
-    )
-    return titled((full + earned).properties(width=WIDTH - 200, height=alt.Step(30)), title, subtitle)
+    """Each question's weight (light bar) and the points its answer earns (solid bar), coloured by answer."""
+    df = table[["key", "label", "question", "answer", "weight", "points"]].copy()
+    colour = alt.Color("answer:N", title="Answer", scale=alt.Scale(domain=list(ANSWER_COLOURS),
+                                                                  range=list(ANSWER_COLOURS.values())))
+    y = alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=200))
+    base = alt.Chart(df).encode(y=y, color=colour, tooltip=["question", "answer", "weight", "points"])
+    full = base.mark_bar(opacity=0.25).encode(
+        x=alt.X("weight:Q", title="Points earned out of the weight", axis=alt.Axis(tickMinStep=0.5)))
+    earned = base.mark_bar().encode(x="points:Q")
+    return titled((full + earned).properties(width=WIDTH - 120, height=alt.Step(30)), title, subtitle)
 
 
 def segment_chart(summary: pd.DataFrame, title: str, subtitle: str | None = None) -> alt.LayerChart:
@@ -73,7 +71,8 @@ def holdout_chart(check: pd.DataFrame, title: str, subtitle: str | None = None) 
     long["series"] = long["series"].map({"actual": "actual", "predicted": "BG/NBD model"})
     order = list(check["frequency_label"])
     return titled(alt.Chart(long).mark_line(point=True, strokeWidth=2.5).encode(
-        x=alt.X("frequency_label:O", sort=order, title="Repeat purchases in the calibration period"),
+        x=alt.X("frequency_label:O", sort=order, title="Repeat purchases in the calibration period",
+                axis=alt.Axis(labelAngle=0)),
         y=alt.Y("purchases:Q", title="Mean purchases in the holdout period"),
         color=alt.Color("series:N", title=None),
         tooltip=["frequency_label", "series", "customers", alt.Tooltip("purchases:Q", format=".2f")],
@@ -84,7 +83,8 @@ def silence_chart(dist: pd.DataFrame, title: str, subtitle: str | None = None) -
     """Repeat customers by silence ÷ usual gap band; bands beyond the usual gap in the warning colour."""
     df = dist.assign(status=dist["beyond_usual_gap"].map({True: "beyond the usual gap", False: "within it"}))
     return titled(alt.Chart(df).mark_bar().encode(
-        x=alt.X("band:N", sort=list(dist["band"]), title="Days silent ÷ the customer's usual gap"),
+        x=alt.X("band:N", sort=list(dist["band"]), title="Days silent ÷ the customer's usual gap",
+                axis=alt.Axis(labelAngle=0)),
         y=alt.Y("customers:Q", title="Customers"),
         color=alt.Color("status:N", title=None, scale=alt.Scale(
             domain=["within it", "beyond the usual gap"], range=[PALETTE[0], PALETTE[3]])),

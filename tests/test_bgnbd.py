@@ -150,3 +150,14 @@ def test_parameter_errors(cdnow_tx: pd.DataFrame) -> None:
     with pytest.raises(ParameterError, match="no customer in the calibration period"):
         bgnbd.fit(bgnbd.summarise(cdnow_tx, "1996-01-01"))
     assert math.isfinite(bgnbd.fit(bgnbd.summarise(cdnow_tx, "1997-03-31")).r)
+
+
+def test_default_periods(cdnow_tx: pd.DataFrame) -> None:
+    cal, hold = bgnbd.default_periods(cdnow_tx)
+    assert hold == pd.Timestamp("1998-06-30") and cal == pd.Timestamp("1998-03-31")  # 91 days before
+    assert bgnbd.default_periods(cdnow_tx, "1997-09-30", "") == (pd.Timestamp("1997-09-30"), hold)
+    short = cdnow_tx[cdnow_tx["timestamp"] <= "1997-01-31"]
+    cal, hold = bgnbd.default_periods(short)
+    assert (hold - cal).days == 10  # a third of the 30-day span
+    with pytest.raises(ParameterError, match=r"calibration_end \(1999-01-01\) must fall between"):
+        bgnbd.default_periods(cdnow_tx, "1999-01-01")

@@ -44,3 +44,9 @@ def test_bad_answers_list_valid_values(answers, weights, msg: str) -> None:
     with pytest.raises(ParameterError) as err:
         readiness.scorecard(answers, weights)
     assert msg in str(err.value)
+
+
+def test_labels_cover_every_question() -> None:
+    card = readiness.scorecard()
+    assert set(readiness.LABELS) == set(readiness.QUESTIONS)
+    assert card.table.set_index("key").loc["org_chart", "label"] == "organisation chart"
