@@ -108,7 +108,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     except CasebookError:
         print(f"file: {args.path}")
         print(f"read as: {detected(args.path)}")
-        print("problems: the first one stops the chapter (below); fix it and validate again")
+        print("problems: not usable as it is; the error line names the file, the column, the rows and what was expected")
         raise
     for line in lines:
         print(line)
