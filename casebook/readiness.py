@@ -60,7 +60,7 @@ class Scorecard:
 
 
 def validate_answers(answers: dict[str, str]) -> dict[str, str]:
-    """Normalise answers (case, spaces) and check them; missing questions count as "no"."""
+    """Normalise answers (case, spaces, YAML booleans) and check them; missing questions count as "no"."""
     if not isinstance(answers, dict):
         raise ParameterError(f"readiness answers must be a mapping of question to answer (got {type(answers).__name__})")
     unknown = [k for k in answers if k not in QUESTIONS]
@@ -69,7 +69,9 @@ def validate_answers(answers: dict[str, str]) -> dict[str, str]:
                              + ", ".join(QUESTIONS))
     out = {}
     for key in QUESTIONS:
-        value = str(answers.get(key, "no")).strip().lower()
+        raw = answers.get(key, "no")
+        # YAML (``casebook run -p``) reads unquoted yes / no as booleans
+        value = {True: "yes", False: "no"}[raw] if isinstance(raw, bool) else str(raw).strip().lower()
         if value not in ANSWERS:
             raise ParameterError(f"readiness answer {answers.get(key)!r} for {key!r} is not valid; "
                                  "valid answers: " + ", ".join(ANSWERS))

@@ -24,6 +24,12 @@ def test_all_yes_and_partial_answers() -> None:
     assert card.gaps[:3] == ["org_chart", "budget", "owner"]
 
 
+def test_yaml_booleans_are_yes_and_no() -> None:
+    card = readiness.scorecard({"objectives": True, "measurement": True, "budget": False})
+    assert card.table.set_index("key").loc[["objectives", "budget"], "answer"].tolist() == ["yes", "no"]
+    assert card.score == round(100 * 6 / 14, 1)
+
+
 def test_custom_weights() -> None:
     card = readiness.scorecard({"budget": "yes"}, weights={"budget": 10})
     assert card.score == round(100 * 10 / 22, 1)
