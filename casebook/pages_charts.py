@@ -43,7 +43,7 @@ def gap_chart(gaps: pd.DataFrame, title: str, subtitle: str | None = None, simul
         y=alt.Y("gap:N", sort=GAP_LABELS, title="Gap between consecutive posts"),
         yOffset=alt.YOffset("page:N"),
         x=alt.X("share:Q", axis=alt.Axis(format="%"), title="Share of gaps"),
-        color=alt.Color("page:N", title=None),
+        color=alt.Color("page:N", title=None, legend=alt.Legend(labelLimit=320)),
         tooltip=["page", "gap", "gaps", alt.Tooltip("share:Q", format=".1%")],
     ).properties(width=WIDTH - 120, height=alt.Step(12))
     return titled(chart, _title(title, simulated), subtitle)
@@ -55,7 +55,8 @@ def trend_chart(periods: pd.DataFrame, title: str, subtitle: str | None = None, 
     """A per-period series (median ER, followers...) as a line with dots, one colour per ``page``."""
     cols = ["period", y, "posts"] + (["page"] if "page" in periods else [])
     df = periods[[c for c in cols if c in periods]].dropna(subset=[y]).copy()
-    color = alt.Color("page:N", title=None) if "page" in df else alt.value(PALETTE[0])
+    color = (alt.Color("page:N", title=None, legend=alt.Legend(labelLimit=320)) if "page" in df
+             else alt.value(PALETTE[0]))
     tips = [alt.Tooltip("period:T", title="period"), alt.Tooltip(f"{y}:Q", format=y_format)]
     tips += (["posts"] if "posts" in df else []) + (["page"] if "page" in df else [])
     base = alt.Chart(df).encode(x=alt.X("period:T", title=None),

@@ -231,3 +231,35 @@ def test_engagement_trend_theil_sen():
     assert t["low"] <= 0.01 <= t["high"]
     short = m.engagement_trend(table(rows[:2]))
     assert np.isnan(short["slope"])
+
+
+# --- chart builders (casebook.pages_charts): aggregated data only, "simulated" in titles ----------
+
+def _rows(chart) -> list[int]:
+    return sorted(len(v) for v in chart.to_dict()["datasets"].values())
+
+
+def test_charts_embed_aggregated_tables(page):
+    from casebook import pages_charts as pc
+
+    weekly = pd.concat([m.weekly_posts(page).assign(page="real"), m.weekly_posts(page).assign(page="sim")])
+    chart = pc.weekly_posts_chart(weekly, "Posts per week", simulated=True)
+    assert _rows(chart) == [4] and chart.to_dict()["title"]["text"] == "Posts per week (simulated)"
+    gaps = m.gap_table(page).assign(page="real")
+    assert _rows(pc.gap_chart(gaps, "Gaps")) == [len(m.GAP_LABELS)]
+    card = m.audit_scorecard(page).assign(page="real")
+    chart = pc.scorecard_chart(card, "Audit", simulated=True)
+    assert _rows(chart) == [len(card)] and "simulated" in chart.to_dict()["title"]["text"]
+    assert _rows(pc.trend_chart(m.period_engagement(page, "W"), "Trend")) == [2]
+    assert _rows(pc.group_chart(m.engagement_by(page, "type"), "type", "Types")) == [3]
+    assert _rows(pc.median_interval_chart(m.paid_vs_organic(page), "Paid")) == [1, 3]
+    assert _rows(pc.frequency_chart(m.frequency_vs_engagement(page), "Frequency")) == [2]
+
+
+def test_heatmap_leaves_out_small_cells(page):
+    from casebook import pages_charts as pc
+
+    cells = m.best_time_table(page)
+    assert _rows(pc.heatmap_chart(cells, "Heat")) == [4]
+    cells.loc[0, "posts"] = 5
+    assert _rows(pc.heatmap_chart(cells, "Heat", min_posts=2)) == [1]
