@@ -1,0 +1,269 @@
+"""``casebook run`` end to end: every chapter on its default data and on another data file.
+
+Each chapter runs once per case (one test per case, so pytest-xdist never runs a chapter twice).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from casebook import book, cli, params, runner
+from casebook.paths import NOTEBOOKS, ROOT
+
+XSS = "<script>alert(1)</script>"
+SLUGS = params.chapter_slugs()
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def check_outputs(out: Path, slug: str) -> tuple[nbformat.NotebookNode, str, dict]:
+    """The three outputs exist, and nothing else is left in the folder or beside it."""
+    assert sorted(p.name for p in out.iterdir()) == sorted([f"{slug}.ipynb", f"{slug}.html", "figures.json"])
+    assert [p.name for p in out.parent.iterdir() if p.name.startswith(".")] == []  # no temporary folder left
+    nb = nbformat.read(out / f"{slug}.ipynb", as_version=4)
+    html = (out / f"{slug}.html").read_text(encoding="utf-8")
+    figures = json.loads((out / "figures.json").read_text(encoding="utf-8"))
+    assert figures == book.glued_scalars(nb)
+    assert html.startswith("<!DOCTYPE html>") and html.count("vegaEmbed(el,spec") >= 1
+    assert not re.search(r"""<(script|link|img)[^>]+(src|href)=["']?(https?:)?//""", html)
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
+    assert errors == []
+    return nb, html, figures
+
+
+def test_default_run_through_python_m_casebook_shows_progress(tmp_path: Path) -> None:
+    """The survey chapter through a real ``python -m casebook run``, replacing an older report atomically."""
+    out = tmp_path / "reports" / "survey-evidence"
+    out.mkdir(parents=True)
+    (out / "old.txt").write_text("an older report")
+    data = ROOT / "data" / "survey_counts.csv"
+    before = digest(data), digest(NOTEBOOKS / "survey-evidence.ipynb")
+    proc = subprocess.run([sys.executable, "-m", "casebook", "run", "survey-evidence", "--out", "reports/survey-evidence"],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert "Executing: 100%" in proc.stderr                     # papermill's progress bar, cell by cell
+    assert f"report:   {out / 'survey-evidence.html'}" in proc.stdout
+    nb, html, figures = check_outputs(out, "survey-evidence")
+    committed = nbformat.read(NOTEBOOKS / "survey-evidence.ipynb", as_version=4)
+    assert figures == book.glued_scalars(committed)
+    assert figures["mck2008_satisfied_n"] == 1988 and figures["n_for_3_points"] == 1068
+    assert (digest(data), digest(NOTEBOOKS / "survey-evidence.ipynb")) == before
+    assert "<dt>Data file</dt><dd><code>data/survey_counts.csv</code></dd>" in html
+    assert not any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells)  # nothing injected
+
+
+@pytest.mark.parametrize("slug", [s for s in SLUGS if s != "survey-evidence"])
+def test_default_run_reproduces_the_books_figures(tmp_path: Path, capsys: pytest.CaptureFixture, slug: str) -> None:
+    out = tmp_path / slug
+    code = cli.main(["run", slug, "-q", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    _, html, figures = check_outputs(out, slug)
+    committed = nbformat.read(NOTEBOOKS / f"{slug}.ipynb", as_version=4)
+    expected = book.glued_scalars(committed)
+    assert figures.keys() == expected.keys()
+    assert figures == expected, {k: (figures[k], expected[k]) for k in figures if figures[k] != expected[k]}
+    title = params.load_chapter(slug).title
+    assert f"<h1>{title.replace('&', '&amp;').replace(chr(39), '&#x27;')}</h1>" in html
+
+
+# ---------------------------------------------------------------------------------------------------
+# Another data file (or other parameters) per chapter kind
+
+Case = Callable[[Path], tuple[list[str], Callable[[dict, str], None]]]
+
+
+def survey_case(tmp: Path) -> tuple[list[str], Callable[[dict, str], None]]:
+    counts = pd.read_csv(ROOT / "data" / "survey_counts.csv")
+    subset = counts[counts["study"].str.startswith("McKinsey")]
+    path = tmp / "mckinsey only.csv"
+    subset.to_csv(path, index=False)
+
+    def check(figures: dict, html: str) -> None:
+        assert len(subset) == 5
+        assert figures["studies"] == 3                          # McKinsey 2008, 2009, 2010
+        assert figures["confidence_pct"] == 90.0
+        assert figures["mck2008_satisfied_n"] == 1988
+        assert figures["ibm57_estimate"] == "nan"               # not in the subset
+        assert "<td><code>0.9</code></td><td>set for this run</td>" in html
+
+    return ["--data", str(path), "-p", "confidence=0.9"], check
+
+
+def posts_case(tmp: Path) -> tuple[list[str], Callable[[dict, str], None]]:
+    path = ROOT / "tests" / "fixtures" / "posts" / "mbs_facebook_posts.csv"
+
+    def check(figures: dict, html: str) -> None:
+        assert figures["posts_total"] == 500                    # the fixture's 500 rows
+        assert figures["brand"] == XSS
+        body = html.split("</head>\n<body>\n<main>", 1)[1]
+        assert XSS not in body and "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+    return ["--data", str(path), "-p", f"brand={XSS}"], check
+
+
+def transactions_case(tmp: Path) -> tuple[list[str], Callable[[dict, str], None]]:
+    lines = pd.read_parquet(ROOT / "data" / "uci_online_retail" / "online_retail.parquet")
+    subset = lines[lines["CustomerID"].notna() & (lines["CustomerID"] % 4 == 0)]
+    path = tmp / "orders.csv"
+    subset.to_csv(path, index=False, sep=";", decimal=",")
+    kept = subset[~subset["InvoiceNo"].str[0].isin(["C", "A"]) & (subset["Quantity"] > 0)
+                  & (subset["Quantity"] * subset["UnitPrice"] >= 0)]
+
+    def check(figures: dict, html: str) -> None:
+        assert figures["customers"] == kept["CustomerID"].nunique()
+        assert f"<code>{path}</code>" in html
+
+    return ["--data", str(path), "-p", "brand=Acme Motors"], check
+
+
+def nike_case(tmp: Path) -> tuple[list[str], Callable[[dict, str], None]]:
+    series = pd.read_csv(ROOT / "data" / "nike_plus" / "nike_plus_series.csv")
+    series["brand"] = series["brand"].replace("Nike", "Acme Running")
+    path = tmp / "acme_series.csv"
+    series.to_csv(path, index=False)
+
+    def check(figures: dict, html: str) -> None:
+        assert figures["brand"] == "Acme Running"
+        assert figures["share_gain_points"] == pytest.approx(61 - 48)
+
+    return ["--data", str(path), "-p", "brand=Acme Running"], check
+
+
+def sncf_case(tmp: Path) -> tuple[list[str], Callable[[dict, str], None]]:
+    def check(figures: dict, html: str) -> None:
+        assert figures["n_organisers"] == 500 and figures["simulations"] == 20_000
+        assert figures["k_factor"] == pytest.approx(4 * 0.5 * 0.7 * 0.15)
+        assert figures["model_organisers"] == pytest.approx(500 / (1 - 0.21))
+
+    return ["-p", "n_organisers=500", "-p", "simulations=20000"], check
+
+
+BY_DATA: dict[str, Case] = {"survey_counts.csv": survey_case, "dataset_Facebook.csv": posts_case,
+                            "online_retail.parquet": transactions_case, "nike_plus_series.csv": nike_case}
+BY_SLUG: dict[str, Case] = {"sncf": sncf_case}
+
+
+def case_for(slug: str) -> Case:
+    chapter = params.load_chapter(slug)
+    data = {p.name: p.default for p in chapter.parameters}.get("data_path")
+    case = BY_SLUG.get(slug) or (BY_DATA.get(Path(data).name) if data else None)
+    assert case is not None, f"add a second-data case for chapter {slug} (default data {data!r})"
+    return case
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_run_on_other_data(tmp_path: Path, capsys: pytest.CaptureFixture, slug: str) -> None:
+    args, check = case_for(slug)(tmp_path)
+    inputs = [Path(a) for a in args if Path(a).is_file()]
+    before = [digest(p) for p in inputs]
+    out = tmp_path / "reports" / slug
+    code = cli.main(["run", slug, "-q", "--out", str(out), *args])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    nb, html, figures = check_outputs(out, slug)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1 and "remove-cell" in injected[0].metadata["tags"]
+    assert injected[0].metadata["jupyter"]["source_hidden"] is True
+    assert [digest(p) for p in inputs] == before
+    check(figures, html)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Failures leave the output folder as it was
+
+
+@pytest.fixture
+def previous(tmp_path: Path) -> Path:
+    out = tmp_path / "reports" / "survey-evidence"
+    out.mkdir(parents=True)
+    (out / "figures.json").write_text('{"old": 1}')
+    return out
+
+
+def unchanged(out: Path) -> None:
+    assert [p.name for p in out.iterdir()] == ["figures.json"] and (out / "figures.json").read_text() == '{"old": 1}'
+    assert [p.name for p in out.parent.iterdir()] == ["survey-evidence"]
+
+
+def test_bad_data_inside_the_kernel_exits_2_with_the_chapters_message(previous: Path,
+                                                                        capsys: pytest.CaptureFixture) -> None:
+    bad = ROOT / "tests" / "fixtures" / "bad" / "survey" / "negative_count.csv"
+    before = digest(bad)
+    code = cli.main(["run", "survey-evidence", "-q", "--data", str(bad), "--out", str(previous)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err == (f"casebook: error: {bad}: column 'count', row 3: values below 0 (-5); "
+                   "expected numbers of at least 0\n")
+    unchanged(previous)
+    assert digest(bad) == before
+
+
+def test_parameter_error_inside_the_kernel_exits_2(previous: Path, capsys: pytest.CaptureFixture) -> None:
+    code = cli.main(["run", "survey-evidence", "-q", "-p", "confidence=1.5", "--out", str(previous)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err == "casebook: error: confidence must be a number between 0 and 1 (e.g. 0.95), got 1.5\n"
+    unchanged(previous)
+
+
+def test_interrupted_run_leaves_the_folder_as_it_was(previous: Path, capsys: pytest.CaptureFixture,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import papermill
+
+    def interrupted(input_path: str, output_path: str, **kwargs: object) -> None:
+        Path(output_path).write_text("half-written")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(papermill, "execute_notebook", interrupted)
+    code = cli.main(["run", "survey-evidence", "-q", "--out", str(previous)])
+    assert code == 130
+    assert capsys.readouterr().err == "casebook: interrupted; nothing was written\n"
+    unchanged(previous)
+
+
+def test_genuine_error_in_a_chapter_exits_1(previous: Path, capsys: pytest.CaptureFixture,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    def broken(input_path: str, output_path: str, **kwargs: object) -> None:
+        raise PapermillExecutionError(cell_index=6, exec_count=4, source="1/0", ename="ZeroDivisionError",
+                                      evalue="division by zero", traceback=["..."])
+
+    monkeypatch.setattr(papermill, "execute_notebook", broken)
+    code = cli.main(["run", "survey-evidence", "-q", "--out", str(previous)])
+    assert code == 1
+    assert capsys.readouterr().err == ("casebook: internal error: chapter 'survey-evidence' failed in cell 4: "
+                                       "ZeroDivisionError: division by zero\n")
+    unchanged(previous)
+
+
+def test_run_without_data_path_parameter_rejects_data(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    no_data = [s for s in SLUGS if "data_path" not in {p.name for p in params.load_chapter(s).parameters}]
+    assert no_data, "every chapter takes a data file"
+    code = cli.main(["run", no_data[0], "--data", "x.csv", "--out", str(tmp_path / "o")])
+    assert code == 2
+    assert f"chapter '{no_data[0]}' takes no data file" in capsys.readouterr().err
+
+
+def test_tag_injected_parameters() -> None:
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("x = 2", metadata={"tags": ["injected-parameters"]}),
+    ])
+    assert runner.tag_injected_parameters(nb) == 1
+    assert nb.cells[1].metadata["tags"] == ["injected-parameters", "remove-cell"]
+    assert nb.cells[0].metadata["tags"] == ["parameters"]
