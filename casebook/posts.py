@@ -464,7 +464,7 @@ def load_posts(
     for canon in OPTIONAL_COUNTS:
         if canon in num and num[canon].isna().any():
             rows = sheet_rows(num[canon].isna().to_numpy().nonzero()[0], header_rows)
-            how = "left empty (excluded from sums and rates that need it)"
+            how = "left empty"
             if canon in ("likes", "comments", "shares"):
                 how += ("; the file's total interactions count it as 0" if "interactions" in cols
                         else "; counted as 0 in interactions")
@@ -480,11 +480,9 @@ def load_posts(
             pid = df[cols["post_id"]].astype("string").str.strip()
         out["post_id"] = pid.to_numpy()
         report.notes.append(
-            f"dates reconstructed from Post Month, Post Weekday (1 = Sunday) and Post Hour of {UCI_YEAR}, "
-            "rows read as newest first; see casebook.posts for the rule")
+            f"dates reconstructed from Post Month, Weekday (1 = Sunday) and Hour of {UCI_YEAR} (newest row first)")
         report.notes.append(
-            f"the UCI file holds {len(df)} of the paper's {UCI_PAPER_POSTS} posts: gaps between posts partly "
-            "reflect withheld posts")
+            f"the file holds {len(df)} of the paper's {UCI_PAPER_POSTS} posts: some gaps are withheld posts")
         report.notes.append("post ids derived from file order: uci-0001 is the last (oldest) row")
     else:
         formats = DATE_FORMATS.get(detected, DATE_FORMATS["mapping"])
@@ -534,8 +532,7 @@ def load_posts(
         if paid_na.any() and 0 < paid_na.sum() < len(df):
             report.missing.append(MissingValues(col("paid" if "paid" in cols else "paid_impressions"),
                                                 sheet_rows(paid_na.to_numpy().nonzero()[0], header_rows),
-                                                "paid status left unknown (excluded from paid share and "
-                                                "paid vs organic)"))
+                                                "left unknown; excluded from paid share and paid vs organic"))
     out["reach"] = num["reach"].to_numpy("int64")
     for canon in ("impressions", "engaged_users", "comments", "likes", "shares"):
         out[canon] = (num[canon].round().astype("Int64").to_numpy() if canon in num

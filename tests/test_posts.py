@@ -57,7 +57,7 @@ def test_uci_dates_reconstructed_and_consistent_with_month_weekday_hour(uci):
     assert posts["published"].min() == pd.Timestamp("2014-01-15 04:00")
     assert report.dates_reconstructed
     text = "\n".join(report.lines())
-    assert "reconstructed" in text and "500 of the paper's 790 posts" in text
+    assert "dates reconstructed" in text and "500 of the paper's 790 posts" in text
 
 
 def test_uci_missing_values_reported_and_handled(uci):
