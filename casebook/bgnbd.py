@@ -40,8 +40,13 @@ class BGNBDParams:
 
     @property
     def mean_dropout(self) -> float:
-        """Mean probability of becoming inactive right after a purchase, a / (a + b)."""
-        return self.a / (self.a + self.b)
+        """Mean probability of becoming inactive right after a purchase, a / (a + b) (0 in the NBD limit)."""
+        return 0.0 if self.a == 0 else self.a / (self.a + self.b)
+
+    @property
+    def no_dropout(self) -> bool:
+        """True when the fit is the a -> 0 limit: the data show no customer dropping out."""
+        return self.a == 0
 
     def as_dict(self) -> dict[str, float]:
         """The four parameters by name."""
@@ -136,25 +141,53 @@ def log_likelihood(params: dict[str, float] | BGNBDParams, frequency: ArrayLike,
                    t_cal: ArrayLike) -> float:
     """Total BG/NBD log-likelihood of the data under the given parameters."""
     p = params.as_dict() if isinstance(params, BGNBDParams) else params
+    if p["a"] == 0:  # NBD limit
+        x, t_cal = np.asarray(frequency, float), np.asarray(t_cal, float)
+        r, alpha = p["r"], p["alpha"]
+        return float((special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha)
+                      - (r + x) * np.log(alpha + t_cal)).sum())
     vec = np.array([p["r"], p["alpha"], p["a"], p["b"]], dtype=float)
     return float(_loglik_terms(vec, np.asarray(frequency, float), np.asarray(recency, float),
                                np.asarray(t_cal, float)).sum())
+
+
+#: How much better (in log-likelihood) the BG/NBD must fit than its no-drop-out limit to be kept.
+NBD_LIMIT_TOLERANCE = 0.01
+
+
+def _nbd_fit(x: np.ndarray, t_cal: np.ndarray, w: np.ndarray) -> tuple[float, float, float]:
+    """The a -> 0 limit of the BG/NBD (no drop-out): an NBD count model; returns r, alpha and its LL."""
+
+    def nll(theta: np.ndarray) -> float:
+        r, alpha = np.exp(theta)
+        ll = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha) - (r + x) * np.log(alpha + t_cal)
+        v = -(w * ll).sum()
+        return float(v) if np.isfinite(v) else 1e300
+
+    res = optimize.minimize(nll, np.log([1.0, float(t_cal.mean()) or 1.0]), method="L-BFGS-B",
+                            options={"maxiter": 5000, "ftol": 1e-15, "gtol": 1e-10})
+    r, alpha = np.exp(res.x)
+    return float(r), float(alpha), float(-res.fun)
 
 
 def fit(summary: pd.DataFrame, time_unit: str = "W") -> BGNBDParams:
     """Maximum-likelihood BG/NBD fit on a summary with ``frequency``, ``recency`` and ``T`` columns.
 
     The optimiser (L-BFGS-B) works on log-parameters (all four are positive), on the pooled distinct
-    (frequency, recency, T) triples weighted by their counts. When the data show no sign of customers
-    dropping out, ``a`` runs towards 0 (``mean_dropout`` near 0): the model then reduces to a plain
-    NBD in which silence is read as a low purchase rate, and every P(alive) is close to 1.
+    (frequency, recency, T) triples weighted by their counts.
+
+    When the data show no sign of customers dropping out, the likelihood keeps rising as ``a`` goes to 0
+    along a flat ridge where ``b`` is not identified. The fit then returns that limit explicitly, an NBD
+    model with ``a = 0`` and ``b = nan`` (see ``no_dropout``): silence is read as a low purchase rate and
+    every P(alive) is 1. The limit is chosen when the BG/NBD does not beat it by more than
+    :data:`NBD_LIMIT_TOLERANCE` in log-likelihood, which also keeps the result reproducible.
     """
     need = {"frequency", "recency", "T"}
     if missing := need - set(summary.columns):
         raise ParameterError(f"the summary lacks columns {sorted(missing)}; build it with bgnbd.summarise()")
     if len(summary) == 0:
         raise ParameterError("no customer in the calibration period: move calibration_end later")
-    pooled = summary.groupby(["frequency", "recency", "T"], sort=False).size().reset_index(name="w")
+    pooled = summary.groupby(["frequency", "recency", "T"], sort=True).size().reset_index(name="w")
     x = pooled["frequency"].to_numpy(float)
     t_x = pooled["recency"].to_numpy(float)
     t_cal = pooled["T"].to_numpy(float)
@@ -171,6 +204,9 @@ def fit(summary: pd.DataFrame, time_unit: str = "W") -> BGNBDParams:
     start = np.log([1.0, scale, 1.0, 1.0])
     res = optimize.minimize(nll, start, method="L-BFGS-B",
                             options={"maxiter": 5000, "ftol": 1e-15, "gtol": 1e-10})
+    r0, alpha0, ll0 = _nbd_fit(x, t_cal, w)
+    if ll0 >= -res.fun - NBD_LIMIT_TOLERANCE:
+        return BGNBDParams(r0, alpha0, 0.0, float("nan"), ll0, int(len(summary)), time_unit)
     if not res.success:  # rare: polish with a derivative-free search from where L-BFGS-B stopped
         res = optimize.minimize(nll, res.x, method="Nelder-Mead",
                                 options={"xatol": 1e-9, "fatol": 1e-11, "maxfev": 20000})
@@ -197,6 +233,8 @@ def p_alive(params: BGNBDParams | dict[str, float], frequency: ArrayLike, recenc
     x = np.asarray(frequency, float)
     t_x = np.asarray(recency, float)
     big_t = np.asarray(t_cal, float)
+    if a == 0:  # the no-drop-out limit
+        return np.ones(np.broadcast(x, t_x, big_t).shape)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         log_ratio = (np.log(a) - np.log(np.maximum(b + x - 1, 1e-300))
                      + (r + x) * (np.log(alpha + big_t) - np.log(alpha + t_x)))
@@ -212,6 +250,8 @@ def conditional_expected_purchases(params: BGNBDParams | dict[str, float], t: Ar
     t_x = np.asarray(recency, float)
     big_t = np.asarray(t_cal, float)
     t = np.asarray(t, float)
+    if a == 0:  # NBD limit: the posterior mean rate (r + x) / (alpha + T), times t
+        return (r + x) / (alpha + big_t) * t
     z = t / (alpha + big_t + t)
     hyp = special.hyp2f1(r + x, b + x, a + b + x - 1, z)
     term = ((a + b + x - 1) / (a - 1)) * (1 - np.exp((r + x) * np.log((alpha + big_t) / (alpha + big_t + t))) * hyp)
@@ -222,6 +262,8 @@ def expected_purchases(params: BGNBDParams | dict[str, float], t: ArrayLike) -> 
     """Expected repeat purchases of a new customer in their first ``t`` time units (E[X(t)], eq. 9)."""
     r, alpha, a, b = _arrays(params)
     t = np.asarray(t, float)
+    if a == 0:  # NBD limit
+        return r * t / alpha
     hyp = special.hyp2f1(r, b, a + b - 1, t / (alpha + t))
     return (a + b - 1) / (a - 1) * (1 - (alpha / (alpha + t)) ** r * hyp)
 

@@ -49,6 +49,7 @@ def tracking_chart(track: pd.DataFrame, calibration_end: pd.Timestamp, title: st
     """Cumulative repeat purchases, actual vs model, with the end of calibration marked."""
     long = track.melt(id_vars=["period_end"], value_vars=["actual", "predicted"], var_name="series",
                       value_name="repeat_purchases")
+    long["repeat_purchases"] = long["repeat_purchases"].round(1)  # stable digits across machines
     long["series"] = long["series"].map({"actual": "actual", "predicted": "BG/NBD model"})
     lines = alt.Chart(long).mark_line(strokeWidth=2.5).encode(
         x=alt.X("period_end:T", title=None),
@@ -68,6 +69,7 @@ def holdout_chart(check: pd.DataFrame, title: str, subtitle: str | None = None) 
     """Mean holdout purchases, actual vs predicted, by number of repeat purchases in calibration."""
     long = check.melt(id_vars=["frequency_label", "customers"], value_vars=["actual", "predicted"],
                       var_name="series", value_name="purchases")
+    long["purchases"] = long["purchases"].round(4)
     long["series"] = long["series"].map({"actual": "actual", "predicted": "BG/NBD model"})
     order = list(check["frequency_label"])
     return titled(alt.Chart(long).mark_line(point=True, strokeWidth=2.5).encode(

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from casebook.errors import ParameterError
+from casebook.transactions import customer_codes
 
 #: (name, (R low, R high), (F low, F high), (M low, M high)), in the order they are tried.
 SEGMENTS: list[tuple[str, tuple[int, int], tuple[int, int], tuple[int, int]]] = [
@@ -54,17 +55,30 @@ def rfm_table(tx: pd.DataFrame, as_of: str | pd.Timestamp | None = None) -> pd.D
     """
     as_of = (tx["timestamp"].max().normalize() + pd.Timedelta(days=1)) if as_of is None \
         else pd.Timestamp(as_of)
-    g = tx.groupby("customer_id", sort=True, observed=True)
+    codes, ids = customer_codes(tx)
+    n = len(ids)
+    lines = np.bincount(codes, minlength=n)
+    stamp = tx["timestamp"].to_numpy().astype("datetime64[ns]").view(np.int64)
+    last = np.full(n, np.iinfo(np.int64).min)
+    np.maximum.at(last, codes, stamp)
+    monetary = np.bincount(codes, weights=tx["amount"].to_numpy(dtype=float), minlength=n)
     if "invoice" in tx.columns:
-        freq = g["invoice"].nunique()
+        occasion = tx["invoice"]
+        occasion = occasion.cat.codes.to_numpy() if isinstance(occasion.dtype, pd.CategoricalDtype) \
+            else pd.factorize(occasion)[0]
     else:
-        freq = tx.assign(_d=tx["timestamp"].dt.normalize()).groupby(
-            "customer_id", sort=True, observed=True)["_d"].nunique()
+        occasion = stamp // 86_400_000_000_000  # calendar day
+    occasion = occasion.astype(np.int64)
+    occasion = occasion - occasion.min()
+    pairs = pd.unique(codes * (int(occasion.max()) + 1) + occasion)
+    freq = np.bincount(pairs // (int(occasion.max()) + 1), minlength=n)
+    seen = lines > 0
     out = pd.DataFrame({
-        "last_purchase": g["timestamp"].max(),
-        "frequency": freq.astype("int64"),
-        "monetary": g["amount"].sum(),
-    })
+        "last_purchase": last[seen].astype("datetime64[ns]"),
+        "frequency": freq[seen].astype("int64"),
+        "monetary": monetary[seen],
+    }, index=pd.Index(np.asarray(ids)[seen], name="customer_id"))
+    out = out.sort_index()
     out["recency_days"] = (as_of - out["last_purchase"]).dt.days
     out["r_score"] = quintile_scores(out["recency_days"], reverse=True)
     out["f_score"] = quintile_scores(out["frequency"])

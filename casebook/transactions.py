@@ -152,9 +152,35 @@ def read_whitespace_table(path: str | Path) -> tuple[pd.DataFrame, TableInfo]:
     return df, info
 
 
-def read_transactions_table(path: str | Path) -> tuple[pd.DataFrame, TableInfo, int]:
-    """Read any supported layout; returns the frame, how it was read and the number of header rows."""
+def _parquet_columns(path: Path, explicit: list[str]) -> list[str] | None:
+    """The columns of a Parquet file worth reading: usual and explicit names (None: read them all)."""
+    try:
+        import pyarrow.parquet as pq
+
+        names = [str(n) for n in pq.read_schema(path).names]
+    except Exception:  # a corrupt file: let read_table raise the user-facing error
+        return None
+    usual = {*CUSTOMER_NAMES, *DATE_NAMES, *AMOUNT_NAMES, *QUANTITY_NAMES, *PRICE_NAMES, *INVOICE_NAMES}
+    wanted = {_key(e) for e in explicit if e}
+    keep = [n for n in names if _key(n) in usual or _key(n) in wanted]
+    keys = {_key(n) for n in keep}
+    has_customer = bool(keys & (set(CUSTOMER_NAMES) | wanted))
+    has_date = bool(keys & (set(DATE_NAMES) | wanted))
+    return keep if has_customer and has_date and len(keep) < len(names) else None
+
+
+def read_transactions_table(path: str | Path, explicit: list[str] | None = None) -> tuple[pd.DataFrame, TableInfo, int]:
+    """Read any supported layout; returns the frame, how it was read and the number of header rows.
+
+    A Parquet file is read column by column: only the columns with usual or ``explicit`` names are
+    loaded, which matters at millions of rows.
+    """
     p = Path(path)
+    if p.suffix.lower() == ".parquet" and p.is_file():
+        keep = _parquet_columns(p, explicit or [])
+        if keep is not None:
+            df = pd.read_parquet(p, columns=keep)
+            return df, TableInfo(str(path), "parquet", rows=len(df)), 1
     if p.suffix.lower() not in (".parquet", ".xlsx", ".xlsm") and p.is_file():
         head = p.read_bytes()[:65536]
         if head.strip() and b"\x00" not in head:
@@ -192,14 +218,41 @@ def _end_of_today() -> pd.Timestamp:
     return clock.today() + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
 
 
-def _customer_ids(values: pd.Series) -> pd.Series:
-    """Customer ids as text: whole floats lose their ``.0``; blanks become missing."""
-    if pd.api.types.is_float_dtype(values):
-        whole = values.notna() & (values % 1 == 0)
-        if whole.all() or whole.sum() == values.notna().sum():
-            return values.astype("Int64").astype("string")
-    s = values.astype("string").str.strip()
-    return s.mask(s == "")
+def _text_codes(values: pd.Series) -> pd.Series:
+    """Ids as a categorical of text, computed once per distinct value (fast at millions of rows).
+
+    Whole floats lose their ``.0`` (Excel and pandas read numeric ids as floats); surrounding spaces
+    are stripped; blanks become missing.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    labels = pd.Series(uniques)
+    if pd.api.types.is_float_dtype(labels) and bool((labels % 1 == 0).all()):
+        labels = labels.astype("int64").astype("string")
+    else:
+        labels = labels.astype("string").str.strip()
+        labels = labels.mask(labels == "")
+    new_codes, categories = pd.factorize(labels, use_na_sentinel=True)
+    final = np.where(codes >= 0, new_codes[np.maximum(codes, 0)], -1) if len(new_codes) else codes
+    cat = pd.Categorical.from_codes(final, categories=pd.Index(categories.astype(str), dtype="string"))
+    return pd.Series(cat, index=values.index)
+
+
+def _dates(values: pd.Series, *, path: str, column: str, header_rows: int, latest: pd.Timestamp) -> pd.Series:
+    """:func:`casebook.tabular.to_datetime`, parsing each distinct text once when values repeat a lot.
+
+    On any problem the whole column is parsed again, so that the error names the right rows.
+    """
+    kw = {"path": path, "column": column, "header_rows": header_rows, "latest": latest}
+    if len(values) > 50_000 and not pd.api.types.is_datetime64_any_dtype(values):
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        if len(uniques) < len(values) // 4 and (codes >= 0).all():
+            try:
+                parsed = to_datetime(pd.Series(uniques), **kw)
+            except InputError:
+                pass
+            else:
+                return pd.Series(parsed.to_numpy()[codes], index=values.index)
+    return to_datetime(values, **kw)
 
 
 def standardise(
@@ -244,9 +297,9 @@ def standardise(
                              "or both Quantity and UnitPrice")
     mapping = {"customer_id": cust, "timestamp": date}
     num = {"path": path, "header_rows": header_rows}
-    out = pd.DataFrame({"customer_id": _customer_ids(df[cust])})
-    out["timestamp"] = to_datetime(df[date], path=path, column=date, header_rows=header_rows,
-                                   latest=latest if latest is not None else _end_of_today())
+    out = pd.DataFrame({"customer_id": _text_codes(df[cust])})
+    out["timestamp"] = _dates(df[date], path=path, column=date, header_rows=header_rows,
+                              latest=latest if latest is not None else _end_of_today())
     quantity = to_number(df[qty], column=qty, **num) if qty is not None else None
     if amount is not None:
         out["amount"] = to_number(df[amount], column=amount, **num)
@@ -259,7 +312,7 @@ def standardise(
         out["quantity"] = quantity
         mapping["quantity"] = qty
     if inv is not None:
-        out["invoice"] = df[inv].astype("string").str.strip()
+        out["invoice"] = _text_codes(df[inv])
         mapping["invoice"] = inv
 
     n = len(out)
@@ -274,9 +327,11 @@ def standardise(
 
     rule("missing_customer", out["customer_id"].isna().to_numpy())
     if inv is not None:
-        first = out["invoice"].str.slice(0, 1).str.upper()
-        rule("cancellation", (first == "C").fillna(False).to_numpy(dtype=bool))
-        rule("adjustment", (first == "A").fillna(False).to_numpy(dtype=bool))
+        codes = out["invoice"].cat.codes.to_numpy()
+        first = out["invoice"].cat.categories.str.slice(0, 1).str.upper()
+        for key, letter in (("cancellation", "C"), ("adjustment", "A")):
+            hit = np.append(np.asarray(first == letter, dtype=bool), False)  # code -1 (missing) -> False
+            rule(key, hit[codes])
     if quantity is not None:
         rule("non_positive_quantity", (quantity <= 0).to_numpy())
     amounts = out["amount"].to_numpy()
@@ -317,7 +372,8 @@ def load_transactions(
     Dates may be ISO (``2011-12-09 12:50``), ``YYYYMMDD`` or day/month/year; dates after the book's
     fixed today (:func:`casebook.clock.today`) are rejected. See :func:`standardise` for the rules.
     """
-    df, info, header_rows = read_transactions_table(path)
+    df, info, header_rows = read_transactions_table(
+        path, [c for c in (customer_col, date_col, amount_col, quantity_col, price_col, invoice_col) if c])
     return standardise(
         df, path=str(path), header_rows=header_rows, customer_col=customer_col, date_col=date_col,
         amount_col=amount_col, quantity_col=quantity_col, price_col=price_col, invoice_col=invoice_col,
@@ -327,16 +383,41 @@ def load_transactions(
     )
 
 
+def customer_codes(tx: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
+    """Integer code per line and the customer ids they index (categorical ids are used as they are)."""
+    ids = tx["customer_id"]
+    if isinstance(ids.dtype, pd.CategoricalDtype):
+        return ids.cat.codes.to_numpy().astype(np.int64), ids.cat.categories
+    codes, uniques = pd.factorize(ids, use_na_sentinel=True)
+    return codes.astype(np.int64), pd.Index(uniques)
+
+
 def purchase_days(tx: pd.DataFrame) -> pd.DataFrame:
     """One row per customer and calendar day with a purchase: ``customer_id``, ``day``, ``amount``.
 
     Several invoices on the same day count as one purchase occasion, as in the BG/NBD literature.
+    Rows are sorted by customer (in the order of the customer codes) and day. Computed with integer
+    keys (customer code × day), which is several times faster than a two-column groupby.
     """
-    day = tx["timestamp"].dt.normalize()
-    out = (pd.DataFrame({"customer_id": tx["customer_id"], "day": day, "amount": tx["amount"]})
-           .groupby(["customer_id", "day"], sort=True, observed=True)["amount"].sum().reset_index())
-    return out
+    codes, ids = customer_codes(tx)
+    ns_per_day = 86_400_000_000_000
+    day = tx["timestamp"].to_numpy().astype("datetime64[ns]").view(np.int64) // ns_per_day
+    if len(day) == 0:
+        return pd.DataFrame({"customer_id": pd.Series([], dtype=tx["customer_id"].dtype),
+                             "day": pd.Series([], dtype="datetime64[ns]"), "amount": pd.Series([], dtype=float)})
+    first = int(day.min())
+    span = int(day.max()) - first + 1
+    key = codes * span + (day - first)
+    inverse, uniques = pd.factorize(key, sort=True)
+    amount = np.bincount(inverse, weights=tx["amount"].to_numpy(dtype=float), minlength=len(uniques))
+    cust = uniques // span
+    days = (uniques % span + first) * ns_per_day
+    return pd.DataFrame({
+        "customer_id": pd.Categorical.from_codes(cust, categories=ids) if len(ids) else cust,
+        "day": days.astype("datetime64[ns]"),
+        "amount": amount,
+    })
 
 
-__all__ = ["CleaningReport", "RULES", "load_transactions", "purchase_days", "read_transactions_table",
+__all__ = ["CleaningReport", "RULES", "customer_codes", "load_transactions", "purchase_days", "read_transactions_table",
            "read_whitespace_table", "standardise"]

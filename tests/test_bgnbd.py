@@ -142,6 +142,30 @@ def test_full_uci_fit_takes_seconds() -> None:
     assert p.mean_dropout < 0.01 and 0.7 < p.r < 0.95
 
 
+def test_no_dropout_limit_on_the_retail_calibration_period() -> None:
+    tx, _ = load_transactions(paths.dataset("online_retail"))
+    summary = bgnbd.summarise(tx, "2011-09-09", time_unit="W")
+    p = bgnbd.fit(summary)
+    assert p.no_dropout and p.a == 0 and math.isnan(p.b) and p.mean_dropout == 0
+    # any point of the BG/NBD ridge fits no better than the limit (here one an optimiser stopped at)
+    ridge = {"r": 0.72355, "alpha": 9.36548, "a": 5.65e-9, "b": 1450.22}
+    args = (summary["frequency"], summary["recency"], summary["T"])
+    assert bgnbd.log_likelihood(ridge, *args) <= p.log_likelihood + 1e-3
+    assert p.log_likelihood == pytest.approx(bgnbd.log_likelihood(p, *args), abs=1e-6)
+    assert bgnbd.p_alive(p, *args).min() == 1.0
+
+
+def test_nbd_limit_formulas_match_a_tiny_a() -> None:
+    limit = {"r": 0.5, "alpha": 8.0, "a": 0.0, "b": float("nan")}
+    near = {"r": 0.5, "alpha": 8.0, "a": 1e-10, "b": 1.0}
+    # E[Y(t) | x, T] = (r + x) / (alpha + T) * t in the limit: (0.5 + 3) / (8 + 20) * 13 = 1.625
+    assert bgnbd.conditional_expected_purchases(limit, 13, 3, 15, 20) == pytest.approx(1.625)
+    assert bgnbd.conditional_expected_purchases(near, 13, 3, 15, 20) == pytest.approx(1.625, rel=1e-6)
+    assert bgnbd.expected_purchases(limit, 16) == pytest.approx(1.0)  # r t / alpha
+    assert bgnbd.expected_purchases(near, 16) == pytest.approx(1.0, rel=1e-6)
+    assert bgnbd.p_alive(limit, [0, 3], [0, 5], [10, 20]).tolist() == [1.0, 1.0]
+
+
 def test_parameter_errors(cdnow_tx: pd.DataFrame) -> None:
     with pytest.raises(ParameterError, match=r"time_unit 'M' is not valid; use one of: 'D', 'W'"):
         bgnbd.summarise(cdnow_tx, "1997-09-30", time_unit="M")

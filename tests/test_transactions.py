@@ -127,3 +127,27 @@ def test_standardise_a_frame_in_memory() -> None:
     assert tx["customer_id"].tolist() == ["x", "y"]  # blank id removed, spaces stripped
     assert rep.removed["missing_customer"] == 1
     assert tx["timestamp"].tolist() == [pd.Timestamp("2020-01-02"), pd.Timestamp("2020-01-03")]
+
+
+def test_parquet_reads_only_the_columns_it_needs() -> None:
+    from casebook.transactions import read_transactions_table
+
+    df, info, header_rows = read_transactions_table(paths.dataset("online_retail"))
+    assert list(df.columns) == ["InvoiceNo", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID"]
+    assert info.rows == 541_909 and header_rows == 1
+    df, _, _ = read_transactions_table(paths.dataset("online_retail"), ["Country"])
+    assert "Country" in df.columns
+
+
+def test_large_file_errors_still_name_the_right_rows() -> None:
+    n = 60_000
+    raw = pd.DataFrame({"customer_id": [f"c{i % 500}" for i in range(n)],
+                        "date": ["2011-01-0" + str(1 + i % 9) for i in range(n)],
+                        "amount": [1.0] * n})
+    raw.loc[55_000, "date"] = "2011-13-45"
+    with pytest.raises(InputError) as err:
+        standardise(raw, path="big.csv")
+    assert "column 'date', row 55002: dates that do not parse ('2011-13-45')" in str(err.value)
+    raw.loc[55_000, "date"] = "2011-01-05"
+    tx, rep = standardise(raw, path="big.csv")
+    assert rep.customers == 500 and tx["timestamp"].iloc[8] == pd.Timestamp("2011-01-09")
