@@ -112,7 +112,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         raise
     for line in lines:
         print(line)
-    print(f"problems: none; the file is usable ({time.perf_counter() - start:.1f} s)")
+    print(f"problems: none that stop a chapter; the file is usable ({time.perf_counter() - start:.1f} s)")
     return 0
 
 

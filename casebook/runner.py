@@ -143,7 +143,7 @@ def run_chapter(
             pm.execute_notebook(str(chapter.path), str(nb_path), parameters=user, cwd=str(NOTEBOOKS),
                                 progress_bar=progress, kernel_name=kernel_name, log_output=False,
                                 request_save_on_cell_execute=False, execution_timeout=TIMEOUT,
-                                extra_arguments=["--IPKernelApp.log_level=ERROR"])
+                                extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
         except PapermillExecutionError as exc:
             if exc.ename in USER_ERRORS:
                 text = str(exc.evalue).strip()

@@ -109,7 +109,7 @@ def test_validate_corpus(capsys: pytest.CaptureFixture, kind: str, name: str, co
         assert err == ""
         for s in shown:
             assert s in out, (s, out)
-        assert out.rstrip().splitlines()[-1].startswith("problems: none; the file is usable")
+        assert out.rstrip().splitlines()[-1].startswith("problems: none that stop a chapter; the file is usable")
 
 
 def test_formula_text_is_kept_as_text() -> None:

@@ -198,15 +198,16 @@ def unchanged(out: Path) -> None:
     assert [p.name for p in out.parent.iterdir()] == ["survey-evidence"]
 
 
-def test_bad_data_inside_the_kernel_exits_2_with_the_chapters_message(previous: Path,
-                                                                        capsys: pytest.CaptureFixture) -> None:
+def test_bad_data_inside_the_kernel_exits_2_with_the_chapters_message(previous: Path) -> None:
+    """Through a real process: stderr is exactly the chapter's one-line message (no kernel noise)."""
     bad = ROOT / "tests" / "fixtures" / "bad" / "survey" / "negative_count.csv"
     before = digest(bad)
-    code = cli.main(["run", "survey-evidence", "-q", "--data", str(bad), "--out", str(previous)])
-    err = capsys.readouterr().err
-    assert code == 2
-    assert err == (f"casebook: error: {bad}: column 'count', row 3: values below 0 (-5); "
-                   "expected numbers of at least 0\n")
+    proc = subprocess.run([sys.executable, "-m", "casebook", "run", "survey-evidence", "-q", "--data", str(bad),
+                           "--out", str(previous)], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 2
+    assert proc.stderr == (f"casebook: error: {bad}: column 'count', row 3: values below 0 (-5); "
+                           "expected numbers of at least 0\n")
+    assert proc.stdout == ""
     unchanged(previous)
     assert digest(bad) == before
 
