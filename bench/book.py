@@ -1,0 +1,97 @@
+"""Book build timings, measured on a clean copy of the committed book (``git archive HEAD``).
+
+The copy lives in a temporary folder and uses the project's installed virtualenv (``make`` is told the
+install is done: "after install"), with ``PYTHONPATH`` pointing at the copy so the notebooks' kernels
+import the copy's package. Four builds, in order:
+
+1. cold ``make book``: no ``_build`` at all (no execution cache, no Sphinx environment);
+2. warm ``make book``: nothing changed;
+3. after a prose edit of one chapter (a sentence added to a markdown cell: no re-execution);
+4. after a code edit of one chapter (a comment added to a code cell: that notebook re-executes).
+
+Each notebook's execution time is read from the copy's execution cache after the cold build.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from casebook.paths import ROOT
+
+EDITED = "survey-evidence"
+
+
+@dataclass
+class BookTimings:
+    """Seconds of each build and of each notebook's execution."""
+
+    commit: str
+    builds: dict[str, float] = field(default_factory=dict)
+    notebooks: dict[str, float] = field(default_factory=dict)
+    ok: dict[str, bool] = field(default_factory=dict)
+
+
+def clean_copy(dest: Path) -> str:
+    """Extract the committed tree into ``dest`` and link the installed virtualenv; return the commit."""
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                            check=True).stdout.strip()
+    archive = subprocess.run(["git", "archive", "HEAD"], cwd=ROOT, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    (dest / ".venv").symlink_to(ROOT / ".venv", target_is_directory=True)
+    return commit
+
+
+def timed_make(copy: Path, log: Path) -> tuple[float, bool]:
+    """Run ``make book`` (install treated as done) in the copy; return seconds and success."""
+    env = dict(os.environ, PYTHONPATH=str(copy))
+    start = time.perf_counter()
+    with log.open("a") as out:
+        code = subprocess.call(["make", "-o", ".venv/.installed", "book"], cwd=copy, env=env, stdout=out,
+                               stderr=subprocess.STDOUT)
+    return time.perf_counter() - start, code == 0
+
+
+def edit_notebook(path: Path, kind: str) -> None:
+    """Add a sentence to the last markdown cell (``prose``) or a comment to the last code cell (``code``)."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    cell_type = "markdown" if kind == "prose" else "code"
+    cell = [c for c in nb["cells"] if c["cell_type"] == cell_type][-1]
+    source = "".join(cell["source"])
+    cell["source"] = source + ("\n\nThis sentence was added by the benchmark." if kind == "prose"
+                               else "\n# edited by the benchmark")
+    path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def execution_times(build: Path) -> dict[str, float]:
+    """Seconds each notebook took to execute, from the execution cache of a build."""
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(build / ".jupyter_cache"))
+    return {Path(r.uri).stem: float(r.data.get("execution_seconds", float("nan")))
+            for r in cache.list_cache_records()}
+
+
+def measure(log: Path) -> BookTimings:
+    """The four builds and the notebooks' execution times."""
+    with tempfile.TemporaryDirectory(prefix="casebook-book-") as tmp:
+        copy = Path(tmp)
+        timings = BookTimings(clean_copy(copy))
+        steps = [("cold make book (no _build)", None), ("warm make book, nothing changed", None),
+                 (f"after a prose edit of one chapter ({EDITED})", "prose"),
+                 (f"after a code edit of one chapter ({EDITED}, re-executed)", "code")]
+        for name, edit in steps:
+            if edit:
+                edit_notebook(copy / "notebooks" / f"{EDITED}.ipynb", edit)
+            seconds, ok = timed_make(copy, log)
+            timings.builds[name], timings.ok[name] = seconds, ok
+            if edit is None and not timings.notebooks:
+                timings.notebooks = execution_times(copy / "_build")
+        shutil.rmtree(copy / "_build", ignore_errors=True)
+    return timings
