@@ -150,6 +150,9 @@ def main(argv: list[str] | None = None) -> int:
     except ChapterError as exc:
         print(f"casebook: internal error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into `head`: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("casebook: interrupted; nothing was written", file=sys.stderr)
         return 130
