@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
@@ -181,3 +182,42 @@ def test_split_directive_options_and_body() -> None:
     assert report.split_directive(":name: fig-a\n:class: x y\n\nCaption") == (
         {"name": "fig-a", "class": "x y"}, "\nCaption")
     assert report.split_directive("---\nclass: tip\n---\nBody") == ({"class": "tip"}, "Body")
+
+
+def test_reports_of_every_chapter_render_offline_in_chromium(tmp_path: Path) -> None:
+    """Reports built from the committed chapters, opened from disk in Chromium with every non-file request
+    aborted: no request, no console error, every chart drawn (its SVG holds data marks)."""
+    from playwright.sync_api import sync_playwright
+
+    from casebook.paths import NOTEBOOKS
+
+    pages = {}
+    for nb_path in sorted(NOTEBOOKS.glob("*.ipynb")):
+        nb = nbformat.read(nb_path, as_version=4)
+        dest = tmp_path / f"{nb_path.stem}.html"
+        report.write_report(nb, info(slug=nb_path.stem, title=nb_path.stem), dest)
+        pages[nb_path.stem] = (dest, len(report.glued_outputs(nb)))
+    requests, errors = [], []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--proxy-server=127.0.0.1:9"])
+        page = browser.new_page(viewport={"width": 1100, "height": 1400})
+        page.route(re.compile(r"^(?!file:|data:).*"), lambda route: (requests.append(route.request.url), route.abort()))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        drawn = {}
+        for slug, (dest, _) in pages.items():
+            page.goto(dest.as_uri())
+            page.wait_for_function("""() => Array.from(document.querySelectorAll('.casebook-chart')).every(
+                el => el.querySelector('svg g.role-mark > *') || el.textContent.trim().length > 0)""", timeout=20_000)
+            drawn[slug] = page.eval_on_selector_all(
+                ".casebook-chart", "els => els.map(e => e.querySelectorAll('svg g.role-mark > *').length)")
+            if slug == "survey-evidence":
+                page.screenshot(path=str(tmp_path / "survey-evidence.png"), full_page=True)
+        browser.close()
+    assert requests == [] and errors == []
+    assert len(drawn["survey-evidence"]) == 2
+    for slug, marks in drawn.items():
+        assert marks and all(n > 0 for n in marks), (slug, marks)
+    assert (tmp_path / "survey-evidence.png").stat().st_size > 50_000
