@@ -302,7 +302,7 @@ def standardise(
                               latest=latest if latest is not None else _end_of_today())
     quantity = to_number(df[qty], column=qty, **num) if qty is not None else None
     if amount is not None:
-        out["amount"] = to_number(df[amount], column=amount, **num)
+        out["amount"] = to_number(df[amount], column=amount, **num).astype("float64")
         mapping["amount"] = amount
     else:
         unit = to_number(df[price], column=price, **num)
