@@ -374,16 +374,42 @@ def validate_posts(posts: pd.DataFrame, *, path: str = "input", source_columns: 
                          expected=expected) from None
 
 
+def _per_value(values: pd.Series, func) -> pd.Series:
+    """Apply ``func`` to each distinct value only (exports repeat a few labels millions of times)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    mapped = pd.Series([func(u) for u in uniques], dtype=object)
+    out = mapped.reindex(codes).to_numpy()  # code -1 (missing) becomes NaN
+    return pd.Series(out, index=values.index, dtype=object)
+
+
+def _paid_word(value: object) -> object:
+    text = str(value).strip().lower()
+    if text in ("", "nan", "<na>", "none"):
+        return None
+    return PAID_WORDS.get(text, "?")
+
+
 def _paid(values: pd.Series, path: str, column: str, header_rows: int) -> pd.Series:
-    text = values.astype("string").str.strip().str.lower()
-    mapped = text.map(PAID_WORDS)
-    bad = mapped.isna() & text.notna() & (text != "") & (text != "nan")
+    mapped = _per_value(values, _paid_word)
+    bad = (mapped == "?").to_numpy()
     if bad.any():
-        ex = ", ".join(repr(v) for v in values[bad].astype(str).head(3))
+        ex = ", ".join(repr(str(v).strip()) for v in values[bad].head(3))
         raise InputError(path, f"unreadable paid flag ({ex})", column=column,
-                         rows=sheet_rows(bad.to_numpy().nonzero()[0], header_rows),
+                         rows=sheet_rows(bad.nonzero()[0], header_rows),
                          expected="1/0, yes/no, paid/organic or boosted/not boosted")
     return mapped.astype("boolean")
+
+
+def _label(value: object, names: Mapping[str, str] | None = None) -> object:
+    text = str(value).strip()
+    if text == "":
+        return None
+    return (names or {}).get(text.lower(), text)
+
+
+def _labels(values: pd.Series, names: Mapping[str, str] | None = None) -> pd.Series:
+    """Short text labels (type, category): stripped, empty -> missing, renamed through ``names``."""
+    return _per_value(values, lambda v: _label(v, names)).astype("string")
 
 
 def _text(values: pd.Series) -> pd.Series:
@@ -500,8 +526,7 @@ def load_posts(
             report.notes.append("no post id column: ids are the spreadsheet row numbers (row-2, row-3, ...)")
     out["published"] = pd.Series(published).to_numpy()
     if "type" in cols:
-        kind = _text(df[cols["type"]]).str.strip()
-        out["type"] = kind.str.lower().map(TYPE_NAMES).astype("string").fillna(kind).to_numpy()
+        out["type"] = _labels(df[cols["type"]], TYPE_NAMES).to_numpy()
     else:
         out["type"] = pd.array([pd.NA] * len(df), dtype="string")
     if "category" in cols:
@@ -516,7 +541,7 @@ def load_posts(
                                  rows=sheet_rows(bad.to_numpy().nonzero()[0], header_rows),
                                  expected="1 (action), 2 (product) or 3 (inspiration)")
         else:
-            out["category"] = _text(raw).str.strip()
+            out["category"] = _labels(raw).to_numpy()
     else:
         out["category"] = pd.Series(pd.NA, index=out.index, dtype="string")
     if "paid" in cols:
