@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,37 +125,84 @@ def read_table(
                              expected="an .xlsx export") from None
         info = TableInfo(name, "xlsx")
     else:
-        raw = p.read_bytes()
-        if not raw.strip():
-            raise InputError(name, "the file is empty", expected="a header row and at least one data row")
-        enc = encoding or sniff_encoding(raw, name)
-        try:
-            text = raw.decode(enc)
-        except (UnicodeDecodeError, LookupError):
-            raise InputError(name, f"the file cannot be decoded as {enc}",
-                             expected="UTF-8, UTF-16 or latin-1 text") from None
-        if "\x00" in text:
-            raise InputError(name, "this is a binary file, not a table", expected="a CSV, TSV or XLSX export")
-        text = text.lstrip("\ufeff")
-        sep = delimiter or sniff_delimiter(text, name)
-        dec = decimal or sniff_decimal(text, sep)
-        try:
-            df = pd.read_csv(io.StringIO(text), sep=sep, decimal=dec, skipinitialspace=False,
-                             skip_blank_lines=True, low_memory=False)
-        except pd.errors.EmptyDataError:
-            raise InputError(name, "the file is empty", expected="a header row and at least one data row") from None
-        except pd.errors.ParserError as exc:
-            m = re.search(r"line (\d+)", str(exc))
-            rows = [int(m.group(1))] if m else None
-            raise InputError(name, "a row has more fields than the header", rows=rows,
-                             expected=f"every row split by {sep!r} into as many fields as the header") from None
-        info = TableInfo(name, "csv", encoding=enc, delimiter=sep, decimal=dec)
+        df, info = _read_text_table(p, name, delimiter=delimiter, encoding=encoding, decimal=decimal)
     df.columns = [str(c).strip() for c in df.columns]
     if skip_rows:
         info.skipped_rows = sheet_rows(skip_rows)
         df = df.drop(index=df.index[skip_rows]).reset_index(drop=True)
     info.rows = len(df)
     return df, info
+
+
+def _read_text_table(
+    p: Path, name: str, *, delimiter: str | None, encoding: str | None, decimal: str | None
+) -> tuple[pd.DataFrame, TableInfo]:
+    """Sniff a delimited text file from its first bytes, then parse it whole.
+
+    UTF-8 files with a decimal point go through pyarrow's multithreaded parser; other encodings and
+    decimal commas, and any file pyarrow rejects, through pandas' C parser, whose errors name lines.
+    """
+    with p.open("rb") as f:
+        head = f.read(SAMPLE_BYTES)
+        truncated = bool(f.read(1))
+    if not head.strip():
+        raise InputError(name, "the file is empty", expected="a header row and at least one data row")
+    if truncated and not encoding:
+        head = head[: head.rfind(b"\n") + 1] or head  # do not cut a character in two
+    enc = encoding or sniff_encoding(head, name)
+    try:
+        text = head.decode(enc)
+    except (UnicodeDecodeError, LookupError):
+        raise InputError(name, f"the file cannot be decoded as {enc}",
+                         expected="UTF-8, UTF-16 or latin-1 text") from None
+    if "\x00" in text:
+        raise InputError(name, "this is a binary file, not a table", expected="a CSV, TSV or XLSX export")
+    text = text.lstrip("\ufeff")
+    sep = delimiter or sniff_delimiter(text, name)
+    dec = decimal or sniff_decimal(text, sep)
+    df = None
+    if enc in ("utf-8", "utf-8-sig") and dec == ".":
+        try:
+            df = pd.read_csv(p, sep=sep, engine="pyarrow", encoding="utf-8")
+        except Exception:  # pyarrow's messages name no line: let the C parser explain
+            df = None
+        if df is not None and _has_binary_column(df):
+            df = None  # not UTF-8 after all (pyarrow keeps such columns as bytes)
+    if df is None:
+        df = _read_with_c_parser(p, name, sep=sep, dec=dec, enc=enc)
+        if enc == "utf-8" and df is None:
+            enc = "latin-1"  # valid UTF-8 at the start, not further on
+            df = _read_with_c_parser(p, name, sep=sep, dec=dec, enc=enc)
+    if len(df.columns) and str(df.columns[0]).startswith("\ufeff"):
+        df = df.rename(columns={df.columns[0]: str(df.columns[0]).lstrip("\ufeff")})
+    return df, TableInfo(name, "csv", encoding=enc, delimiter=sep, decimal=dec)
+
+
+def _has_binary_column(df: pd.DataFrame) -> bool:
+    """True when a column holds raw bytes: what pyarrow returns for text that is not UTF-8."""
+    for col in df.select_dtypes(include="object").columns:
+        first = df[col].dropna().head(1)
+        if len(first) and isinstance(first.iloc[0], bytes):
+            return True
+    return False
+
+
+def _read_with_c_parser(p: Path, name: str, *, sep: str, dec: str, enc: str) -> pd.DataFrame | None:
+    """pandas' C parser; None when a UTF-8 guess fails further into the file."""
+    try:
+        return pd.read_csv(p, sep=sep, decimal=dec, encoding=enc, skip_blank_lines=True, low_memory=False)
+    except UnicodeDecodeError:
+        if enc == "utf-8":
+            return None
+        raise InputError(name, f"the file cannot be decoded as {enc}",
+                         expected="UTF-8, UTF-16 or latin-1 text") from None
+    except pd.errors.EmptyDataError:
+        raise InputError(name, "the file is empty", expected="a header row and at least one data row") from None
+    except pd.errors.ParserError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        rows = [int(m.group(1))] if m else None
+        raise InputError(name, "a row has more fields than the header", rows=rows,
+                         expected=f"every row split by {sep!r} into as many fields as the header") from None
 
 
 def require_columns(df: pd.DataFrame, columns: list[str], path: str, what: str) -> None:
@@ -219,6 +265,13 @@ def to_number(
     return s
 
 
+def _parse(text: pd.Series, fmt: str) -> pd.Series:
+    """Parse text dates with one format; offsets are converted to UTC, then dropped."""
+    has_offset = fmt == "ISO8601" and bool(text.head(1000).str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True).any())
+    parsed = pd.to_datetime(text, format=fmt, errors="coerce", utc=has_offset)
+    return parsed.dt.tz_convert(None) if has_offset else parsed
+
+
 def to_datetime(
     values: pd.Series,
     *,
@@ -238,11 +291,15 @@ def to_datetime(
             out = out.dt.tz_convert(None)
     else:
         text = values.astype("string").str.strip()
+        present = text.notna() & (text != "")
+        sample = text[present].head(1000)
+        # Try the formats that read a sample first: one full parse instead of one per format.
+        ranked = sorted(formats, key=lambda fmt: int(_parse(sample, fmt).isna().sum()))
         out = None
         best_bad = None
-        for fmt in formats:
-            parsed = pd.to_datetime(text, format=fmt, errors="coerce", utc=True).dt.tz_convert(None)
-            bad = parsed.isna() & text.notna() & (text != "")
+        for fmt in ranked:
+            parsed = _parse(text, fmt)
+            bad = parsed.isna() & present
             if not bad.any():
                 out = parsed
                 break

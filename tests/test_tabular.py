@@ -94,3 +94,25 @@ def test_to_datetime_formats_and_future():
         to_datetime(pd.Series(["2014-01-02", "yesterday"]), path="f", column="d")
     with pytest.raises(InputError, match="dates after 2020-01-01"):
         to_datetime(pd.Series(["2030-01-01"]), path="f", column="d", latest=pd.Timestamp("2020-01-01"))
+
+
+def test_latin1_byte_after_the_sniffed_sample_falls_back(write):
+    rows = "".join(f"{i};plain text\n" for i in range(30_000))
+    path = write("big.csv", "id;label\n" + rows + "30000;café\n", encoding="latin-1")
+    df, info = read_table(path)
+    assert info.encoding == "latin-1" and df["label"].iloc[-1] == "café" and len(df) == 30_001
+
+
+def test_utf8_bom_header_is_clean_on_the_fast_path(write):
+    df, info = read_table(write("bom.csv", "Post ID,Reach\n1,10\n", encoding="utf-8-sig"))
+    assert list(df.columns) == ["Post ID", "Reach"] and info.encoding == "utf-8-sig"
+
+
+def test_to_datetime_converts_offsets_to_utc():
+    out = to_datetime(pd.Series(["2014-01-01T10:00:00+01:00", "2014-01-02T00:30:00Z"]), path="f", column="d")
+    assert out.tolist() == [pd.Timestamp("2014-01-01 09:00"), pd.Timestamp("2014-01-02 00:30")]
+
+
+def test_to_datetime_picks_the_format_that_reads_the_sample():
+    out = to_datetime(pd.Series(["31/12/2014 10:00", "01/02/2014 09:00"]), path="f", column="d")
+    assert out.iloc[1] == pd.Timestamp("2014-02-01 09:00")
