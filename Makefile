@@ -35,7 +35,8 @@ site-build: $(STAMP)
 site-check: $(STAMP)
 	$(VENV)/bin/pytest tests/site -q
 
-# The PDF edition (_build/casebook.pdf): Jupyter Book's pdfhtml builder with Debian's chromium, then its checks.
+# The PDF edition (_build/casebook.pdf): Jupyter Book's single-page build printed by Debian's chromium
+# (what its pdfhtml builder does, waiting for the charts: tests/pdf/pdf_edition.py), then its checks.
 pdf: $(STAMP)
 	$(PY) tests/pdf/pdf_edition.py
 	$(MAKE) --no-print-directory pdf-test

@@ -19,7 +19,7 @@ import yaml
 from casebook.paths import ROOT
 
 PDF = ROOT / "_build" / "casebook.pdf"
-SINGLE = ROOT / "_build" / "pdf" / "_build" / "html"
+SINGLE = ROOT / "_build" / "pdf" / "_build" / "singlehtml"
 DPI = 75
 
 
