@@ -7,8 +7,11 @@ what was expected, or the valid names and types); 1 a genuine internal error; 13
 from __future__ import annotations
 
 import argparse
+import logging
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable
 
@@ -38,6 +41,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Run a chapter with papermill and write SLUG.ipynb, SLUG.html and figures.json."""
     from casebook.runner import run_chapter
 
+    for name in ("papermill", "traitlets", "asyncio"):  # notes on a stopped kernel; errors arrive as exceptions
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     result = run_chapter(args.slug, data=args.data, parameters=args.param, out=args.out,
                          progress=not args.quiet)
     print(f"{args.slug}: ran in {result.seconds:.1f} s; {len(result.figures)} figures")
@@ -137,11 +142,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``casebook`` and ``python -m casebook``; returns the exit code."""
     from casebook.runner import ChapterError
 
     args = build_parser().parse_args(argv)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)  # a killed run cleans up like Ctrl-C
     try:
         return args.func(args)
     except CasebookError as exc:

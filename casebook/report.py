@@ -419,6 +419,7 @@ code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:
 padding:1px 3px;border-radius:3px}
 pre{background:#f7f8fa;border:1px solid var(--line);padding:10px;overflow-x:auto;font-size:13px}
 pre code{background:none;padding:0}
+pre.output,pre.stream{white-space:pre-wrap;word-break:break-word}
 details.code>summary,details.output>summary{cursor:pointer;color:var(--muted);font-size:13px}
 .admonition{border-left:4px solid var(--accent);background:#f3f7fb;padding:8px 16px;margin:20px 0;border-radius:3px}
 .admonition-title{font-weight:700;margin:4px 0}

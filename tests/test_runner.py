@@ -8,8 +8,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -232,6 +234,21 @@ def test_interrupted_run_leaves_the_folder_as_it_was(previous: Path, capsys: pyt
     code = cli.main(["run", "survey-evidence", "-q", "--out", str(previous)])
     assert code == 130
     assert capsys.readouterr().err == "casebook: interrupted; nothing was written\n"
+    unchanged(previous)
+
+
+def test_killed_run_leaves_the_folder_as_it_was(previous: Path) -> None:
+    """A real run stopped with SIGTERM while its kernel works: exit 130, the old report intact, no temp folder."""
+    proc = subprocess.Popen([sys.executable, "-m", "casebook", "run", "survey-evidence", "-q", "--out", str(previous)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not [p for p in previous.parent.iterdir() if p.name.endswith(".tmp")] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(2)  # the kernel is starting or executing
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert err == "casebook: interrupted; nothing was written\n"
     unchanged(previous)
 
 
