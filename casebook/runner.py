@@ -77,6 +77,26 @@ def data_display(chapter: Chapter, values: dict[str, Any], user: dict[str, Any])
         return str(path)
 
 
+def output_names(slug: str) -> set[str]:
+    """The files a run writes: ``SLUG.ipynb``, ``SLUG.html`` and ``figures.json``."""
+    return {f"{slug}.ipynb", f"{slug}.html", "figures.json"}
+
+
+def check_out_dir(out_dir: Path, slug: str) -> None:
+    """Refuse an output folder that is a file or holds anything but a previous report of ``slug``.
+
+    The folder is replaced as a whole when the run succeeds, so any other file in it would be lost.
+    """
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ParameterError(f"--out {out_dir} is a file; expected a folder (created if missing)")
+    if out_dir.is_dir():
+        others = sorted(p.name for p in out_dir.iterdir() if p.name not in output_names(slug))
+        if others:
+            shown = ", ".join(others[:3]) + (", …" if len(others) > 3 else "")
+            raise ParameterError(f"--out {out_dir} holds other files ({shown}) that the run would replace; "
+                                 f"expected a new folder or one holding only a previous report of {slug}")
+
+
 def _swap_into_place(tmp: Path, out: Path) -> None:
     """Rename ``tmp`` to ``out``, replacing an existing ``out`` only once ``tmp`` is complete."""
     if not out.exists():
@@ -120,8 +140,7 @@ def run_chapter(
         user["data_path"] = absolute(str(data))
     out_dir = Path(out) if out is not None else default_out(slug)
     out_dir = Path(absolute(str(out_dir)))
-    if out_dir.exists() and not out_dir.is_dir():
-        raise ParameterError(f"--out {out_dir} is a file; expected a folder (created if missing)")
+    check_out_dir(out_dir, slug)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
 
     values = {p.name: user.get(p.name, p.default) for p in chapter.parameters}

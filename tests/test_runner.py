@@ -49,7 +49,8 @@ def test_default_run_through_python_m_casebook_shows_progress(tmp_path: Path) ->
     """The survey chapter through a real ``python -m casebook run``, replacing an older report atomically."""
     out = tmp_path / "reports" / "survey-evidence"
     out.mkdir(parents=True)
-    (out / "old.txt").write_text("an older report")
+    (out / "survey-evidence.html").write_text("an older report")
+    (out / "figures.json").write_text("{}")
     data = ROOT / "data" / "survey_counts.csv"
     before = digest(data), digest(NOTEBOOKS / "survey-evidence.ipynb")
     proc = subprocess.run([sys.executable, "-m", "casebook", "run", "survey-evidence", "--out", "reports/survey-evidence"],
@@ -267,6 +268,17 @@ def test_genuine_error_in_a_chapter_exits_1(previous: Path, capsys: pytest.Captu
     assert capsys.readouterr().err == ("casebook: internal error: chapter 'survey-evidence' failed in cell 4: "
                                        "ZeroDivisionError: division by zero\n")
     unchanged(previous)
+
+
+def test_out_folder_with_other_files_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    (tmp_path / "figures.json").write_text("{}")
+    code = cli.main(["run", "survey-evidence", "--out", str(tmp_path)])
+    assert code == 2
+    assert capsys.readouterr().err == (
+        f"casebook: error: --out {tmp_path} holds other files (notes.txt) that the run would replace; expected a "
+        "new folder or one holding only a previous report of survey-evidence\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["figures.json", "notes.txt"]
 
 
 def test_run_without_data_path_parameter_rejects_data(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
