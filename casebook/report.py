@@ -381,7 +381,9 @@ def display_value(value: Any) -> str:
 def render_header(info: RunInfo) -> str:
     """The report header: brand and chapter, run date, data file and every parameter value."""
     rows = "".join(
-        f"<tr><th scope=\"row\">{esc(name)}</th><td><code>{esc(display_value(value))}</code></td>"
+        f"<tr><th scope=\"row\">{esc(name)}</th><td>"
+        + (f"<code>{esc(display_value(value))}</code>" if value != "" else '<span class="empty">(empty)</span>')
+        + "</td>"
         f"<td>{'set for this run' if user else 'default'}</td></tr>"
         for name, value, user in info.parameters
     )
@@ -434,7 +436,7 @@ table.dataframe thead th{border-bottom:2px solid #9aa3b2}
 .cb-figure{margin:24px 0}.cb-figure figcaption{font-size:14px;color:var(--muted)}
 .fig-number{font-weight:700;color:var(--ink)}
 .casebook-chart{overflow-x:auto}.math{font-family:ui-monospace,monospace}
-.missing{color:#b8455a}
+.missing{color:#b8455a}.empty{color:var(--muted);font-size:13px}
 footer{color:var(--muted);font-size:13px;border-top:1px solid var(--line);margin-top:40px;padding-top:8px}
 """
 

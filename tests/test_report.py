@@ -59,7 +59,7 @@ def notebook() -> nbformat.NotebookNode:
 
 def info(**kw) -> report.RunInfo:
     base = dict(slug="demo", title="Demo chapter", parameters=[("confidence", 0.9, True), ("brand", XSS, True),
-                                                              ("shares", [0, 0.5], False)],
+                                                              ("shares", [0, 0.5], False), ("since", "", False)],
                 data_file="/data/my <file>.csv", run_at=dt.datetime(2026, 11, 23, 17, 5, tzinfo=dt.UTC),
                 brand=XSS)
     base.update(kw)
@@ -133,6 +133,7 @@ def test_header_shows_title_parameters_data_file_and_date() -> None:
     assert "<code>/data/my &lt;file&gt;.csv</code>" in header
     assert "<th scope=\"row\">confidence</th><td><code>0.9</code></td><td>set for this run</td>" in header
     assert "<td><code>[0, 0.5]</code></td><td>default</td>" in header
+    assert '<th scope="row">since</th><td><span class="empty">(empty)</span></td><td>default</td>' in header
 
 
 def test_text_from_data_and_parameters_is_escaped() -> None:
