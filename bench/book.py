@@ -40,8 +40,9 @@ class BookTimings:
 
 def clean_copy(dest: Path) -> str:
     """Extract the committed tree into ``dest`` and link the installed virtualenv; return the commit."""
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                            check=True).stdout.strip()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
     archive = subprocess.run(["git", "archive", "HEAD"], cwd=ROOT, capture_output=True, check=True).stdout
     subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
     (dest / ".venv").symlink_to(ROOT / ".venv", target_is_directory=True)
@@ -53,8 +54,13 @@ def timed_make(copy: Path, log: Path) -> tuple[float, bool]:
     env = dict(os.environ, PYTHONPATH=str(copy))
     start = time.perf_counter()
     with log.open("a") as out:
-        code = subprocess.call(["make", "-o", ".venv/.installed", "book"], cwd=copy, env=env, stdout=out,
-                               stderr=subprocess.STDOUT)
+        code = subprocess.call(
+            ["make", "-o", ".venv/.installed", "book"],
+            cwd=copy,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     return time.perf_counter() - start, code == 0
 
 
@@ -64,8 +70,9 @@ def edit_notebook(path: Path, kind: str) -> None:
     cell_type = "markdown" if kind == "prose" else "code"
     cell = [c for c in nb["cells"] if c["cell_type"] == cell_type][-1]
     source = "".join(cell["source"])
-    cell["source"] = source + ("\n\nThis sentence was added by the benchmark." if kind == "prose"
-                               else "\n# edited by the benchmark")
+    cell["source"] = source + (
+        "\n\nThis sentence was added by the benchmark." if kind == "prose" else "\n# edited by the benchmark"
+    )
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
@@ -74,8 +81,10 @@ def execution_times(build: Path) -> dict[str, float]:
     from jupyter_cache import get_cache
 
     cache = get_cache(str(build / ".jupyter_cache"))
-    return {Path(r.uri).stem: float(r.data.get("execution_seconds", float("nan")))
-            for r in cache.list_cache_records()}
+    return {
+        Path(r.uri).stem: float(r.data.get("execution_seconds", float("nan")))
+        for r in cache.list_cache_records()
+    }
 
 
 def measure(log: Path) -> BookTimings:
@@ -83,9 +92,12 @@ def measure(log: Path) -> BookTimings:
     with tempfile.TemporaryDirectory(prefix="casebook-book-") as tmp:
         copy = Path(tmp)
         timings = BookTimings(clean_copy(copy))
-        steps = [("cold make book (no _build)", None), ("warm make book, nothing changed", None),
-                 (f"after a prose edit of one chapter ({EDITED})", "prose"),
-                 (f"after a code edit of one chapter ({EDITED}, re-executed)", "code")]
+        steps = [
+            ("cold make book (no _build)", None),
+            ("warm make book, nothing changed", None),
+            (f"after a prose edit of one chapter ({EDITED})", "prose"),
+            (f"after a code edit of one chapter ({EDITED}, re-executed)", "code"),
+        ]
         for name, edit in steps:
             if edit:
                 edit_notebook(copy / "notebooks" / f"{EDITED}.ipynb", edit)

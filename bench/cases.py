@@ -1,6 +1,7 @@
 """The measured workloads, each run alone in a fresh process: ``python -m bench.cases CASE FILE``.
 
-Prints one JSON line: ``seconds`` (wall time of the workload: the sum of its steps, imports excluded), ``peak_mb`` (the
+Prints one JSON line: ``seconds`` (wall time of the workload: the sum of its steps, imports excluded),
+``peak_mb`` (the
 process's peak resident memory, imports included), the seconds of each step, and ``check`` values
 that both implementations compute, so the report can show they did the same work.
 
@@ -65,18 +66,29 @@ def pages_pandas(path: Path) -> tuple[dict, dict]:
     gaps = pm.gap_table(posts)
     freq = pm.frequency_vs_engagement(posts)
     s.mark("metrics")
-    check = {"posts": figures["posts_total"], "er_median": _r(figures["engagement_rate_median"]),
-             "paid_share": _r(figures["paid_share"]), "top_type": figures["top_post_type"],
-             "types": len(by_type), "labels": len(by_label), "best_cells": len(best), "weeks": len(weekly),
-             "weekly_posts": int(weekly["posts"].sum()), "gaps": gaps["gaps"].astype(int).tolist(),
-             "freq_days": int(freq["days"].sum()), "criteria": len(card)}
+    check = {
+        "posts": figures["posts_total"],
+        "er_median": _r(figures["engagement_rate_median"]),
+        "paid_share": _r(figures["paid_share"]),
+        "top_type": figures["top_post_type"],
+        "types": len(by_type),
+        "labels": len(by_label),
+        "best_cells": len(best),
+        "weeks": len(weekly),
+        "weekly_posts": int(weekly["posts"].sum()),
+        "gaps": gaps["gaps"].astype(int).tolist(),
+        "freq_days": int(freq["days"].sum()),
+        "criteria": len(card),
+    }
     return s.times, check
 
 
 def _gap_case() -> str:
     from casebook.pagemetrics import GAP_BINS, GAP_LABELS
 
-    whens = [f"WHEN gap <= {hi} THEN '{label}'" for hi, label in zip(GAP_BINS[1:-1], GAP_LABELS[:-1], strict=True)]
+    whens = [
+        f"WHEN gap <= {hi} THEN '{label}'" for hi, label in zip(GAP_BINS[1:-1], GAP_LABELS[:-1], strict=True)
+    ]
     return "CASE " + " ".join(whens) + f" ELSE '{GAP_LABELS[-1]}' END"
 
 
@@ -93,7 +105,9 @@ def _warm_up_fit() -> None:
 
     from casebook import bgnbd
 
-    bgnbd.fit(pd.DataFrame({"frequency": [0, 1, 2, 0], "recency": [0.0, 3.0, 5.0, 0.0], "T": [6.0, 6.0, 6.0, 4.0]}))
+    bgnbd.fit(
+        pd.DataFrame({"frequency": [0, 1, 2, 0], "recency": [0.0, 3.0, 5.0, 0.0], "T": [6.0, 6.0, 6.0, 4.0]})
+    )
 
 
 def pages_duckdb(path: Path) -> tuple[dict, dict]:
@@ -127,28 +141,47 @@ def pages_duckdb(path: Path) -> tuple[dict, dict]:
     best = q("""SELECT isodow(published) AS dow, hour(published) AS hour, count(*) AS posts, median(er)
                 FROM p GROUP BY ALL ORDER BY 1, 2""").fetchall()
     weekly = q("""WITH w AS (SELECT date_trunc('week', published) AS week, count(*) AS posts,
-                                    sum(interactions) AS interactions, median(er) AS er_median FROM p GROUP BY 1),
+                                    sum(interactions) AS interactions, median(er) AS er_median
+                             FROM p GROUP BY 1),
                   r AS (SELECT unnest(generate_series(min(week), max(week), INTERVAL 7 DAY)) AS week FROM w)
                   SELECT r.week, coalesce(posts, 0) AS posts, coalesce(interactions, 0), er_median
                   FROM r LEFT JOIN w USING (week) ORDER BY 1""").fetchall()
     con.execute("""CREATE TABLE d AS SELECT published::DATE AS day, count(*) AS posts, median(er) AS er_median
                    FROM p GROUP BY 1""")
-    gaps = dict(q(f"""SELECT {_gap_case()} AS band, count(*) FROM (
-                        SELECT date_diff('day', lag(published::DATE) OVER (ORDER BY published), published::DATE)
-                        AS gap FROM p) WHERE gap IS NOT NULL GROUP BY 1""").fetchall())
-    cadence = q("""SELECT max(posts) AS max_per_day, avg((posts > 2)::INT) AS share_over_2, count(*) AS active_days,
+    gaps = dict(
+        q(f"""SELECT {_gap_case()} AS band, count(*) FROM (
+                        SELECT date_diff('day', lag(published::DATE) OVER (ORDER BY published),
+                                         published::DATE)
+                        AS gap FROM p) WHERE gap IS NOT NULL GROUP BY 1""").fetchall()
+    )
+    cadence = q("""SELECT max(posts) AS max_per_day, avg((posts > 2)::INT) AS share_over_2,
+                          count(*) AS active_days,
                           max(gap) - 1 AS longest_silence FROM (
-                     SELECT posts, date_diff('day', lag(day) OVER (ORDER BY day), day) AS gap FROM d)""").fetchone()
+                     SELECT posts, date_diff('day', lag(day) OVER (ORDER BY day), day) AS gap
+                     FROM d)""").fetchone()
     freq = q("""SELECT CASE WHEN posts >= 5 THEN '5+' ELSE posts::VARCHAR END AS k, count(*) AS days,
-                       sum(posts), median(er_median), quantile_cont(er_median, 0.25), quantile_cont(er_median, 0.75)
+                       sum(posts), median(er_median), quantile_cont(er_median, 0.25),
+                       quantile_cont(er_median, 0.75)
                 FROM d GROUP BY 1 ORDER BY 1""").fetchall()
-    variety = q("SELECT type, count(*) / sum(count(*)) OVER () AS share FROM p GROUP BY 1 ORDER BY 2 DESC").fetchall()
+    variety = q(
+        "SELECT type, count(*) / sum(count(*)) OVER () AS share FROM p GROUP BY 1 ORDER BY 2 DESC"
+    ).fetchall()
     s.mark("metrics")
-    check = {"posts": int(fig[0]), "er_median": _r(fig[1]), "paid_share": _r(fig[2]), "top_type": by_type[0][0],
-             "types": len(by_type), "labels": len(by_label), "best_cells": len(best), "weeks": len(weekly),
-             "weekly_posts": int(sum(w[1] for w in weekly)), "gaps": [int(gaps.get(g, 0)) for g in GAP_LABELS],
-             "freq_days": int(sum(f[1] for f in freq)), "criteria": 7,
-             "_extra": [cadence[0], len(variety)]}
+    check = {
+        "posts": int(fig[0]),
+        "er_median": _r(fig[1]),
+        "paid_share": _r(fig[2]),
+        "top_type": by_type[0][0],
+        "types": len(by_type),
+        "labels": len(by_label),
+        "best_cells": len(best),
+        "weeks": len(weekly),
+        "weekly_posts": int(sum(w[1] for w in weekly)),
+        "gaps": [int(gaps.get(g, 0)) for g in GAP_LABELS],
+        "freq_days": int(sum(f[1] for f in freq)),
+        "criteria": 7,
+        "_extra": [cadence[0], len(variety)],
+    }
     check.pop("_extra")
     return s.times, check
 
@@ -171,10 +204,17 @@ def rfm_pandas(path: Path) -> tuple[dict, dict]:
     params = bgnbd.fit(calib, "W")
     s.mark("bgnbd_fit")
     seg = summary.set_index("segment")["customers"]
-    check = {"lines_kept": int(len(tx)), "customers": int(len(scores)), "revenue": round(float(tx["amount"].sum()), 2),
-             "champions": int(seg.get("Champions", 0)), "lost": int(seg.get("Lost", 0)),
-             "cohort": int(len(calib)), "holdout_purchases": int(calib["holdout_purchases"].sum()),
-             "r": round(params.r, 4), "a": round(params.a, 4)}
+    check = {
+        "lines_kept": int(len(tx)),
+        "customers": int(len(scores)),
+        "revenue": round(float(tx["amount"].sum()), 2),
+        "champions": int(seg.get("Champions", 0)),
+        "lost": int(seg.get("Lost", 0)),
+        "cohort": int(len(calib)),
+        "holdout_purchases": int(calib["holdout_purchases"].sum()),
+        "r": round(params.r, 4),
+        "a": round(params.a, 4),
+    }
     return s.times, check
 
 
@@ -189,19 +229,24 @@ def rfm_duckdb(path: Path) -> tuple[dict, dict]:
     con = duckdb.connect()
     con.execute(f"""
         CREATE TABLE t AS SELECT CAST(CAST(CustomerID AS BIGINT) AS VARCHAR) AS customer_id,
-               CAST(InvoiceDate AS TIMESTAMP) AS ts, Quantity * UnitPrice AS amount, InvoiceNo::VARCHAR AS invoice
+               CAST(InvoiceDate AS TIMESTAMP) AS ts, Quantity * UnitPrice AS amount,
+               InvoiceNo::VARCHAR AS invoice
         FROM read_csv('{path}', header = true)
         WHERE CustomerID IS NOT NULL AND NOT starts_with(InvoiceNo::VARCHAR, 'C')
           AND NOT starts_with(InvoiceNo::VARCHAR, 'A') AND Quantity > 0 AND Quantity * UnitPrice >= 0""")
     s.mark("load")
     segments_sql = " ".join(
-        f"WHEN r BETWEEN {rr[0]} AND {rr[1]} AND f BETWEEN {ff[0]} AND {ff[1]} AND m BETWEEN {mm[0]} AND {mm[1]} "
-        f"THEN '{name.replace(chr(39), chr(39) * 2)}'" for name, rr, ff, mm in rfm.SEGMENTS)
+        f"WHEN r BETWEEN {rr[0]} AND {rr[1]} AND f BETWEEN {ff[0]} AND {ff[1]} "
+        f"AND m BETWEEN {mm[0]} AND {mm[1]} "
+        f"THEN '{name.replace(chr(39), chr(39) * 2)}'"
+        for name, rr, ff, mm in rfm.SEGMENTS
+    )
     con.execute(f"""
         CREATE TABLE c AS
         WITH a AS (SELECT customer_id, max(ts) AS last_purchase, count(DISTINCT invoice) AS frequency,
                           sum(amount) AS monetary FROM t GROUP BY 1),
-             s AS (SELECT *, date_diff('day', last_purchase, (SELECT max(ts)::DATE + 1 FROM t)) AS recency_days,
+             s AS (SELECT *, date_diff('day', last_purchase, (SELECT max(ts)::DATE + 1 FROM t))
+                          AS recency_days,
                           count(*) OVER () AS n FROM a),
              q AS (SELECT *, floor(5 * (rank() OVER (ORDER BY recency_days DESC) - 1) / n)::INT + 1 AS r,
                              floor(5 * (rank() OVER (ORDER BY frequency) - 1) / n)::INT + 1 AS f,
@@ -217,7 +262,8 @@ def rfm_duckdb(path: Path) -> tuple[dict, dict]:
     cal_end = last - datetime.timedelta(days=max(1, min(91, span // 3)))
     calib = con.execute(f"""
         WITH d AS (SELECT customer_id, ts::DATE AS day FROM t GROUP BY 1, 2),
-             f AS (SELECT customer_id, min(day) AS first FROM d GROUP BY 1 HAVING min(day) <= DATE '{cal_end}'),
+             f AS (SELECT customer_id, min(day) AS first FROM d GROUP BY 1
+                   HAVING min(day) <= DATE '{cal_end}'),
              cal AS (SELECT d.customer_id, count(*) AS n, min(day) AS first, max(day) AS last FROM d
                      JOIN f USING (customer_id) WHERE day <= DATE '{cal_end}' GROUP BY 1),
              hold AS (SELECT d.customer_id, count(*) AS k FROM d JOIN f USING (customer_id)
@@ -228,16 +274,28 @@ def rfm_duckdb(path: Path) -> tuple[dict, dict]:
     s.mark("bgnbd_summary")
     params = bgnbd.fit(calib, "W")
     s.mark("bgnbd_fit")
-    lines, customers, revenue = con.execute("SELECT count(*), count(DISTINCT customer_id), sum(amount) FROM t").fetchone()
-    check = {"lines_kept": int(lines), "customers": int(customers), "revenue": round(float(revenue), 2),
-             "champions": int(summary.get("Champions", 0)), "lost": int(summary.get("Lost", 0)),
-             "cohort": int(len(calib)), "holdout_purchases": int(calib["holdout_purchases"].sum()),
-             "r": round(params.r, 4), "a": round(params.a, 4)}
+    lines, customers, revenue = con.execute(
+        "SELECT count(*), count(DISTINCT customer_id), sum(amount) FROM t"
+    ).fetchone()
+    check = {
+        "lines_kept": int(lines),
+        "customers": int(customers),
+        "revenue": round(float(revenue), 2),
+        "champions": int(summary.get("Champions", 0)),
+        "lost": int(summary.get("Lost", 0)),
+        "cohort": int(len(calib)),
+        "holdout_purchases": int(calib["holdout_purchases"].sum()),
+        "r": round(params.r, 4),
+        "a": round(params.a, 4),
+    }
     return s.times, check
 
 
 CASES: dict[str, Callable[[Path], tuple[dict, dict]]] = {
-    "pages-pandas": pages_pandas, "pages-duckdb": pages_duckdb, "rfm-pandas": rfm_pandas, "rfm-duckdb": rfm_duckdb,
+    "pages-pandas": pages_pandas,
+    "pages-duckdb": pages_duckdb,
+    "rfm-pandas": rfm_pandas,
+    "rfm-duckdb": rfm_duckdb,
 }
 
 
@@ -247,8 +305,17 @@ def main(argv: list[str]) -> None:
     steps, check = CASES[case](path)
     seconds = sum(steps.values())
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"case": case, "seconds": round(seconds, 3), "peak_mb": round(peak_mb, 1), "steps": steps,
-                      "check": check}))
+    print(
+        json.dumps(
+            {
+                "case": case,
+                "seconds": round(seconds, 3),
+                "peak_mb": round(peak_mb, 1),
+                "steps": steps,
+                "check": check,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -44,21 +44,23 @@ def posts_csv(n: int, path: Path, seed: int = SEED) -> Path:
     published = pd.to_datetime(minutes * 60, unit="s")
     src = uci.iloc[pick].reset_index(drop=True)
     paid = src["Paid"].map({0: "Organic", 1: "Boosted"}).fillna("")
-    table = pd.DataFrame({
-        "Post ID": np.arange(10_000_000_000, 10_000_000_000 + n, dtype=np.int64),
-        "Page ID": 100004512345678,
-        "Page name": "Resampled UCI cosmetics page",
-        "Publish Time": published.strftime("%m/%d/%Y %H:%M"),
-        "Post Type": src["Type"].map(MBS_TYPES),
-        "Custom labels": src["Category"].map(CATEGORIES),
-        "Funded content status": paid,
-        "Views": src["Lifetime Post Total Impressions"],
-        "Reach": src["Lifetime Post Total Reach"],
-        "Reactions, comments and shares": src["Total Interactions"],
-        "Reactions": src["like"].fillna(0).astype("int64"),
-        "Comments": src["comment"],
-        "Shares": src["share"].fillna(0).astype("int64"),
-    })
+    table = pd.DataFrame(
+        {
+            "Post ID": np.arange(10_000_000_000, 10_000_000_000 + n, dtype=np.int64),
+            "Page ID": 100004512345678,
+            "Page name": "Resampled UCI cosmetics page",
+            "Publish Time": published.strftime("%m/%d/%Y %H:%M"),
+            "Post Type": src["Type"].map(MBS_TYPES),
+            "Custom labels": src["Category"].map(CATEGORIES),
+            "Funded content status": paid,
+            "Views": src["Lifetime Post Total Impressions"],
+            "Reach": src["Lifetime Post Total Reach"],
+            "Reactions, comments and shares": src["Total Interactions"],
+            "Reactions": src["like"].fillna(0).astype("int64"),
+            "Comments": src["comment"],
+            "Shares": src["share"].fillna(0).astype("int64"),
+        }
+    )
     return _write_csv(table, path)
 
 
@@ -88,7 +90,9 @@ def transactions_csv(n: int, path: Path, seed: int = SEED) -> Path:
     offsets = np.repeat(starts[draws] - np.concatenate([[0], np.cumsum(lens)[:-1]]), lens)
     rows = order[np.arange(lens.sum()) + offsets][:n_known]
     lines = known.iloc[rows].reset_index(drop=True)
-    lines["CustomerID"] = (np.repeat(np.arange(k, dtype=np.int64), lens)[:n_known] + 100_000).astype("float64")
+    lines["CustomerID"] = (np.repeat(np.arange(k, dtype=np.int64), lens)[:n_known] + 100_000).astype(
+        "float64"
+    )
     # Invoice numbers stay unique per drawn customer: suffix the draw number (cancellations keep their 'C').
     draw_no = np.repeat(np.arange(k), lens)[:n_known].astype(str)
     lines["InvoiceNo"] = lines["InvoiceNo"].astype(str) + "-" + draw_no

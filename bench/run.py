@@ -38,8 +38,18 @@ TARGET_RATIO = 2.0
 TARGET_PAGES_MB = 3 * 1024
 TARGET_WARM_S = 3.0
 TARGET_COLD_S = 90.0
-PACKAGES = ["pandas", "numpy", "pyarrow", "duckdb", "scipy", "jupyter-book", "sphinx", "myst-nb", "altair",
-            "playwright"]
+PACKAGES = [
+    "pandas",
+    "numpy",
+    "pyarrow",
+    "duckdb",
+    "scipy",
+    "jupyter-book",
+    "sphinx",
+    "myst-nb",
+    "altair",
+    "playwright",
+]
 
 
 @dataclass
@@ -72,8 +82,13 @@ class Case:
 def run_case(case: str, path: Path) -> dict:
     """Run one case in a fresh process; its JSON line, or an error."""
     try:
-        out = subprocess.run([sys.executable, "-m", "bench.cases", case, str(path)], cwd=ROOT, capture_output=True,
-                             text=True, timeout=TIMEOUT)
+        out = subprocess.run(
+            [sys.executable, "-m", "bench.cases", case, str(path)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+        )
     except subprocess.TimeoutExpired:
         return {"error": f"timed out after {TIMEOUT} s"}
     if out.returncode != 0:
@@ -92,8 +107,10 @@ def best_of(case: str, path: Path, repeats: int) -> dict:
 def scaling(folder: Path, quick: bool) -> list[Case]:
     """Every size of both analyses; inputs generated into ``folder`` and deleted after use."""
     cases = []
-    plans = [("page audit (posts)", "pages", POSTS_SIZES, data.posts_csv),
-             ("RFM + BG/NBD (transaction lines)", "rfm", LINES_SIZES, data.transactions_csv)]
+    plans = [
+        ("page audit (posts)", "pages", POSTS_SIZES, data.posts_csv),
+        ("RFM + BG/NBD (transaction lines)", "rfm", LINES_SIZES, data.transactions_csv),
+    ]
     for label, key, sizes, make in plans:
         for size in sizes[:2] if quick else sizes:
             path = make(size, folder / f"{key}_{size}.csv")
@@ -122,8 +139,12 @@ def profile(case: str, path: Path, top: int = 14) -> str:
     """The costliest calls of a case under cProfile, as a text block."""
     with tempfile.NamedTemporaryFile(suffix=".prof", delete=False) as f:
         prof = Path(f.name)
-    subprocess.run([sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "bench.cases", case, str(path)],
-                   cwd=ROOT, capture_output=True, timeout=TIMEOUT)
+    subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "bench.cases", case, str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=TIMEOUT,
+    )
     if not prof.exists() or prof.stat().st_size == 0:
         return "(profile failed)"
     import io
@@ -139,10 +160,22 @@ def profile(case: str, path: Path, top: int = 14) -> str:
 
 def machine() -> dict[str, str]:
     """CPU, cores, memory, OS, Python and the versions that matter."""
-    cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
-                if ln.startswith("model name")), platform.processor())
-    mem = next((int(ln.split()[1]) for ln in Path("/proc/meminfo").read_text().splitlines()
-                if ln.startswith("MemTotal")), 0)
+    cpu = next(
+        (
+            ln.split(":", 1)[1].strip()
+            for ln in Path("/proc/cpuinfo").read_text().splitlines()
+            if ln.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem = next(
+        (
+            int(ln.split()[1])
+            for ln in Path("/proc/meminfo").read_text().splitlines()
+            if ln.startswith("MemTotal")
+        ),
+        0,
+    )
     versions = {}
     for name in PACKAGES:
         try:
@@ -150,14 +183,19 @@ def machine() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             versions[name] = "not installed"
     try:
-        chromium = subprocess.run(["/usr/bin/chromium", "--version"], capture_output=True, text=True,
-                                  timeout=30).stdout.strip()
+        chromium = subprocess.run(
+            ["/usr/bin/chromium", "--version"], capture_output=True, text=True, timeout=30
+        ).stdout.strip()
     except (OSError, subprocess.TimeoutExpired):
         chromium = "not found"
-    return {"cpu": f"{cpu}, {os.cpu_count()} cores (shared with other work while measured)",
-            "memory": f"{mem / 1024 / 1024:.1f} GB", "os": f"{platform.system()} {platform.release()}",
-            "python": platform.python_version(), "versions": ", ".join(f"{k} {v}" for k, v in versions.items()),
-            "chromium": chromium}
+    return {
+        "cpu": f"{cpu}, {os.cpu_count()} cores (shared with other work while measured)",
+        "memory": f"{mem / 1024 / 1024:.1f} GB",
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "versions": ", ".join(f"{k} {v}" for k, v in versions.items()),
+        "chromium": chromium,
+    }
 
 
 def _s(x: float) -> str:
@@ -170,75 +208,145 @@ def _cell(result: dict, key: str) -> str:
     return _s(result["seconds"]) if key == "seconds" else f"{result['peak_mb']:,.0f}"
 
 
-def write_results(info: dict[str, str], timings: book.BookTimings | None, cases: list[Case], quick: bool,
-                  started: dt.datetime, elapsed: float) -> str:
+def write_results(
+    info: dict[str, str],
+    timings: book.BookTimings | None,
+    cases: list[Case],
+    quick: bool,
+    started: dt.datetime,
+    elapsed: float,
+) -> str:
     """The report, as Markdown."""
-    out = ["# Benchmark results", "",
-           "<!-- results: book/performance.md includes everything below this line -->", "",
-           f"Measured by `make bench` on {started:%Y-%m-%d} (started {started:%H:%M} UTC, {elapsed / 60:.0f} min)"
-           + (" — **quick run: smallest sizes only**" if quick else "") + ".", "",
-           "| machine | |", "|---|---|"]
+    out = [
+        "# Benchmark results",
+        "",
+        "<!-- results: book/performance.md includes everything below this line -->",
+        "",
+        f"Measured by `make bench` on {started:%Y-%m-%d} "
+        f"(started {started:%H:%M} UTC, {elapsed / 60:.0f} min)"
+        + (" — **quick run: smallest sizes only**" if quick else "")
+        + ".",
+        "",
+        "| machine | |",
+        "|---|---|",
+    ]
     out += [f"| {k} | {v} |" for k, v in info.items()]
     targets = []
     if timings:
         names = list(timings.builds)
-        out += ["", "## Building the book", "",
-                f"A clean copy of commit `{timings.commit}` (`git archive`), the installed virtualenv reused "
-                "(times are after install).", "", "| build | seconds | succeeded |", "|---|---:|---|"]
-        out += [f"| {n} | {_s(s)} | {'yes' if timings.ok[n] else '**no**'} |" for n, s in timings.builds.items()]
+        out += [
+            "",
+            "## Building the book",
+            "",
+            f"A clean copy of commit `{timings.commit}` (`git archive`), the installed virtualenv reused "
+            "(times are after install).",
+            "",
+            "| build | seconds | succeeded |",
+            "|---|---:|---|",
+        ]
+        out += [
+            f"| {n} | {_s(s)} | {'yes' if timings.ok[n] else '**no**'} |" for n, s in timings.builds.items()
+        ]
         total = sum(timings.notebooks.values())
         out += ["", "### Notebook execution (cold build)", "", "| notebook | seconds |", "|---|---:|"]
         out += [f"| {nb} | {_s(s)} |" for nb, s in sorted(timings.notebooks.items(), key=lambda kv: -kv[1])]
         out += [f"| all {len(timings.notebooks)} notebooks, one after the other | {_s(total)} |"]
         cold, warm = timings.builds[names[0]], timings.builds[names[1]]
-        targets += [("Cold `make book` (after install) under 90 s", f"{_s(cold)} s", cold < TARGET_COLD_S),
-                    ("Warm rebuild, nothing changed, under 3 s", f"{_s(warm)} s", warm < TARGET_WARM_S)]
+        targets += [
+            ("Cold `make book` (after install) under 90 s", f"{_s(cold)} s", cold < TARGET_COLD_S),
+            ("Warm rebuild, nothing changed, under 3 s", f"{_s(warm)} s", warm < TARGET_WARM_S),
+        ]
     if cases:
-        out += ["", "## Scaling of the analyses a reader re-runs", "",
-                "Inputs: seeded resamples of the book's real data sets (`bench/data.py`) written as CSV exports. "
-                "Wall time of the analysis (imports excluded) and peak resident memory of its process (imports "
-                "included); the DuckDB column runs the same aggregations in SQL over the same file. Ratio = "
-                "casebook ÷ DuckDB (below 1: the casebook is faster). *Same* = both computed identical check "
-                "values (counts, medians, segment sizes, fitted parameters).", "",
-                "| analysis | size | CSV MB | casebook s | casebook peak MB | DuckDB s | DuckDB peak MB | ratio | same |",
-                "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+        out += [
+            "",
+            "## Scaling of the analyses a reader re-runs",
+            "",
+            "Inputs: seeded resamples of the book's real data sets (`bench/data.py`) written as CSV exports. "
+            "Wall time of the analysis (imports excluded) and peak resident memory of its process (imports "
+            "included); the DuckDB column runs the same aggregations in SQL over the same file. Ratio = "
+            "casebook ÷ DuckDB (below 1: the casebook is faster). *Same* = both computed identical check "
+            "values (counts, medians, segment sizes, fitted parameters).",
+            "",
+            "| analysis | size | CSV MB | casebook s | casebook peak MB | DuckDB s | DuckDB peak MB "
+            "| ratio | same |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        ]
         for c in cases:
             ratio = f"{c.ratio:.2f}" if c.ok else "–"
-            out.append(f"| {c.analysis} | {c.size:,} | {c.file_mb:,.0f} | {_cell(c.pandas, 'seconds')} | "
-                       f"{_cell(c.pandas, 'mb')} | {_cell(c.duckdb, 'seconds')} | {_cell(c.duckdb, 'mb')} | {ratio} | "
-                       f"{'yes' if c.same else 'no'} |")
-        out += ["", "Seconds by step of the casebook implementation:", "", "| analysis | size | steps |", "|---|---:|---|"]
-        out += [f"| {c.analysis} | {c.size:,} | "
-                + ", ".join(f"{k} {v:.2f}" for k, v in c.pandas.get("steps", {}).items()) + " |" for c in cases]
-        errors = [(c, impl, r["error"]) for c in cases for impl, r in (("casebook", c.pandas), ("DuckDB", c.duckdb))
-                  if "error" in r]
+            out.append(
+                f"| {c.analysis} | {c.size:,} | {c.file_mb:,.0f} | {_cell(c.pandas, 'seconds')} | "
+                f"{_cell(c.pandas, 'mb')} | {_cell(c.duckdb, 'seconds')} | {_cell(c.duckdb, 'mb')} | "
+                f"{ratio} | "
+                f"{'yes' if c.same else 'no'} |"
+            )
+        out += [
+            "",
+            "Seconds by step of the casebook implementation:",
+            "",
+            "| analysis | size | steps |",
+            "|---|---:|---|",
+        ]
+        out += [
+            f"| {c.analysis} | {c.size:,} | "
+            + ", ".join(f"{k} {v:.2f}" for k, v in c.pandas.get("steps", {}).items())
+            + " |"
+            for c in cases
+        ]
+        errors = [
+            (c, impl, r["error"])
+            for c in cases
+            for impl, r in (("casebook", c.pandas), ("DuckDB", c.duckdb))
+            if "error" in r
+        ]
         if errors:
-            out += ["", "Failures:", ""] + [f"- {c.analysis} at {c.size:,}, {impl}: {e}" for c, impl, e in errors]
+            out += ["", "Failures:", ""] + [
+                f"- {c.analysis} at {c.size:,}, {impl}: {e}" for c, impl, e in errors
+            ]
         differ = [c for c in cases if c.ok and not c.same]
         if differ:
             out += ["", "Check values that differ:", ""]
-            out += [f"- {c.analysis} at {c.size:,}: casebook {c.pandas['check']}, DuckDB {c.duckdb['check']}"
-                    for c in differ]
+            out += [
+                f"- {c.analysis} at {c.size:,}: casebook {c.pandas['check']}, DuckDB {c.duckdb['check']}"
+                for c in differ
+            ]
         pages = [c for c in cases if c.analysis.startswith("page")]
         rfm = [c for c in cases if c.analysis.startswith("RFM")]
         if pages and pages[-1].size == POSTS_SIZES[-1]:
             p = pages[-1]
-            targets += [("Page audit at 10M posts within 2× DuckDB", f"{p.ratio:.2f}×" if p.ok else "failed",
-                         p.ok and p.ratio <= TARGET_RATIO),
-                        ("Page audit at 10M posts under 3 GB peak memory",
-                         f"{p.pandas['peak_mb'] / 1024:.2f} GB" if "error" not in p.pandas else "failed",
-                         "error" not in p.pandas and p.pandas["peak_mb"] < TARGET_PAGES_MB)]
+            targets += [
+                (
+                    "Page audit at 10M posts within 2× DuckDB",
+                    f"{p.ratio:.2f}×" if p.ok else "failed",
+                    p.ok and p.ratio <= TARGET_RATIO,
+                ),
+                (
+                    "Page audit at 10M posts under 3 GB peak memory",
+                    f"{p.pandas['peak_mb'] / 1024:.2f} GB" if "error" not in p.pandas else "failed",
+                    "error" not in p.pandas and p.pandas["peak_mb"] < TARGET_PAGES_MB,
+                ),
+            ]
         if rfm and rfm[-1].size == LINES_SIZES[-1]:
             r = rfm[-1]
-            targets.append(("RFM + BG/NBD at 5M lines within 2× DuckDB", f"{r.ratio:.2f}×" if r.ok else "failed",
-                            r.ok and r.ratio <= TARGET_RATIO))
+            targets.append(
+                (
+                    "RFM + BG/NBD at 5M lines within 2× DuckDB",
+                    f"{r.ratio:.2f}×" if r.ok else "failed",
+                    r.ok and r.ratio <= TARGET_RATIO,
+                )
+            )
     if targets:
         out += ["", "## Targets", "", "| target | measured | met |", "|---|---:|---|"]
         out += [f"| {t} | {m} | {'met' if ok else '**missed**'} |" for t, m, ok in targets]
     profiles = [c for c in cases if c.profile]
     for c in profiles:
-        out += ["", f"### Profile: {c.analysis} at {c.size:,} (cProfile, costliest own time)", "", "```text",
-                c.profile, "```"]
+        out += [
+            "",
+            f"### Profile: {c.analysis} at {c.size:,} (cProfile, costliest own time)",
+            "",
+            "```text",
+            c.profile,
+            "```",
+        ]
     return "\n".join(out) + "\n"
 
 

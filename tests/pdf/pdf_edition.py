@@ -34,8 +34,15 @@ OUT = ROOT / "_build" / "pdf"
 SINGLE = OUT / "_build" / "singlehtml"
 PDF = ROOT / "_build" / "casebook.pdf"
 CHROMIUM = Path(os.environ.get("CASEBOOK_CHROMIUM", "/usr/bin/chromium"))
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 #: True once every chart has drawn its marks (or written an error, which the PDF tests then catch).
 CHARTS_DRAWN_JS = """() => Array.from(document.querySelectorAll('.casebook-chart')).every(
     el => el.querySelector('svg g.role-mark > *') || el.textContent.trim().length > 0)"""
@@ -83,7 +90,9 @@ def pdf_config() -> Path:
     """Write the PDF build's configuration: the book's, with stored outputs and this extension."""
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     config.setdefault("execute", {})["execute_notebooks"] = "off"
-    config.setdefault("sphinx", {}).setdefault("local_extensions", {})["pdf_edition"] = str(Path(__file__).parent)
+    config.setdefault("sphinx", {}).setdefault("local_extensions", {})["pdf_edition"] = str(
+        Path(__file__).parent
+    )
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / "_config.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
@@ -112,8 +121,19 @@ def print_pdf(html: Path, pdf: Path) -> Path:
 def build() -> Path:
     """Build ``_build/casebook.pdf``; return its path."""
     config = pdf_config()
-    cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT), "--builder", "singlehtml",
-           "--path-output", str(OUT), "--config", str(config), "--warningiserror", "--keep-going"]
+    cmd = [
+        str(Path(sys.executable).with_name("jupyter-book")),
+        "build",
+        str(ROOT),
+        "--builder",
+        "singlehtml",
+        "--path-output",
+        str(OUT),
+        "--config",
+        str(config),
+        "--warningiserror",
+        "--keep-going",
+    ]
     subprocess.run(cmd, cwd=ROOT, check=True)
     print_pdf(SINGLE / "index.html", PDF)
     print(f"The PDF edition is ready: {PDF}")

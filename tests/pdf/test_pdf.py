@@ -51,13 +51,19 @@ def page_count() -> int:
 
 def words_by_page() -> list[list[tuple[str, float, float]]]:
     """Every word of the PDF with its top and bottom (points), page by page."""
-    out = subprocess.run(["pdftotext", "-bbox", str(PDF), "-"], capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        ["pdftotext", "-bbox", str(PDF), "-"], capture_output=True, text=True, check=True
+    ).stdout
     pages = []
     for page in out.split("<page ")[1:]:
-        pages.append([(html.unescape(w), float(y0), float(y1)) for y0, y1, w in
-                      re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>',
-                                 page)])
+        pages.append(
+            [
+                (html.unescape(w), float(y0), float(y1))
+                for y0, y1, w in re.findall(
+                    r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', page
+                )
+            ]
+        )
     return pages
 
 
@@ -70,7 +76,9 @@ def document_title(doc: str) -> str:
     path = next(ROOT.glob(f"{doc}.*"))
     text = path.read_text(encoding="utf-8")
     if path.suffix == ".ipynb":
-        text = "\n".join("".join(c["source"]) for c in json.loads(text)["cells"] if c["cell_type"] == "markdown")
+        text = "\n".join(
+            "".join(c["source"]) for c in json.loads(text)["cells"] if c["cell_type"] == "markdown"
+        )
     title = re.search(r"^# (.+)$", text, re.M).group(1)
     return re.sub(r"[`*_]|\{[^}]*\}", "", title).strip()
 
@@ -96,25 +104,31 @@ def find_title(pages: list[list[tuple[str, float, float]]], title: str, start: i
     for p in range(start, len(pages)):
         words = [w for w, _, _ in pages[p]]
         for i in range(len(words) - len(want) + 1):
-            if words[i:i + len(want)] == want:
+            if words[i : i + len(want)] == want:
                 return p, pages[p][i + len(want) - 1][2]
     raise AssertionError(f"chart title {title!r} not found in the PDF after page {start + 1}")
 
 
 def caption_below(words: list[tuple[str, float, float]], y: float) -> float | None:
     """Top y of the first 'Fig. N.M' caption below ``y`` on a page, if any."""
-    tops = [words[i][1] for i in range(len(words) - 1)
-            if words[i][0] == "Fig." and re.fullmatch(r"\d+(\.\d+)*", words[i + 1][0]) and words[i][1] > y]
+    tops = [
+        words[i][1]
+        for i in range(len(words) - 1)
+        if words[i][0] == "Fig." and re.fullmatch(r"\d+(\.\d+)*", words[i + 1][0]) and words[i][1] > y
+    ]
     return min(tops) if tops else None
 
 
 def render(page: int) -> np.ndarray:
     """One PDF page (0-based) as an RGB array at DPI."""
-    ppm = subprocess.run(["pdftoppm", "-r", str(DPI), "-f", str(page + 1), "-l", str(page + 1), str(PDF)],
-                         capture_output=True, check=True).stdout
+    ppm = subprocess.run(
+        ["pdftoppm", "-r", str(DPI), "-f", str(page + 1), "-l", str(page + 1), str(PDF)],
+        capture_output=True,
+        check=True,
+    ).stdout
     m = re.match(rb"P6\s+(\d+)\s+(\d+)\s+(\d+)\s", ppm)
     w, h = int(m.group(1)), int(m.group(2))
-    return np.frombuffer(ppm[m.end():m.end() + w * h * 3], dtype=np.uint8).reshape(h, w, 3)
+    return np.frombuffer(ppm[m.end() : m.end() + w * h * 3], dtype=np.uint8).reshape(h, w, 3)
 
 
 def ink(region: np.ndarray) -> tuple[float, int]:
@@ -161,7 +175,9 @@ def test_every_chart_is_drawn_in_the_pdf():
         image = render(page)
         scale = DPI / 72
         y1 = int((bottom if bottom is not None else 792) * scale)
-        share, coloured = ink(image[int(top * scale):y1])
+        share, coloured = ink(image[int(top * scale) : y1])
         checked.append((title, page + 1, round(share, 3), coloured))
-        assert share > 0.01 and coloured >= 30, f"chart {title!r} on page {page + 1} looks blank: {checked[-1]}"
+        assert share > 0.01 and coloured >= 30, (
+            f"chart {title!r} on page {page + 1} looks blank: {checked[-1]}"
+        )
     assert len(checked) == len(titles)

@@ -30,8 +30,15 @@ from casebook.paths import NOTEBOOKS, ROOT
 HTML = ROOT / "_build" / "html"
 SHOTS = ROOT / "_build" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 MAX_PAGE_BYTES = 1_000_000
 SEARCH_WORD = "engagement"
 #: A chart has rendered when vega drew at least one data mark (not only axes) into its SVG.
@@ -63,8 +70,11 @@ class _Quiet(SimpleHTTPRequestHandler):
 
 def site_pages() -> list[str]:
     """Every HTML page of the site, as a path relative to `_build/html`."""
-    return sorted(str(p.relative_to(HTML)) for p in HTML.rglob("*.html")
-                  if not p.relative_to(HTML).parts[0].startswith("_"))
+    return sorted(
+        str(p.relative_to(HTML))
+        for p in HTML.rglob("*.html")
+        if not p.relative_to(HTML).parts[0].startswith("_")
+    )
 
 
 @pytest.fixture(scope="module")
@@ -110,9 +120,13 @@ def open_page(context, server: str, path: str) -> tuple[Page, Visit]:
             visit.blocked.append(request.url)
 
     page.on("request", on_request)
-    page.on("requestfailed", lambda r: visit.failed.append(f"{r.url}: {r.failure}")
-            if r.url.startswith(server + "/") else None)
-    page.on("response", lambda r: visit.failed.append(f"{r.url}: HTTP {r.status}") if r.status >= 400 else None)
+    page.on(
+        "requestfailed",
+        lambda r: visit.failed.append(f"{r.url}: {r.failure}") if r.url.startswith(server + "/") else None,
+    )
+    page.on(
+        "response", lambda r: visit.failed.append(f"{r.url}: HTTP {r.status}") if r.status >= 400 else None
+    )
     page.goto(f"{server}/{path}", wait_until="load")
     with contextlib.suppress(PlaywrightError):  # best effort: late requests are still recorded above
         page.wait_for_load_state("networkidle", timeout=10_000)
@@ -189,7 +203,9 @@ def test_every_chapter_is_screenshotted(visits):
 
 def page_weight(visit: Visit) -> int:
     """Bytes of the page's HTML plus any chart data it fetched (shared `_static/` files not counted)."""
-    paths = {p for kind, p in visit.local if kind in ("document", "fetch", "xhr") and not p.startswith("/_static/")}
+    paths = {
+        p for kind, p in visit.local if kind in ("document", "fetch", "xhr") and not p.startswith("/_static/")
+    }
     paths.add("/" + visit.path)
     return sum((HTML / p.lstrip("/")).stat().st_size for p in paths if (HTML / p.lstrip("/")).is_file())
 
@@ -215,9 +231,11 @@ def test_search_lists_the_chapters_that_use_the_word(browser_context, server):
     expected = chapters_using(SEARCH_WORD)
     assert expected, f"no chapter uses {SEARCH_WORD!r}: the page-audit chapters should"
     page, visit = open_page(browser_context, server, f"search.html?q={SEARCH_WORD}")
-    page.wait_for_function("() => document.querySelector('#search-results .search-summary') !== null "
-                           "&& /found/i.test(document.querySelector('#search-results .search-summary').textContent)",
-                           timeout=30_000)
+    page.wait_for_function(
+        "() => document.querySelector('#search-results .search-summary') !== null "
+        "&& /found/i.test(document.querySelector('#search-results .search-summary').textContent)",
+        timeout=30_000,
+    )
     hrefs = page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(a => a.href)")
     page.close()
     found = {urlsplit(h).path.lstrip("/") for h in hrefs}
@@ -241,5 +259,6 @@ def test_each_chapter_download_link_returns_its_notebook(visits, browser_context
             assert notebook["nbformat"] == 4 and notebook["cells"], link
             assert Path(urlsplit(link).path).name == Path(path).stem + ".ipynb", link
             first = "".join(notebook["cells"][0]["source"])
-            assert first.startswith("# ") and " ".join(first[2:].split("\n")[0].split()) == " ".join(title.split()), \
-                f"{link}: its first cell is not the page's title {title!r}"
+            assert first.startswith("# ") and " ".join(first[2:].split("\n")[0].split()) == " ".join(
+                title.split()
+            ), f"{link}: its first cell is not the page's title {title!r}"
