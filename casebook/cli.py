@@ -32,7 +32,10 @@ def cmd_list(args: argparse.Namespace) -> int:
         chapter = load_chapter(slug)
         print(f"{slug}: {chapter.title}")
         for p in chapter.parameters:
-            print(f"    {p.name} ({p.type_name}, default {_value(p.default)})" + (f": {p.help}" if p.help else ""))
+            print(
+                f"    {p.name} ({p.type_name}, default {_value(p.default)})"
+                + (f": {p.help}" if p.help else "")
+            )
         print()
     return 0
 
@@ -41,10 +44,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Run a chapter with papermill and write SLUG.ipynb, SLUG.html and figures.json."""
     from casebook.runner import run_chapter
 
-    for name in ("papermill", "traitlets", "asyncio"):  # notes on a stopped kernel; errors arrive as exceptions
+    for name in (
+        "papermill",
+        "traitlets",
+        "asyncio",
+    ):  # notes on a stopped kernel; errors arrive as exceptions
         logging.getLogger(name).setLevel(logging.CRITICAL)
-    result = run_chapter(args.slug, data=args.data, parameters=args.param, out=args.out,
-                         progress=not args.quiet)
+    result = run_chapter(
+        args.slug, data=args.data, parameters=args.param, out=args.out, progress=not args.quiet
+    )
     print(f"{args.slug}: ran in {result.seconds:.1f} s; {len(result.figures)} figures")
     print(f"  report:   {result.html}")
     print(f"  notebook: {result.notebook}")
@@ -59,11 +67,12 @@ def validate_survey(path: str) -> list[str]:
 
     _, info = read_table(path)
     df = load_survey(path)
+    sep = {None: "n/a", "\t": "tab"}.get(info.delimiter, repr(info.delimiter))
     return [
         f"file: {path}",
         "layout: survey counts (study, year, question, option, count, n)",
-        f"format: {info.format}; encoding: {info.encoding or 'n/a'}; delimiter: "
-        f"{ {None: 'n/a', chr(9): 'tab'}.get(info.delimiter, repr(info.delimiter)) }; decimal mark: {info.decimal!r}",
+        f"format: {info.format}; encoding: {info.encoding or 'n/a'}; delimiter: {sep}; "
+        f"decimal mark: {info.decimal!r}",
         f"rows: {len(df):,}; studies: {df[['study', 'year']].drop_duplicates().shape[0]}",
         f"years: {df['year'].min()} to {df['year'].max()}",
     ]
@@ -99,7 +108,9 @@ def detected(path: str) -> str:
 
 
 VALIDATORS: dict[str, Callable[[str], list[str]]] = {
-    "posts": validate_posts, "transactions": validate_transactions, "survey": validate_survey,
+    "posts": validate_posts,
+    "transactions": validate_transactions,
+    "survey": validate_survey,
 }
 
 
@@ -113,7 +124,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     except CasebookError:
         print(f"file: {args.path}")
         print(f"read as: {detected(args.path)}")
-        print("problems: not usable as it is; the error line names the file, the column, the rows and what was expected")
+        print(
+            "problems: not usable as it is; the error line names the file, the column, the rows "
+            "and what was expected"
+        )
         raise
     for line in lines:
         print(line)
@@ -124,14 +138,21 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``casebook`` command."""
     parser = argparse.ArgumentParser(
-        prog="casebook", description="Re-run the casebook's chapters on your own data.")
+        prog="casebook", description="Re-run the casebook's chapters on your own data."
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="{list,run,validate}")
     sub.add_parser("list", help="list the chapters and their parameters").set_defaults(func=cmd_list)
     run = sub.add_parser("run", help="run a chapter and write its report")
     run.add_argument("slug", help="chapter slug (see casebook list)")
     run.add_argument("--data", metavar="PATH", help="your data file (sets the chapter's data_path)")
-    run.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
-                     help="set a parameter; VALUE is read as YAML (0.9, 2011-09-09, [0, 0.5], text)")
+    run.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="set a parameter; VALUE is read as YAML (0.9, 2011-09-09, [0, 0.5], text)",
+    )
     run.add_argument("--out", metavar="DIR", help="output folder (default: reports/SLUG)")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     run.set_defaults(func=cmd_run)
@@ -170,8 +191,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         if os.environ.get("CASEBOOK_DEBUG"):
             raise
-        print(f"casebook: internal error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''} "
-              "(set CASEBOOK_DEBUG=1 for the traceback)", file=sys.stderr)
+        print(
+            f"casebook: internal error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''} "
+            "(set CASEBOOK_DEBUG=1 for the traceback)",
+            file=sys.stderr,
+        )
         return 1
 
 

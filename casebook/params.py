@@ -22,8 +22,16 @@ from casebook.errors import ParameterError
 from casebook.paths import NOTEBOOKS
 
 #: Names of the parameter types shown by ``casebook list`` and in error messages.
-TYPE_NAMES = {bool: "bool", int: "int", float: "float", str: "str", list: "list", dict: "dict",
-              dt.date: "date", type(None): "any"}
+TYPE_NAMES = {
+    bool: "bool",
+    int: "int",
+    float: "float",
+    str: "str",
+    list: "list",
+    dict: "dict",
+    dt.date: "date",
+    type(None): "any",
+}
 
 
 @dataclass(frozen=True)
@@ -45,7 +53,8 @@ class Parameter:
     def is_path(self) -> bool:
         """True for a file path (resolved against the caller's folder before the run)."""
         return self.name.endswith("path") or (
-            isinstance(self.default, str) and self.default.startswith(("../", "./")))
+            isinstance(self.default, str) and self.default.startswith(("../", "./"))
+        )
 
 
 @dataclass(frozen=True)
@@ -62,8 +71,9 @@ class Chapter:
         for p in self.parameters:
             if p.name == name:
                 return p
-        raise ParameterError(f"chapter '{self.slug}' has no parameter '{name}'; valid parameters: "
-                             f"{self.signature()}")
+        raise ParameterError(
+            f"chapter '{self.slug}' has no parameter '{name}'; valid parameters: {self.signature()}"
+        )
 
     def signature(self) -> str:
         """'confidence (float), data_path (str)'."""
@@ -96,7 +106,9 @@ def parse_parameters(source: str) -> list[Parameter]:
             comments[tok.start[0]] = tok.string.lstrip("#").strip()
     out = []
     for node in tree.body:
-        if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
+        if not (
+            isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+        ):
             continue
         try:
             default = ast.literal_eval(node.value)
@@ -131,8 +143,10 @@ def load_chapter(slug: str, folder: Path = NOTEBOOKS) -> Chapter:
 
 
 def _type_error(chapter: Chapter, param: Parameter, raw: str) -> ParameterError:
-    return ParameterError(f"parameter '{param.name}' of chapter '{chapter.slug}' expects {param.type_name} "
-                          f"(default {param.default!r}), got {raw!r}; valid parameters: {chapter.signature()}")
+    return ParameterError(
+        f"parameter '{param.name}' of chapter '{chapter.slug}' expects {param.type_name} "
+        f"(default {param.default!r}), got {raw!r}; valid parameters: {chapter.signature()}"
+    )
 
 
 def coerce(chapter: Chapter, param: Parameter, raw: str) -> Any:

@@ -33,8 +33,18 @@ from casebook import charts
 from casebook.paths import ROOT
 
 RECORD = "application/papermill.record/"
-ADMONITIONS = {"note", "tip", "important", "warning", "caution", "attention", "danger", "error", "hint",
-               "seealso"}
+ADMONITIONS = {
+    "note",
+    "tip",
+    "important",
+    "warning",
+    "caution",
+    "attention",
+    "danger",
+    "error",
+    "hint",
+    "seealso",
+}
 SKIPPED_DIRECTIVES = {"bibliography", "tableofcontents", "toctree", "glossary"}
 _SAFE_HREF = re.compile(r"^(https?:|mailto:|#)", re.I)
 _TARGET = re.compile(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>\s*$", re.S)
@@ -91,8 +101,13 @@ def bibliography() -> dict[str, tuple[str, str]]:
 
             if people:
                 first = plain(" ".join(people[0].last_names) or " ".join(people[0].first_names))
-                who = first + (" et al." if len(people) > 2 else f" and {plain(' '.join(people[1].last_names))}"
-                               if len(people) == 2 else "")
+                who = first + (
+                    " et al."
+                    if len(people) > 2
+                    else f" and {plain(' '.join(people[1].last_names))}"
+                    if len(people) == 2
+                    else ""
+                )
             else:
                 who = plain(entry.fields.get("organization", entry.fields.get("title", key)))
             out[key] = (who, str(entry.fields.get("year", "n.d.")))
@@ -126,7 +141,7 @@ def glued_outputs(notebook: dict) -> dict[str, dict[str, Any]]:
             if not meta:
                 continue
             prefix = meta.get("mime_prefix", RECORD)
-            data = {k[len(prefix):]: v for k, v in output.get("data", {}).items() if k.startswith(prefix)}
+            data = {k[len(prefix) :]: v for k, v in output.get("data", {}).items() if k.startswith(prefix)}
             out[meta["name"]] = data
     return out
 
@@ -175,7 +190,7 @@ def split_directive(content: str) -> tuple[dict[str, str], str]:
         if end is not None:
             loaded = yaml.safe_load("\n".join(lines[1:end])) or {}
             options = {str(k): str(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}
-            return options, "\n".join(lines[end + 1:])
+            return options, "\n".join(lines[end + 1 :])
     i = 0
     while i < len(lines):
         m = re.match(r"^:([\w-]+):\s*(.*)$", lines[i])
@@ -193,13 +208,24 @@ class MarkdownRenderer:
         self.glued = glued
         self.figures = figures
         self.exercises = 0
-        self.md = (MarkdownIt("commonmark", {"html": False, "typographer": False})
-                   .enable("table").enable("strikethrough")
-                   .use(myst_role_plugin).use(colon_fence_plugin).use(dollarmath_plugin).use(footnote_plugin))
+        self.md = (
+            MarkdownIt("commonmark", {"html": False, "typographer": False})
+            .enable("table")
+            .enable("strikethrough")
+            .use(myst_role_plugin)
+            .use(colon_fence_plugin)
+            .use(dollarmath_plugin)
+            .use(footnote_plugin)
+        )
         rules: dict[str, Callable] = {
-            "myst_role": self._role, "fence": self._fence, "colon_fence": self._fence,
-            "math_inline": self._math_inline, "math_block": self._math_block,
-            "link_open": self._link_open, "link_close": self._link_close, "image": self._image,
+            "myst_role": self._role,
+            "fence": self._fence,
+            "colon_fence": self._fence,
+            "math_inline": self._math_inline,
+            "math_block": self._math_block,
+            "link_open": self._link_open,
+            "link_close": self._link_close,
+            "image": self._image,
         }
         self.md.renderer.rules.update(rules)  # bound methods: add_render_rule would rebind them
 
@@ -219,7 +245,11 @@ class MarkdownRenderer:
         text, target = (m.group("text"), m.group("target")) if m else ("", content)
         if name in ("numref", "ref", "eq", "numref:") and target in self.figures:
             number = self.figures[target]
-            label = text.replace("%s", str(number)).replace("{number}", str(number)) if text else f"Figure {number}"
+            label = (
+                text.replace("%s", str(number)).replace("{number}", str(number))
+                if text
+                else f"Figure {number}"
+            )
             return esc(label)
         if name in ("ref", "numref", "doc", "download", "eq", "term", "abbr"):
             return esc(text or target)
@@ -255,13 +285,17 @@ class MarkdownRenderer:
             if caption.count("<p>") == 1 and caption.startswith("<p>") and caption.endswith("</p>"):
                 caption = caption[3:-4]
             label = f'<span class="fig-number">Figure {number}.</span> ' if number else ""
-            return (f'<figure class="cb-figure" id="{esc(opts.get("name", argument))}">{chart}'
-                    f"<figcaption>{label}{caption}</figcaption></figure>\n")
+            return (
+                f'<figure class="cb-figure" id="{esc(opts.get("name", argument))}">{chart}'
+                f"<figcaption>{label}{caption}</figcaption></figure>\n"
+            )
         if name == "admonition" or name in ADMONITIONS:
             title = argument if name == "admonition" else (argument or name.capitalize())
             kind = classes or ("note" if name == "admonition" else name)
-            return (f'<aside class="admonition {kind}"><p class="admonition-title">'
-                    f"{self.md.renderInline(title)}</p>{self.render(body)}</aside>\n")
+            return (
+                f'<aside class="admonition {kind}"><p class="admonition-title">'
+                f"{self.md.renderInline(title)}</p>{self.render(body)}</aside>\n"
+            )
         if name in ("exercise", "exercise-start"):
             self.exercises += 1
             head = f"Exercise {self.exercises}" + (f" ({self.md.renderInline(argument)})" if argument else "")
@@ -281,7 +315,9 @@ class MarkdownRenderer:
         if name == "math":
             return f'<div class="math">{esc(body)}</div>\n'
         if name == "dropdown":
-            return f"<details><summary>{self.md.renderInline(argument)}</summary>{self.render(body)}</details>\n"
+            return (
+                f"<details><summary>{self.md.renderInline(argument)}</summary>{self.render(body)}</details>\n"
+            )
         if name in ("figure", "image"):
             return f'<figure class="cb-figure"><figcaption>{self.render(body)}</figcaption></figure>\n'
         return f'<div class="directive {esc(name)} {classes}">{self.render(body)}</div>\n'
@@ -333,7 +369,9 @@ def render_output(output: dict[str, Any]) -> str:
     """One cell output as HTML: HTML outputs (tables, charts) as stored, text escaped, images inline."""
     kind = output.get("output_type")
     if kind == "stream":
-        return f'<pre class="stream {esc(output.get("name", ""))}">{esc(_text(output.get("text", "")))}</pre>\n'
+        return (
+            f'<pre class="stream {esc(output.get("name", ""))}">{esc(_text(output.get("text", "")))}</pre>\n'
+        )
     if kind == "error":
         return f'<pre class="error">{esc(output.get("ename", ""))}: {esc(output.get("evalue", ""))}</pre>\n'
     if output.get("metadata", {}).get("scrapbook"):
@@ -359,8 +397,10 @@ def render_code_cell(cell: dict[str, Any]) -> str:
         return ""
     parts = []
     if "remove-input" not in tags and _text(cell.get("source", "")).strip():
-        parts.append('<details class="code"><summary>Code</summary>'
-                     f'<pre><code class="language-python">{esc(_text(cell["source"]))}</code></pre></details>\n')
+        parts.append(
+            '<details class="code"><summary>Code</summary>'
+            f'<pre><code class="language-python">{esc(_text(cell["source"]))}</code></pre></details>\n'
+        )
     if "remove-output" not in tags:
         outputs = "".join(render_output(o) for o in cell.get("outputs", []))
         if outputs and "hide-output" in tags:
@@ -381,16 +421,26 @@ def display_value(value: Any) -> str:
 def render_header(info: RunInfo) -> str:
     """The report header: brand and chapter, run date, data file and every parameter value."""
     rows = "".join(
-        f"<tr><th scope=\"row\">{esc(name)}</th><td>"
-        + (f"<code>{esc(display_value(value))}</code>" if value != "" else '<span class="empty">(empty)</span>')
+        f'<tr><th scope="row">{esc(name)}</th><td>'
+        + (
+            f"<code>{esc(display_value(value))}</code>"
+            if value != ""
+            else '<span class="empty">(empty)</span>'
+        )
         + "</td>"
         f"<td>{'set for this run' if user else 'default'}</td></tr>"
         for name, value, user in info.parameters
     )
     brand = f'<p class="cb-brand">{esc(info.brand)}</p>' if info.brand else ""
     data = f"<dt>Data file</dt><dd><code>{esc(info.data_file)}</code></dd>" if info.data_file else ""
-    table = (f'<table class="cb-params"><caption>Parameters</caption><thead><tr><th>name</th><th>value</th>'
-             f"<th></th></tr></thead><tbody>{rows}</tbody></table>") if rows else ""
+    table = (
+        (
+            f'<table class="cb-params"><caption>Parameters</caption><thead><tr><th>name</th><th>value</th>'
+            f"<th></th></tr></thead><tbody>{rows}</tbody></table>"
+        )
+        if rows
+        else ""
+    )
     return (
         '<header class="cb-header">'
         '<p class="cb-kicker">The social media casebook · chapter report</p>'
@@ -423,7 +473,8 @@ pre{background:#f7f8fa;border:1px solid var(--line);padding:10px;overflow-x:auto
 pre code{background:none;padding:0}
 pre.output,pre.stream{white-space:pre-wrap;word-break:break-word}
 details.code>summary,details.output>summary{cursor:pointer;color:var(--muted);font-size:13px}
-.admonition{border-left:4px solid var(--accent);background:#f3f7fb;padding:8px 16px;margin:20px 0;border-radius:3px}
+.admonition{border-left:4px solid var(--accent);background:#f3f7fb;padding:8px 16px;margin:20px 0;
+border-radius:3px}
 .admonition-title{font-weight:700;margin:4px 0}
 .admonition.tip{border-color:#3a9a6e;background:#f1f8f4}.admonition.important{border-color:#e07b39;background:#fdf5ef}
 .admonition.fact-check{border-color:#7a5ea8;background:#f6f3fa}.admonition.warning{border-color:#b8455a}
@@ -459,7 +510,7 @@ def render_report(notebook: dict, info: RunInfo) -> str:
             body.append(render_code_cell(cell))
     title = f"{info.title or info.slug}" + (f" — {info.brand}" if info.brand else "")
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n"
         f"<script>{inline_bundle()}</script>\n</head>\n<body>\n<main>\n"

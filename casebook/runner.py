@@ -93,8 +93,10 @@ def check_out_dir(out_dir: Path, slug: str) -> None:
         others = sorted(p.name for p in out_dir.iterdir() if p.name not in output_names(slug))
         if others:
             shown = ", ".join(others[:3]) + (", …" if len(others) > 3 else "")
-            raise ParameterError(f"--out {out_dir} holds other files ({shown}) that the run would replace; "
-                                 f"expected a new folder or one holding only a previous report of {slug}")
+            raise ParameterError(
+                f"--out {out_dir} holds other files ({shown}) that the run would replace; "
+                f"expected a new folder or one holding only a previous report of {slug}"
+            )
 
 
 def _swap_into_place(tmp: Path, out: Path) -> None:
@@ -135,8 +137,10 @@ def run_chapter(
     user = parse_overrides(chapter, parameters or [])
     if data is not None:
         if "data_path" not in {p.name for p in chapter.parameters}:
-            raise ParameterError(f"chapter '{slug}' takes no data file (no data_path parameter); "
-                                 f"valid parameters: {chapter.signature()}")
+            raise ParameterError(
+                f"chapter '{slug}' takes no data file (no data_path parameter); "
+                f"valid parameters: {chapter.signature()}"
+            )
         user["data_path"] = absolute(str(data))
     out_dir = Path(out) if out is not None else default_out(slug)
     out_dir = Path(absolute(str(out_dir)))
@@ -145,7 +149,8 @@ def run_chapter(
 
     values = {p.name: user.get(p.name, p.default) for p in chapter.parameters}
     info = report.RunInfo(
-        slug=slug, title=chapter.title,
+        slug=slug,
+        title=chapter.title,
         parameters=[(name, value, name in user) for name, value in values.items()],
         data_file=data_display(chapter, values, user),
         run_at=dt.datetime.now(dt.UTC),
@@ -159,17 +164,26 @@ def run_chapter(
     try:
         nb_path = tmp / f"{slug}.ipynb"
         try:
-            pm.execute_notebook(str(chapter.path), str(nb_path), parameters=user, cwd=str(NOTEBOOKS),
-                                progress_bar=progress, kernel_name=kernel_name, log_output=False,
-                                request_save_on_cell_execute=False, execution_timeout=TIMEOUT,
-                                extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+            pm.execute_notebook(
+                str(chapter.path),
+                str(nb_path),
+                parameters=user,
+                cwd=str(NOTEBOOKS),
+                progress_bar=progress,
+                kernel_name=kernel_name,
+                log_output=False,
+                request_save_on_cell_execute=False,
+                execution_timeout=TIMEOUT,
+                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+            )
         except PapermillExecutionError as exc:
             if exc.ename in USER_ERRORS:
                 text = str(exc.evalue).strip()
                 raise CasebookError(text.splitlines()[0] if text else exc.ename) from None
-            raise ChapterError(f"chapter '{slug}' failed in cell {exc.exec_count}: {exc.ename}: "
-                               f"{str(exc.evalue).strip().splitlines()[0] if str(exc.evalue).strip() else ''}"
-                               ) from None
+            raise ChapterError(
+                f"chapter '{slug}' failed in cell {exc.exec_count}: {exc.ename}: "
+                f"{str(exc.evalue).strip().splitlines()[0] if str(exc.evalue).strip() else ''}"
+            ) from None
         nb = nbformat.read(nb_path, as_version=4)
         tag_injected_parameters(nb)
         nbformat.write(nb, nb_path)
@@ -182,5 +196,11 @@ def run_chapter(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     seconds = time.perf_counter() - start
-    return RunResult(out_dir, out_dir / f"{slug}.ipynb", out_dir / f"{slug}.html", out_dir / "figures.json",
-                     figures, seconds)
+    return RunResult(
+        out_dir,
+        out_dir / f"{slug}.ipynb",
+        out_dir / f"{slug}.html",
+        out_dir / "figures.json",
+        figures,
+        seconds,
+    )

@@ -21,60 +21,128 @@ BAD = Path(__file__).parent / "fixtures" / "bad"
 CORPUS = [
     ("survey", "empty.csv", 2, ["the file is empty", "expected a header row and at least one data row"]),
     ("survey", "header_only.csv", 2, ["the file has a header but no data rows"]),
-    ("survey", "missing_n_column.csv", 2, ["column 'n': missing column (the file has: study, year, question, "
-                                           "option, count)"]),
-    ("survey", "text_in_count.csv", 2, ["column 'count', row 2: text where a number was expected",
-                                        "expected numbers only"]),
+    (
+        "survey",
+        "missing_n_column.csv",
+        2,
+        ["column 'n': missing column (the file has: study, year, question, option, count)"],
+    ),
+    (
+        "survey",
+        "text_in_count.csv",
+        2,
+        ["column 'count', row 2: text where a number was expected", "expected numbers only"],
+    ),
     ("survey", "negative_count.csv", 2, ["column 'count', row 3: values below 0 (-5)"]),
-    ("survey", "count_over_n.csv", 2, ["column 'count', row 2: count larger than the sample size n",
-                                       "expected 0 ≤ count ≤ n"]),
+    (
+        "survey",
+        "count_over_n.csv",
+        2,
+        ["column 'count', row 2: count larger than the sample size n", "expected 0 ≤ count ≤ n"],
+    ),
     ("survey", "fractional_n.csv", 2, ["column 'n', row 2: fractional values in a count"]),
-    ("survey", "duplicate_option.csv", 2, ["column 'option', row 4: the same study, year, question and option "
-                                           "appear twice"]),
+    (
+        "survey",
+        "duplicate_option.csv",
+        2,
+        ["column 'option', row 4: the same study, year, question and option appear twice"],
+    ),
     ("survey", "empty_study.csv", 2, ["column 'study', row 2: empty cells; expected a label in every row"]),
     ("survey", "binary_garbage.csv", 2, ["this is a binary file, not a table"]),
     ("survey", "utf16.csv", 0, ["encoding: utf-16", "rows: 1; studies: 1", "problems: none"]),
-    ("survey", "latin1_semicolon_decimal_comma.csv", 0,
-     ["encoding: latin-1; delimiter: ';'; decimal mark: ','", "rows: 2", "problems: none"]),
+    (
+        "survey",
+        "latin1_semicolon_decimal_comma.csv",
+        0,
+        ["encoding: latin-1; delimiter: ';'; decimal mark: ','", "rows: 2", "problems: none"],
+    ),
     ("survey", "bom.csv", 0, ["encoding: utf-8-sig", "rows: 2", "years: 2020 to 2020"]),
     ("survey", "formula_in_option.csv", 0, ["rows: 1", "problems: none"]),
     ("posts", "empty.csv", 2, ["the file is empty"]),
     ("posts", "header_only.csv", 2, ["the file has a header but no data rows"]),
-    ("posts", "missing_reach_column.csv", 2, ["column 'reach': missing column",
-                                              "expected a Meta Business Suite Facebook post export with a column "
-                                              "for reach"]),
+    (
+        "posts",
+        "missing_reach_column.csv",
+        2,
+        [
+            "column 'reach': missing column",
+            "expected a Meta Business Suite Facebook post export with a column for reach",
+        ],
+    ),
     ("posts", "text_in_reach.csv", 2, ["column 'Reach', row 4: text where a number was expected ('lots')"]),
-    ("posts", "negative_likes.csv", 2, ["column 'Reactions', row 3: negative counts (-3)",
-                                        "expected counts of 0 or more"]),
-    ("posts", "unparseable_dates.csv", 2, ["column 'Publish time', row 3: dates that do not parse ('yesterday')"]),
+    (
+        "posts",
+        "negative_likes.csv",
+        2,
+        ["column 'Reactions', row 3: negative counts (-3)", "expected counts of 0 or more"],
+    ),
+    (
+        "posts",
+        "unparseable_dates.csv",
+        2,
+        ["column 'Publish time', row 3: dates that do not parse ('yesterday')"],
+    ),
     ("posts", "future_dates.csv", 2, ["column 'Publish time', row 3: dates after 2026-11-23"]),
     ("posts", "duplicate_ids.csv", 2, ["column 'Post ID', rows 2, 4: duplicate post ids (1001, 1001)"]),
     ("posts", "binary_garbage.csv", 2, ["this is a binary file, not a table"]),
     ("posts", "unknown_layout.csv", 2, ["unrecognised post export (the file has: when, what, how many)"]),
     ("posts", "ragged_row.csv", 2, ["row 3: a row has more fields than the header"]),
     ("posts", "utf16.tsv", 0, ["encoding: utf-16; delimiter: tab", "posts kept: 2"]),
-    ("posts", "latin1_semicolon_decimal_comma.csv", 0,
-     ["encoding: latin-1; delimiter: ';'; decimal mark: ','", "posts kept: 2",
-      "date range: 2024-01-15 10:00 to 2024-01-16 11:00"]),
+    (
+        "posts",
+        "latin1_semicolon_decimal_comma.csv",
+        0,
+        [
+            "encoding: latin-1; delimiter: ';'; decimal mark: ','",
+            "posts kept: 2",
+            "date range: 2024-01-15 10:00 to 2024-01-16 11:00",
+        ],
+    ),
     ("posts", "bom.csv", 0, ["encoding: utf-8-sig", "posts kept: 2"]),
     ("posts", "formula_in_message.csv", 0, ["posts kept: 2", "problems: none"]),
     ("transactions", "empty.csv", 2, ["the file is empty"]),
     ("transactions", "header_only.csv", 2, ["the file has a header but no data rows"]),
-    ("transactions", "missing_date_column.csv", 2, ["no date column found (the file has: InvoiceNo, Quantity, "
-                                                    "UnitPrice, CustomerID)"]),
-    ("transactions", "text_in_price.csv", 2, ["column 'UnitPrice', row 4: text where a number was expected ('free')"]),
+    (
+        "transactions",
+        "missing_date_column.csv",
+        2,
+        ["no date column found (the file has: InvoiceNo, Quantity, UnitPrice, CustomerID)"],
+    ),
+    (
+        "transactions",
+        "text_in_price.csv",
+        2,
+        ["column 'UnitPrice', row 4: text where a number was expected ('free')"],
+    ),
     ("transactions", "unparseable_dates.csv", 2, ["column 'InvoiceDate', row 4: dates that do not parse"]),
-    ("transactions", "future_dates.csv", 2, ["column 'InvoiceDate', row 4: dates after 2026-11-23 (2031-01-01)"]),
+    (
+        "transactions",
+        "future_dates.csv",
+        2,
+        ["column 'InvoiceDate', row 4: dates after 2026-11-23 (2031-01-01)"],
+    ),
     ("transactions", "only_cancellations.csv", 2, ["no transaction is left after cleaning (2 cancellations"]),
-    ("transactions", "no_customer_ids.csv", 2, ["no transaction is left after cleaning (1 lines without a "
-                                                "customer id)"]),
+    (
+        "transactions",
+        "no_customer_ids.csv",
+        2,
+        ["no transaction is left after cleaning (1 lines without a customer id)"],
+    ),
     ("transactions", "binary_garbage.csv", 2, ["this is a binary file, not a table"]),
     ("transactions", "utf16.csv", 0, ["read as: csv, utf-16, ',' separated, 2 rows", "customers: 2"]),
-    ("transactions", "latin1_semicolon_decimal_comma.csv", 0,
-     ["read as: csv, latin-1, ';' separated, decimal comma, 3 rows", "revenue kept: 49.75"]),
+    (
+        "transactions",
+        "latin1_semicolon_decimal_comma.csv",
+        0,
+        ["read as: csv, latin-1, ';' separated, decimal comma, 3 rows", "revenue kept: 49.75"],
+    ),
     ("transactions", "bom.csv", 0, ["read as: csv, utf-8-sig", "lines kept: 2", "revenue kept: 23.80"]),
-    ("transactions", "negative_quantities.csv", 0, ["removed, lines with a quantity of zero or less: 2",
-                                                    "lines kept: 2"]),
+    (
+        "transactions",
+        "negative_quantities.csv",
+        0,
+        ["removed, lines with a quantity of zero or less: 2", "lines kept: 2"],
+    ),
 ]
 
 
@@ -93,7 +161,9 @@ def test_corpus_has_at_least_25_files_across_the_three_kinds() -> None:
 
 
 @pytest.mark.parametrize(("kind", "name", "code", "shown"), CORPUS, ids=[f"{k}/{f}" for k, f, _, _ in CORPUS])
-def test_validate_corpus(capsys: pytest.CaptureFixture, kind: str, name: str, code: int, shown: list[str]) -> None:
+def test_validate_corpus(
+    capsys: pytest.CaptureFixture, kind: str, name: str, code: int, shown: list[str]
+) -> None:
     path = BAD / kind / name
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     got, out, err = run_main(capsys, "validate", kind, str(path))
@@ -109,7 +179,9 @@ def test_validate_corpus(capsys: pytest.CaptureFixture, kind: str, name: str, co
         assert err == ""
         for s in shown:
             assert s in out, (s, out)
-        assert out.rstrip().splitlines()[-1].startswith("problems: none that stop a chapter; the file is usable")
+        assert (
+            out.rstrip().splitlines()[-1].startswith("problems: none that stop a chapter; the file is usable")
+        )
 
 
 def test_formula_text_is_kept_as_text() -> None:
@@ -125,11 +197,19 @@ def test_validate_a_million_posts(tmp_path: Path, capsys: pytest.CaptureFixture)
     stamp = pd.Timestamp("2020-01-01") + pd.to_timedelta(minutes, unit="min")
     reach = rng.integers(100, 50_000, n)
     likes = rng.integers(0, 500, n)
-    df = pd.DataFrame({
-        "Post ID": np.arange(n) + 10**9, "Publish time": stamp.strftime("%m/%d/%Y %H:%M"), "Title": "Post",
-        "Post type": rng.choice(["Photos", "Links", "Videos"], n), "Reach": reach, "Views": reach * 2,
-        "Reactions": likes, "Comments": 3, "Shares": 1,
-    })
+    df = pd.DataFrame(
+        {
+            "Post ID": np.arange(n) + 10**9,
+            "Publish time": stamp.strftime("%m/%d/%Y %H:%M"),
+            "Title": "Post",
+            "Post type": rng.choice(["Photos", "Links", "Videos"], n),
+            "Reach": reach,
+            "Views": reach * 2,
+            "Reactions": likes,
+            "Comments": 3,
+            "Shares": 1,
+        }
+    )
     path = tmp_path / "million_posts.csv"
     df.to_csv(path, index=False)
     code, out, err = run_main(capsys, "validate", "posts", str(path))
@@ -150,24 +230,34 @@ def test_list_shows_every_chapter_with_parameters(capsys: pytest.CaptureFixture)
     code, out, _ = run_main(capsys, "list")
     assert code == 0
     assert "survey-evidence: What the surveys say\n" in out
-    assert ("    confidence (float, default 0.95): confidence level of every interval, strictly between 0 and 1\n"
-            in out)
+    assert (
+        "    confidence (float, default 0.95): confidence level of every interval, strictly between 0 and 1\n"
+        in out
+    )
     assert "    data_path (str, default '../data/survey_counts.csv'): survey counts: " in out
     for nb in sorted((ROOT / "notebooks").glob("*.ipynb")):
         assert f"\n{nb.stem}: " in "\n" + out
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["run", "no-such-chapter"], "casebook: error: unknown chapter 'no-such-chapter'; valid chapters: "),
-    (["run", "survey-evidence", "-p", "colour=red"],
-     "casebook: error: chapter 'survey-evidence' has no parameter 'colour'; valid parameters: confidence (float), "
-     "data_path (str)\n"),
-    (["run", "survey-evidence", "-p", "confidence=high"],
-     "casebook: error: parameter 'confidence' of chapter 'survey-evidence' expects float (default 0.95), got "
-     "'high'; valid parameters: confidence (float), data_path (str)\n"),
-])
-def test_run_argument_errors_exit_2_before_running(capsys: pytest.CaptureFixture, tmp_path: Path,
-                                                  args: list[str], message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run", "no-such-chapter"], "casebook: error: unknown chapter 'no-such-chapter'; valid chapters: "),
+        (
+            ["run", "survey-evidence", "-p", "colour=red"],
+            "casebook: error: chapter 'survey-evidence' has no parameter 'colour'; valid parameters: "
+            "confidence (float), data_path (str)\n",
+        ),
+        (
+            ["run", "survey-evidence", "-p", "confidence=high"],
+            "casebook: error: parameter 'confidence' of chapter 'survey-evidence' expects float "
+            "(default 0.95), got 'high'; valid parameters: confidence (float), data_path (str)\n",
+        ),
+    ],
+)
+def test_run_argument_errors_exit_2_before_running(
+    capsys: pytest.CaptureFixture, tmp_path: Path, args: list[str], message: str
+) -> None:
     code, out, err = run_main(capsys, *args, "--out", str(tmp_path / "out"))
     assert code == 2
     assert err.startswith(message) and err.count("\n") == 1
@@ -183,20 +273,25 @@ def test_run_out_is_a_file(capsys: pytest.CaptureFixture, tmp_path: Path) -> Non
 
 
 def subprocess_casebook(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "casebook", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "casebook", *args], capture_output=True, text=True, cwd=cwd, timeout=300
+    )
 
 
 def test_python_m_casebook_bad_file_exits_2_with_one_line() -> None:
     path = BAD / "posts" / "negative_likes.csv"
     proc = subprocess_casebook("validate", "posts", str(path))
     assert proc.returncode == 2
-    assert proc.stderr == (f"casebook: error: {path}: column 'Reactions', row 3: negative counts (-3); "
-                           "expected counts of 0 or more\n")
+    assert proc.stderr == (
+        f"casebook: error: {path}: column 'Reactions', row 3: negative counts (-3); "
+        "expected counts of 0 or more\n"
+    )
 
 
 def test_python_m_casebook_good_file_and_list() -> None:
-    proc = subprocess_casebook("validate", "survey", str(BAD / "survey" / "latin1_semicolon_decimal_comma.csv"))
+    proc = subprocess_casebook(
+        "validate", "survey", str(BAD / "survey" / "latin1_semicolon_decimal_comma.csv")
+    )
     assert proc.returncode == 0, proc.stderr
     assert "encoding: latin-1; delimiter: ';'; decimal mark: ','" in proc.stdout
     proc = subprocess_casebook("list")

@@ -11,7 +11,7 @@ from casebook import params
 from casebook.errors import ParameterError
 from casebook.paths import NOTEBOOKS
 
-CELL = '''# Parameters of this chapter
+CELL = """# Parameters of this chapter
 confidence = 0.95  # confidence level, strictly between 0 and 1
 brand = "Acme"  # display name
 shares = [0, 0.25,  # first comment
@@ -20,7 +20,7 @@ answers = {"budget": "no"}
 flag = False  # a switch
 start = ""  # first day, empty = all
 computed = len("abc")  # not a literal: not a parameter
-'''
+"""
 
 
 def chapter() -> params.Chapter:
@@ -43,7 +43,9 @@ def test_survey_chapter_parameters_come_from_its_notebook() -> None:
     source = params.parameters_cell(nb).source
     assert ch.title == "What the surveys say"
     assert [(p.name, p.default) for p in ch.parameters] == [
-        ("confidence", 0.95), ("data_path", "../data/survey_counts.csv")]
+        ("confidence", 0.95),
+        ("data_path", "../data/survey_counts.csv"),
+    ]
     for p in ch.parameters:
         assert f"# {p.help}" in source
     assert ch.signature() == "confidence (float), data_path (str)"
@@ -67,17 +69,20 @@ def test_unknown_chapter_lists_the_valid_ones() -> None:
     assert "survey-evidence" in msg and "\n" not in msg
 
 
-@pytest.mark.parametrize(("name", "raw", "expected"), [
-    ("confidence", "0.9", 0.9),
-    ("confidence", "1", 1.0),          # an int is accepted for a float
-    ("brand", "3M", "3M"),             # text as typed
-    ("brand", "yes", "yes"),           # not the YAML boolean
-    ("brand", "'<b>Acme</b>'", "<b>Acme</b>"),
-    ("start", "2011-09-09", "2011-09-09"),  # a YAML date becomes ISO text
-    ("shares", "[0, 0.5, 1]", [0, 0.5, 1]),
-    ("answers", "{budget: yes, owner: partly}", {"budget": True, "owner": "partly"}),
-    ("flag", "true", True),
-])
+@pytest.mark.parametrize(
+    ("name", "raw", "expected"),
+    [
+        ("confidence", "0.9", 0.9),
+        ("confidence", "1", 1.0),  # an int is accepted for a float
+        ("brand", "3M", "3M"),  # text as typed
+        ("brand", "yes", "yes"),  # not the YAML boolean
+        ("brand", "'<b>Acme</b>'", "<b>Acme</b>"),
+        ("start", "2011-09-09", "2011-09-09"),  # a YAML date becomes ISO text
+        ("shares", "[0, 0.5, 1]", [0, 0.5, 1]),
+        ("answers", "{budget: yes, owner: partly}", {"budget": True, "owner": "partly"}),
+        ("flag", "true", True),
+    ],
+)
 def test_coerce_accepts_values_of_the_default_type(name: str, raw: str, expected: object) -> None:
     ch = chapter()
     value = params.coerce(ch, ch.parameter(name), raw)
@@ -85,28 +90,36 @@ def test_coerce_accepts_values_of_the_default_type(name: str, raw: str, expected
     assert type(value) is type(expected)
 
 
-@pytest.mark.parametrize(("name", "raw", "shown"), [
-    ("confidence", "high", "expects float (default 0.95), got 'high'"),
-    ("confidence", "true", "expects float"),
-    ("flag", "1", "expects bool (default False), got '1'"),
-    ("shares", "0.5", "expects list"),
-    ("answers", "[1, 2]", "expects dict"),
-    ("brand", "[a, b]", "expects str"),
-])
+@pytest.mark.parametrize(
+    ("name", "raw", "shown"),
+    [
+        ("confidence", "high", "expects float (default 0.95), got 'high'"),
+        ("confidence", "true", "expects float"),
+        ("flag", "1", "expects bool (default False), got '1'"),
+        ("shares", "0.5", "expects list"),
+        ("answers", "[1, 2]", "expects dict"),
+        ("brand", "[a, b]", "expects str"),
+    ],
+)
 def test_coerce_rejects_wrong_types_listing_valid_parameters(name: str, raw: str, shown: str) -> None:
     ch = chapter()
     with pytest.raises(ParameterError) as exc:
         params.coerce(ch, ch.parameter(name), raw)
     msg = str(exc.value)
     assert shown in msg
-    assert msg.endswith("valid parameters: confidence (float), brand (str), shares (list), answers (dict), "
-                        "flag (bool), start (str)")
+    assert msg.endswith(
+        "valid parameters: confidence (float), brand (str), shares (list), answers (dict), "
+        "flag (bool), start (str)"
+    )
 
 
 def test_parse_overrides_unknown_name_and_missing_equals() -> None:
     ch = chapter()
-    with pytest.raises(ParameterError, match=r"chapter 'demo' has no parameter 'colour'; valid parameters: "
-                                             r"confidence \(float\)"):
+    with pytest.raises(
+        ParameterError,
+        match=r"chapter 'demo' has no parameter 'colour'; valid parameters: "
+        r"confidence \(float\)",
+    ):
         params.parse_overrides(ch, ["colour=red"])
     with pytest.raises(ParameterError, match=r"'-p confidence' is not NAME=VALUE"):
         params.parse_overrides(ch, ["confidence"])

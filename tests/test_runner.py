@@ -40,7 +40,9 @@ def check_outputs(out: Path, slug: str) -> tuple[nbformat.NotebookNode, str, dic
     assert figures == book.glued_scalars(nb)
     assert html.startswith("<!DOCTYPE html>") and html.count("vegaEmbed(el,spec") >= 1
     assert not re.search(r"""<(script|link|img)[^>]+(src|href)=["']?(https?:)?//""", html)
-    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
+    errors = [
+        o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"
+    ]
     assert errors == []
     return nb, html, figures
 
@@ -53,10 +55,15 @@ def test_default_run_through_python_m_casebook_shows_progress(tmp_path: Path) ->
     (out / "figures.json").write_text("{}")
     data = ROOT / "data" / "survey_counts.csv"
     before = digest(data), digest(NOTEBOOKS / "survey-evidence.ipynb")
-    proc = subprocess.run([sys.executable, "-m", "casebook", "run", "survey-evidence", "--out", "reports/survey-evidence"],
-                          capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "casebook", "run", "survey-evidence", "--out", "reports/survey-evidence"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr
-    assert "Executing: 100%" in proc.stderr                     # papermill's progress bar, cell by cell
+    assert "Executing: 100%" in proc.stderr  # papermill's progress bar, cell by cell
     assert f"report:   {out / 'survey-evidence.html'}" in proc.stdout
     nb, html, figures = check_outputs(out, "survey-evidence")
     committed = nbformat.read(NOTEBOOKS / "survey-evidence.ipynb", as_version=4)
@@ -68,7 +75,9 @@ def test_default_run_through_python_m_casebook_shows_progress(tmp_path: Path) ->
 
 
 @pytest.mark.parametrize("slug", [s for s in SLUGS if s != "survey-evidence"])
-def test_default_run_reproduces_the_books_figures(tmp_path: Path, capsys: pytest.CaptureFixture, slug: str) -> None:
+def test_default_run_reproduces_the_books_figures(
+    tmp_path: Path, capsys: pytest.CaptureFixture, slug: str
+) -> None:
     out = tmp_path / slug
     code = cli.main(["run", slug, "-q", "--out", str(out)])
     err = capsys.readouterr().err
@@ -96,10 +105,10 @@ def survey_case(tmp: Path) -> tuple[list[str], Callable[[dict, str], None]]:
 
     def check(figures: dict, html: str) -> None:
         assert len(subset) == 5
-        assert figures["studies"] == 3                          # McKinsey 2008, 2009, 2010
+        assert figures["studies"] == 3  # McKinsey 2008, 2009, 2010
         assert figures["confidence_pct"] == 90.0
         assert figures["mck2008_satisfied_n"] == 1988
-        assert figures["ibm57_estimate"] == "nan"               # not in the subset
+        assert figures["ibm57_estimate"] == "nan"  # not in the subset
         assert "<td><code>0.9</code></td><td>set for this run</td>" in html
 
     return ["--data", str(path), "-p", "confidence=0.9"], check
@@ -109,7 +118,7 @@ def posts_case(tmp: Path) -> tuple[list[str], Callable[[dict, str], None]]:
     path = ROOT / "tests" / "fixtures" / "posts" / "mbs_facebook_posts.csv"
 
     def check(figures: dict, html: str) -> None:
-        assert figures["posts_total"] == 500                    # the fixture's 500 rows
+        assert figures["posts_total"] == 500  # the fixture's 500 rows
         assert figures["brand"] == XSS
         body = html.split("</head>\n<body>\n<main>", 1)[1]
         assert XSS not in body and "&lt;script&gt;alert(1)&lt;/script&gt;" in body
@@ -122,8 +131,11 @@ def transactions_case(tmp: Path) -> tuple[list[str], Callable[[dict, str], None]
     subset = lines[lines["CustomerID"].notna() & (lines["CustomerID"] % 4 == 0)]
     path = tmp / "orders.csv"
     subset.to_csv(path, index=False, sep=";", decimal=",")
-    kept = subset[~subset["InvoiceNo"].str[0].isin(["C", "A"]) & (subset["Quantity"] > 0)
-                  & (subset["Quantity"] * subset["UnitPrice"] >= 0)]
+    kept = subset[
+        ~subset["InvoiceNo"].str[0].isin(["C", "A"])
+        & (subset["Quantity"] > 0)
+        & (subset["Quantity"] * subset["UnitPrice"] >= 0)
+    ]
 
     def check(figures: dict, html: str) -> None:
         assert figures["customers"] == kept["CustomerID"].nunique()
@@ -154,8 +166,12 @@ def sncf_case(tmp: Path) -> tuple[list[str], Callable[[dict, str], None]]:
     return ["-p", "n_organisers=500", "-p", "simulations=20000"], check
 
 
-BY_DATA: dict[str, Case] = {"survey_counts.csv": survey_case, "dataset_Facebook.csv": posts_case,
-                            "online_retail.parquet": transactions_case, "nike_plus_series.csv": nike_case}
+BY_DATA: dict[str, Case] = {
+    "survey_counts.csv": survey_case,
+    "dataset_Facebook.csv": posts_case,
+    "online_retail.parquet": transactions_case,
+    "nike_plus_series.csv": nike_case,
+}
 BY_SLUG: dict[str, Case] = {"sncf": sncf_case}
 
 
@@ -197,7 +213,9 @@ def previous(tmp_path: Path) -> Path:
 
 
 def unchanged(out: Path) -> None:
-    assert [p.name for p in out.iterdir()] == ["figures.json"] and (out / "figures.json").read_text() == '{"old": 1}'
+    assert [p.name for p in out.iterdir()] == ["figures.json"] and (
+        out / "figures.json"
+    ).read_text() == '{"old": 1}'
     assert [p.name for p in out.parent.iterdir()] == ["survey-evidence"]
 
 
@@ -205,11 +223,28 @@ def test_bad_data_inside_the_kernel_exits_2_with_the_chapters_message(previous: 
     """Through a real process: stderr is exactly the chapter's one-line message (no kernel noise)."""
     bad = ROOT / "tests" / "fixtures" / "bad" / "survey" / "negative_count.csv"
     before = digest(bad)
-    proc = subprocess.run([sys.executable, "-m", "casebook", "run", "survey-evidence", "-q", "--data", str(bad),
-                           "--out", str(previous)], capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "casebook",
+            "run",
+            "survey-evidence",
+            "-q",
+            "--data",
+            str(bad),
+            "--out",
+            str(previous),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 2
-    assert proc.stderr == (f"casebook: error: {bad}: column 'count', row 3: values below 0 (-5); "
-                           "expected numbers of at least 0\n")
+    assert proc.stderr == (
+        f"casebook: error: {bad}: column 'count', row 3: values below 0 (-5); "
+        "expected numbers of at least 0\n"
+    )
     assert proc.stdout == ""
     unchanged(previous)
     assert digest(bad) == before
@@ -223,8 +258,9 @@ def test_parameter_error_inside_the_kernel_exits_2(previous: Path, capsys: pytes
     unchanged(previous)
 
 
-def test_interrupted_run_leaves_the_folder_as_it_was(previous: Path, capsys: pytest.CaptureFixture,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interrupted_run_leaves_the_folder_as_it_was(
+    previous: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import papermill
 
     def interrupted(input_path: str, output_path: str, **kwargs: object) -> None:
@@ -239,11 +275,17 @@ def test_interrupted_run_leaves_the_folder_as_it_was(previous: Path, capsys: pyt
 
 
 def test_killed_run_leaves_the_folder_as_it_was(previous: Path) -> None:
-    """A real run stopped with SIGTERM while its kernel works: exit 130, the old report intact, no temp folder."""
-    proc = subprocess.Popen([sys.executable, "-m", "casebook", "run", "survey-evidence", "-q", "--out", str(previous)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    """A real run stopped with SIGTERM while its kernel works: exit 130, old report intact, no temp folder."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "casebook", "run", "survey-evidence", "-q", "--out", str(previous)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 60
-    while not [p for p in previous.parent.iterdir() if p.name.endswith(".tmp")] and time.monotonic() < deadline:
+    while (
+        not [p for p in previous.parent.iterdir() if p.name.endswith(".tmp")] and time.monotonic() < deadline
+    ):
         time.sleep(0.1)
     time.sleep(2)  # the kernel is starting or executing
     proc.send_signal(signal.SIGTERM)
@@ -253,20 +295,29 @@ def test_killed_run_leaves_the_folder_as_it_was(previous: Path) -> None:
     unchanged(previous)
 
 
-def test_genuine_error_in_a_chapter_exits_1(previous: Path, capsys: pytest.CaptureFixture,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_genuine_error_in_a_chapter_exits_1(
+    previous: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     def broken(input_path: str, output_path: str, **kwargs: object) -> None:
-        raise PapermillExecutionError(cell_index=6, exec_count=4, source="1/0", ename="ZeroDivisionError",
-                                      evalue="division by zero", traceback=["..."])
+        raise PapermillExecutionError(
+            cell_index=6,
+            exec_count=4,
+            source="1/0",
+            ename="ZeroDivisionError",
+            evalue="division by zero",
+            traceback=["..."],
+        )
 
     monkeypatch.setattr(papermill, "execute_notebook", broken)
     code = cli.main(["run", "survey-evidence", "-q", "--out", str(previous)])
     assert code == 1
-    assert capsys.readouterr().err == ("casebook: internal error: chapter 'survey-evidence' failed in cell 4: "
-                                       "ZeroDivisionError: division by zero\n")
+    assert capsys.readouterr().err == (
+        "casebook: internal error: chapter 'survey-evidence' failed in cell 4: "
+        "ZeroDivisionError: division by zero\n"
+    )
     unchanged(previous)
 
 
@@ -276,8 +327,9 @@ def test_out_folder_with_other_files_is_refused(tmp_path: Path, capsys: pytest.C
     code = cli.main(["run", "survey-evidence", "--out", str(tmp_path)])
     assert code == 2
     assert capsys.readouterr().err == (
-        f"casebook: error: --out {tmp_path} holds other files (notes.txt) that the run would replace; expected a "
-        "new folder or one holding only a previous report of survey-evidence\n")
+        f"casebook: error: --out {tmp_path} holds other files (notes.txt) that the run would replace; "
+        "expected a new folder or one holding only a previous report of survey-evidence\n"
+    )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["figures.json", "notes.txt"]
 
 
@@ -290,10 +342,12 @@ def test_run_without_data_path_parameter_rejects_data(tmp_path: Path, capsys: py
 
 
 def test_tag_injected_parameters() -> None:
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell("x = 2", metadata={"tags": ["injected-parameters"]}),
-    ])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+            nbformat.v4.new_code_cell("x = 2", metadata={"tags": ["injected-parameters"]}),
+        ]
+    )
     assert runner.tag_injected_parameters(nb) == 1
     assert nb.cells[1].metadata["tags"] == ["injected-parameters", "remove-cell"]
     assert nb.cells[0].metadata["tags"] == ["parameters"]
