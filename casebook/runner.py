@@ -186,6 +186,8 @@ def run_chapter(
             ) from None
         nb = nbformat.read(nb_path, as_version=4)
         tag_injected_parameters(nb)
+        if "papermill" in nb.metadata:  # where the notebook ends up, not the temporary folder
+            nb.metadata["papermill"]["output_path"] = str(out_dir / f"{slug}.ipynb")
         nbformat.write(nb, nb_path)
         figures = book.glued_scalars(nb)
         figures_path = tmp / "figures.json"

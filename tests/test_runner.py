@@ -196,6 +196,7 @@ def test_run_on_other_data(tmp_path: Path, capsys: pytest.CaptureFixture, slug: 
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert len(injected) == 1 and "remove-cell" in injected[0].metadata["tags"]
     assert injected[0].metadata["jupyter"]["source_hidden"] is True
+    assert nb.metadata["papermill"]["output_path"] == str(out / f"{slug}.ipynb")
     assert [digest(p) for p in inputs] == before
     check(figures, html)
 
