@@ -42,7 +42,9 @@ def check_outputs(out: Path, slug: str) -> tuple[nbformat.NotebookNode, str, dic
     assert not re.search(r"""<(script|link|img)[^>]+(src|href)=["']?(https?:)?//""", html)
     assert 'class="missing"' not in html  # every {glue:text} and {glue:figure} found its value
     visible = re.sub(r"<(script|style)\b.*?</\1>", "", html, flags=re.S)
-    assert not re.search(r"\{(glue|cite|numref|ref|download)[:}]|:::|```|^:(class|name|label):", visible, re.M)
+    assert not re.search(
+        r"\{(glue|cite|numref|ref|download)[:}]|:::|```|^:(class|name|label):", visible, re.M
+    )
     errors = [
         o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"
     ]
