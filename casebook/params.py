@@ -142,11 +142,72 @@ def load_chapter(slug: str, folder: Path = NOTEBOOKS) -> Chapter:
     return Chapter(slug, path, title_of(nb), params)
 
 
-def _type_error(chapter: Chapter, param: Parameter, raw: str) -> ParameterError:
-    return ParameterError(
-        f"parameter '{param.name}' of chapter '{chapter.slug}' expects {param.type_name} "
-        f"(default {param.default!r}), got {raw!r}; valid parameters: {chapter.signature()}"
-    )
+class _MismatchError(Exception):
+    """A value that does not fit the default's type (the message says where, if nested)."""
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _like(value: Any, default: Any) -> Any:
+    """``value`` checked against (and converted to) the type of ``default``, recursively; else _MismatchError.
+
+    Numbers inside lists and mappings are checked where the default holds numbers; a non-empty default
+    mapping also fixes the keys allowed (a subset may be given).
+    """
+    if default is None:
+        return value
+    if isinstance(default, bool):
+        if isinstance(value, bool):
+            return value
+        raise _MismatchError("")
+    if _is_number(default):
+        if isinstance(value, str):  # YAML 1.1 reads 1e9 as text
+            try:
+                value = float(value)
+            except ValueError:
+                raise _MismatchError("") from None
+        if not _is_number(value) or (isinstance(default, int) and not isinstance(value, int)):
+            raise _MismatchError("")
+        return float(value) if isinstance(default, float) else value
+    if isinstance(default, str):
+        if isinstance(value, (list, dict)):
+            raise _MismatchError("")
+        return value.isoformat() if isinstance(value, dt.date) else value
+    if isinstance(default, list):
+        if not isinstance(value, list):
+            raise _MismatchError("")
+        if default and all(_is_number(d) for d in default):
+            out = []
+            for i, item in enumerate(value):
+                try:
+                    out.append(_like(item, 0.0))
+                except _MismatchError:
+                    raise _MismatchError(f"item {i + 1} ({item!r}) is not a number") from None
+            return out
+        return value
+    if isinstance(default, dict):
+        if not isinstance(value, dict):
+            raise _MismatchError("")
+        if not default:
+            return value
+        out = {}
+        for key, item in value.items():
+            if key not in default:
+                raise _MismatchError(f"unknown key {key!r} (keys: {', '.join(map(str, default))})")
+            try:
+                out[key] = _like(item, default[key])
+            except _MismatchError as exc:
+                raise _MismatchError(
+                    f"{key}: {exc}"
+                    if str(exc)
+                    else f"{key} expects {type(default[key]).__name__}, got {item!r}"
+                ) from None
+        return out
+    if isinstance(value, type(default)):
+        return value
+    raise _MismatchError("")
 
 
 def coerce(chapter: Chapter, param: Parameter, raw: str) -> Any:
@@ -159,44 +220,17 @@ def coerce(chapter: Chapter, param: Parameter, raw: str) -> Any:
         value = yaml.safe_load(raw) if raw.strip() else ""
     except yaml.YAMLError:
         value = raw
-    default = param.default
-    if default is None:
-        return value
-    if isinstance(default, bool):
-        if isinstance(value, bool):
-            return value
-        raise _type_error(chapter, param, raw)
-    if isinstance(default, float):
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return float(value)
-        raise _type_error(chapter, param, raw)
-    if isinstance(default, int):
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        raise _type_error(chapter, param, raw)
-    if isinstance(default, str):
-        if isinstance(value, (list, dict)):
-            raise _type_error(chapter, param, raw)
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        if isinstance(value, str):
-            return value
-        return raw.strip()
-    if isinstance(default, list):
-        if isinstance(value, list):
-            return value
-        raise _type_error(chapter, param, raw)
-    if isinstance(default, dict):
-        if isinstance(value, dict):
-            return value
-        raise _type_error(chapter, param, raw)
-    if isinstance(default, dt.date):
-        if isinstance(value, dt.date):
-            return value
-        raise _type_error(chapter, param, raw)
-    if isinstance(value, type(default)):
-        return value
-    raise _type_error(chapter, param, raw)
+    try:
+        out = _like(value, param.default)
+    except _MismatchError as exc:
+        detail = f" ({exc})" if str(exc) else ""
+        raise ParameterError(
+            f"parameter '{param.name}' of chapter '{chapter.slug}' expects {param.type_name} "
+            f"(default {param.default!r}), got {raw!r}{detail}; valid parameters: {chapter.signature()}"
+        ) from None
+    if isinstance(param.default, str) and not isinstance(value, (str, dt.date)):
+        return raw.strip()  # text as typed: "yes" stays "yes", "007" stays "007"
+    return out
 
 
 def parse_overrides(chapter: Chapter, items: list[str], base: Path | None = None) -> dict[str, Any]:

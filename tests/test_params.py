@@ -16,7 +16,7 @@ confidence = 0.95  # confidence level, strictly between 0 and 1
 brand = "Acme"  # display name
 shares = [0, 0.25,  # first comment
           1]  # second comment
-answers = {"budget": "no"}
+answers = {"budget": "no", "owner": "no"}
 flag = False  # a switch
 start = ""  # first day, empty = all
 computed = len("abc")  # not a literal: not a parameter
@@ -30,7 +30,14 @@ def chapter() -> params.Chapter:
 def test_parse_parameters_reads_names_defaults_types_and_help() -> None:
     got = params.parse_parameters(CELL)
     assert [p.name for p in got] == ["confidence", "brand", "shares", "answers", "flag", "start"]
-    assert [p.default for p in got] == [0.95, "Acme", [0, 0.25, 1], {"budget": "no"}, False, ""]
+    assert [p.default for p in got] == [
+        0.95,
+        "Acme",
+        [0, 0.25, 1],
+        {"budget": "no", "owner": "no"},
+        False,
+        "",
+    ]
     assert [p.type_name for p in got] == ["float", "str", "list", "dict", "bool", "str"]
     assert got[0].help == "confidence level, strictly between 0 and 1"
     assert got[2].help == "first comment second comment"
@@ -81,6 +88,9 @@ def test_unknown_chapter_lists_the_valid_ones() -> None:
         ("shares", "[0, 0.5, 1]", [0, 0.5, 1]),
         ("answers", "{budget: yes, owner: partly}", {"budget": True, "owner": "partly"}),
         ("flag", "true", True),
+        ("confidence", "1e-1", 0.1),  # YAML 1.1 reads 1e-1 as text: still a number
+        ("shares", "[1e9, 2]", [1e9, 2]),
+        ("answers", "{owner: partly}", {"owner": "partly"}),
     ],
 )
 def test_coerce_accepts_values_of_the_default_type(name: str, raw: str, expected: object) -> None:
@@ -99,6 +109,17 @@ def test_coerce_accepts_values_of_the_default_type(name: str, raw: str, expected
         ("shares", "0.5", "expects list"),
         ("answers", "[1, 2]", "expects dict"),
         ("brand", "[a, b]", "expects str"),
+        (
+            "shares",
+            "[0, lots]",
+            "expects list (default [0, 0.25, 1]), got '[0, lots]' (item 2 ('lots') is not a number)",
+        ),
+        (
+            "answers",
+            "{budgt: yes}",
+            "expects dict (default {'budget': 'no', 'owner': 'no'}), got '{budgt: yes}' "
+            "(unknown key 'budgt' (keys: budget, owner))",
+        ),
     ],
 )
 def test_coerce_rejects_wrong_types_listing_valid_parameters(name: str, raw: str, shown: str) -> None:
