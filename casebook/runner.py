@@ -21,7 +21,7 @@ from typing import Any
 import nbformat
 
 from casebook import book, report
-from casebook.errors import CasebookError, ParameterError
+from casebook.errors import CasebookError, InputError, ParameterError
 from casebook.params import Chapter, absolute, load_chapter, parse_overrides
 from casebook.paths import NOTEBOOKS, ROOT
 
@@ -142,6 +142,10 @@ def run_chapter(
                 f"valid parameters: {chapter.signature()}"
             )
         user["data_path"] = absolute(str(data))
+    for p in chapter.parameters:  # fail fast, before a kernel starts, on a data file that is not there
+        value = user.get(p.name)
+        if p.is_path and isinstance(value, str) and value and not Path(value).exists():
+            raise InputError(value, "no such file", expected="the path of an existing export")
     out_dir = Path(out) if out is not None else default_out(slug)
     out_dir = Path(absolute(str(out_dir)))
     check_out_dir(out_dir, slug)

@@ -264,6 +264,19 @@ def test_run_argument_errors_exit_2_before_running(
     assert not (tmp_path / "out").exists() and list(tmp_path.iterdir()) == []
 
 
+def test_run_with_a_missing_data_file_fails_before_any_kernel(
+    capsys: pytest.CaptureFixture, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_main(capsys, "run", "survey-evidence", "--data", "mine.csv", "--out", "out")
+    assert code == 2
+    assert (
+        err
+        == f"casebook: error: {tmp_path / 'mine.csv'}: no such file; expected the path of an existing export\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_run_out_is_a_file(capsys: pytest.CaptureFixture, tmp_path: Path) -> None:
     target = tmp_path / "report.html"
     target.write_text("keep me")
