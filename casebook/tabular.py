@@ -180,7 +180,7 @@ def _read_text_table(
 
 def _has_binary_column(df: pd.DataFrame) -> bool:
     """True when a column holds raw bytes: what pyarrow returns for text that is not UTF-8."""
-    for col in df.select_dtypes(include="object").columns:
+    for col in [c for c, dtype in df.dtypes.items() if pd.api.types.is_object_dtype(dtype)]:
         first = df[col].dropna().head(1)
         if len(first) and isinstance(first.iloc[0], bytes):
             return True
