@@ -52,7 +52,10 @@ def glue(name: str, value: Any) -> None:
 
 
 def glued_scalars(notebook: dict) -> dict[str, Any]:
-    """Every glued scalar of an executed notebook (nbformat dict), by name, in glue order."""
+    """Every glued scalar of an executed notebook (nbformat dict), by name, in glue order.
+
+    A missing value (glued NaN) comes back as None, so ``figures.json`` holds ``null``, valid JSON.
+    """
     out: dict[str, Any] = {}
     for cell in notebook.get("cells", []):
         if cell.get("cell_type") != "code":
@@ -69,6 +72,9 @@ def glued_scalars(notebook: dict) -> dict[str, Any]:
             if text is None:
                 continue
             text = "".join(text) if isinstance(text, list) else text
+            if text in ("nan", "inf", "-inf"):
+                out[meta["name"]] = None if text == "nan" else float(text)
+                continue
             try:
                 out[meta["name"]] = ast.literal_eval(text)
             except (SyntaxError, ValueError):

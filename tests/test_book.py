@@ -24,10 +24,10 @@ def test_glued_scalars_round_trip_through_a_kernel(tmp_path):
         "import numpy as np, altair as alt, pandas as pd\n"
         "from casebook import book\nbook.setup()\n"
         "book.glue('share', np.float64(0.25))\nbook.glue('n', np.int64(1988))\n"
-        "book.glue('kind', 'Photo')\n"
+        "book.glue('kind', 'Photo')\nbook.glue('missing', float('nan'))\n"
         "book.glue('fig', alt.Chart(pd.DataFrame({'a': [1]})).mark_point())\n")])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     NotebookClient(nb, timeout=60, kernel_name="python3").execute()
-    assert book.glued_scalars(nb) == {"share": 0.25, "n": 1988, "kind": "Photo"}
+    assert book.glued_scalars(nb) == {"share": 0.25, "n": 1988, "kind": "Photo", "missing": None}
     chart_out = [o for o in nb.cells[0].outputs if o.metadata.get("scrapbook", {}).get("name") == "fig"]
     assert "cb-chart-" in chart_out[0].data["application/papermill.record/text/html"]
