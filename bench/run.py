@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import cProfile  # noqa: F401 - the profiler runs as ``python -m cProfile`` in a subprocess
 import datetime as dt
+import io
 import json
 import os
 import platform
@@ -135,8 +136,23 @@ def needs_profile(case: Case) -> bool:
     return case.ratio > TARGET_RATIO or too_big
 
 
-def profile(case: str, path: Path, top: int = 14) -> str:
-    """The costliest calls of a case under cProfile, as a text block."""
+def _stats_lines(prof: Path, sort: str, top: int, restrict: str | None = None) -> list[str]:
+    buf = io.StringIO()
+    stats = pstats.Stats(str(prof), stream=buf).sort_stats(sort)
+    stats.print_stats(*([restrict, top] if restrict else [top]))
+    lines = [ln for ln in buf.getvalue().splitlines() if ln.strip()]
+    start = next((i for i, ln in enumerate(lines) if ln.strip().startswith("ncalls")), 0)
+    packages = str(Path(sys.prefix) / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}")
+    return [
+        ln.replace(packages + "/site-packages/", "").replace(packages + "/", "").replace(str(ROOT) + "/", "")
+        for ln in lines[start:]
+        if "(<module>)" not in ln
+    ]
+
+
+def profile(case: str, path: Path, top: int = 12) -> str:
+    """Where a case spends its time under cProfile: the casebook functions by cumulative time, then
+    the costliest calls by own time, as a text block."""
     with tempfile.NamedTemporaryFile(suffix=".prof", delete=False) as f:
         prof = Path(f.name)
     subprocess.run(
@@ -147,15 +163,10 @@ def profile(case: str, path: Path, top: int = 14) -> str:
     )
     if not prof.exists() or prof.stat().st_size == 0:
         return "(profile failed)"
-    import io
-
-    buf = io.StringIO()
-    stats = pstats.Stats(str(prof), stream=buf)
-    stats.sort_stats("tottime").print_stats(top)
+    own = _stats_lines(prof, "cumulative", top, r"casebook/.*\.py")
+    calls = _stats_lines(prof, "tottime", top)
     prof.unlink()
-    lines = [ln for ln in buf.getvalue().splitlines() if ln.strip()]
-    start = next((i for i, ln in enumerate(lines) if ln.strip().startswith("ncalls")), 0)
-    return "\n".join(ln.replace(str(ROOT) + "/", "").replace(sys.prefix + "/", "") for ln in lines[start:])
+    return "\n".join(["casebook functions, by cumulative time:", *own, "", "all calls, by own time:", *calls])
 
 
 def machine() -> dict[str, str]:
