@@ -36,6 +36,7 @@ class BookTimings:
     builds: dict[str, float] = field(default_factory=dict)
     notebooks: dict[str, float] = field(default_factory=dict)
     ok: dict[str, bool] = field(default_factory=dict)
+    warm_split: dict[str, float] = field(default_factory=dict)
 
 
 def clean_copy(dest: Path) -> str:
@@ -76,6 +77,27 @@ def edit_notebook(path: Path, kind: str) -> None:
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+def _seconds(cmd: list[str], cwd: Path) -> float:
+    env = dict(os.environ, PYTHONPATH=str(cwd))
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, check=False)
+    return time.perf_counter() - start
+
+
+def warm_split(copy: Path) -> dict[str, float]:
+    """Where a warm build's time goes: Python start with the build module's imports, and jupyter-book
+    alone (its own Python start, Sphinx and extension imports, and the incremental build)."""
+    python = str(ROOT / ".venv" / "bin" / "python")
+    jb = str(ROOT / ".venv" / "bin" / "jupyter-book")
+    return {
+        "python start + import casebook.build": _seconds([python, "-c", "import casebook.build"], copy),
+        "jupyter-book build alone (incremental, nothing to do)": _seconds(
+            [jb, "build", str(copy), "--builder", "html", "--warningiserror", "--keep-going"], copy
+        ),
+        "jupyter-book --version (its Python start and CLI imports)": _seconds([jb, "--version"], copy),
+    }
+
+
 def execution_times(build: Path) -> dict[str, float]:
     """Seconds each notebook took to execute, from the execution cache of a build."""
     from jupyter_cache import get_cache
@@ -99,6 +121,7 @@ def measure(log: Path) -> BookTimings:
         name = "warm make book, nothing changed (median of " + ", ".join(f"{s:.2f}" for s, _ in warm) + ")"
         timings.builds[name] = sorted(s for s, _ in warm)[1]
         timings.ok[name] = all(ok for _, ok in warm)
+        timings.warm_split = warm_split(copy)
         for edit, name in (
             ("prose", f"after a prose edit of one chapter ({EDITED})"),
             ("code", f"after a code edit of one chapter ({EDITED}, re-executed)"),

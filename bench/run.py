@@ -258,6 +258,9 @@ def write_results(
         out += [
             f"| {n} | {_s(s)} | {'yes' if timings.ok[n] else '**no**'} |" for n, s in timings.builds.items()
         ]
+        if timings.warm_split:
+            out += ["", "Where a warm build's seconds go (one run each):", ""]
+            out += [f"- {k}: {_s(v)} s" for k, v in timings.warm_split.items()]
         total = sum(timings.notebooks.values())
         out += ["", "### Notebook execution (cold build)", "", "| notebook | seconds |", "|---|---:|"]
         out += [f"| {nb} | {_s(s)} |" for nb, s in sorted(timings.notebooks.items(), key=lambda kv: -kv[1])]
