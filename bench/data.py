@@ -28,7 +28,9 @@ CATEGORIES = {1: "action", 2: "product", 3: "inspiration"}
 WINDOW = (pd.Timestamp("2013-01-01"), pd.Timestamp("2015-01-01"))
 
 
-def _write_csv(table: pd.DataFrame, path: Path) -> Path:
+def _write_csv(table: pd.DataFrame, path: Path, rows: int) -> Path:
+    if len(table) != rows:
+        raise AssertionError(f"{path.name}: generated {len(table):,} rows instead of {rows:,}")
     path.parent.mkdir(parents=True, exist_ok=True)
     pacsv.write_csv(pa.Table.from_pandas(table, preserve_index=False), path)
     return path
@@ -61,7 +63,7 @@ def posts_csv(n: int, path: Path, seed: int = SEED) -> Path:
             "Shares": src["share"].fillna(0).astype("int64"),
         }
     )
-    return _write_csv(table, path)
+    return _write_csv(table, path, n)
 
 
 def transactions_csv(n: int, path: Path, seed: int = SEED) -> Path:
@@ -99,4 +101,4 @@ def transactions_csv(n: int, path: Path, seed: int = SEED) -> Path:
     anon = anonymous.iloc[rng.integers(0, len(anonymous), n_anon)].reset_index(drop=True)
     table = pd.concat([lines, anon], ignore_index=True)
     table = table.iloc[np.argsort(table["InvoiceDate"].to_numpy(), kind="stable")].reset_index(drop=True)
-    return _write_csv(table, path)
+    return _write_csv(table, path, n)
