@@ -17,12 +17,12 @@ from scipy import stats
 
 from casebook import clock
 from casebook.errors import InputError, ParameterError, sheet_rows
-from casebook.paths import DATA
+from casebook.paths import dataset
 from casebook.tabular import read_table, require_columns, require_rows, to_datetime, to_number
 
 #: The chapter's own files (provenance in book/data.md).
-SERIES_PATH = DATA / "nike_plus" / "nike_plus_series.csv"
-MYBO_PATH = DATA / "nike_plus" / "mybo_figures.csv"
+SERIES_PATH = dataset("nike_plus_series")
+MYBO_PATH = dataset("mybo_figures")
 
 SERIES_REQUIRED = ["metric", "date", "value"]
 SERIES_OPTIONAL = ["brand", "period", "unit", "source", "source_url", "confidence", "note"]

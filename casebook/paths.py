@@ -15,6 +15,8 @@ DATASETS: dict[str, Path] = {
     "survey_counts": DATA / "survey_counts.csv",
     "facebook_metrics": DATA / "uci_facebook_metrics" / "dataset_Facebook.csv",
     "online_retail": DATA / "uci_online_retail" / "online_retail.parquet",
+    "nike_plus_series": DATA / "nike_plus" / "nike_plus_series.csv",
+    "mybo_figures": DATA / "nike_plus" / "mybo_figures.csv",
 }
 
 
