@@ -30,7 +30,7 @@ def test_enable_renders_with_theme_and_no_cdn():
     chart = charts.bar_chart(pd.DataFrame({"k": ["a", "b"], "v": [1, 2]}), x="v", y="k")
     bundle = chart._repr_mimebundle_()
     html = bundle["text/html"] if isinstance(bundle, dict) else bundle[0]["text/html"]
-    assert "cdn.jsdelivr" not in html
+    assert "<script src" not in html and not re.search(r"https?://[^\"']+\.m?js\b", html)
     spec = _spec_of(html)
     assert spec["config"]["range"]["category"] == charts.PALETTE
     assert len(next(iter(spec["datasets"].values()))) == 2
