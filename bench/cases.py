@@ -1,8 +1,7 @@
 """The measured workloads, each run alone in a fresh process: ``python -m bench.cases CASE FILE``.
 
 Prints one JSON line: ``seconds`` (wall time of the workload: the sum of its steps, imports excluded),
-``peak_mb`` (the
-process's peak resident memory, imports included), the seconds of each step, and ``check`` values
+``peak_mb`` (the process's peak resident memory, imports included), the seconds of each step, and ``check`` values
 that both implementations compute, so the report can show they did the same work.
 
 - ``pages-pandas``: the page audit a reader re-runs (``casebook.posts.load_posts`` then the
@@ -22,7 +21,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import resource
 import sys
 import time
 from collections.abc import Callable
@@ -299,12 +297,19 @@ CASES: dict[str, Callable[[Path], tuple[dict, dict]]] = {
 }
 
 
+def peak_memory_mb() -> float:
+    """This process's peak resident memory (VmHWM): unlike ru_maxrss, it starts afresh at exec and does
+    not inherit the high-water mark of the process that started it."""
+    status = Path("/proc/self/status").read_text()
+    return int(next(ln.split()[1] for ln in status.splitlines() if ln.startswith("VmHWM:"))) / 1024
+
+
 def main(argv: list[str]) -> None:
     """Run one case on one file and print its JSON line."""
     case, path = argv[0], Path(argv[1])
     steps, check = CASES[case](path)
     seconds = sum(steps.values())
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = peak_memory_mb()
     print(
         json.dumps(
             {
