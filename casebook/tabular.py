@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from casebook.errors import InputError, sheet_rows
 
@@ -266,8 +268,15 @@ def to_number(
 
 
 def _parse(text: pd.Series, fmt: str) -> pd.Series:
-    """Parse text dates with one format; offsets are converted to UTC, then dropped."""
-    has_offset = fmt == "ISO8601" and bool(text.head(1000).str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True).any())
+    """Parse text dates with one format (NaT where it does not fit); offsets become UTC, then dropped.
+
+    Explicit formats go through Arrow's vectorised strptime, several times faster than pandas' on
+    millions of rows; ISO 8601 through pandas, which reads its many variants.
+    """
+    if fmt != "ISO8601":
+        parsed = pc.strptime(pa.array(text, type=pa.string()), format=fmt, unit="s", error_is_null=True)
+        return pd.Series(parsed.to_numpy(zero_copy_only=False), index=text.index, dtype="datetime64[s]")
+    has_offset = bool(text.head(1000).str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True).any())
     parsed = pd.to_datetime(text, format=fmt, errors="coerce", utc=has_offset)
     return parsed.dt.tz_convert(None) if has_offset else parsed
 

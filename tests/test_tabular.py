@@ -116,3 +116,11 @@ def test_to_datetime_converts_offsets_to_utc():
 def test_to_datetime_picks_the_format_that_reads_the_sample():
     out = to_datetime(pd.Series(["31/12/2014 10:00", "01/02/2014 09:00"]), path="f", column="d")
     assert out.iloc[1] == pd.Timestamp("2014-02-01 09:00")
+
+
+def test_explicit_formats_read_am_pm_and_unpadded_days_and_reject_impossible_dates():
+    out = to_datetime(pd.Series(["12/31/2014 01:05:00 PM", "1/2/2014 9:05:00 AM"]), path="f", column="d",
+                      formats=("%m/%d/%Y %I:%M:%S %p",))
+    assert out.tolist() == [pd.Timestamp("2014-12-31 13:05"), pd.Timestamp("2014-01-02 09:05")]
+    with pytest.raises(InputError, match=r"row 2: dates that do not parse \('2014-13-45'\)"):
+        to_datetime(pd.Series(["2014-13-45"]), path="f", column="d", formats=("%Y-%m-%d",))
