@@ -36,9 +36,9 @@ site-check: $(STAMP)
 	$(VENV)/bin/pytest tests/site -q
 
 # The PDF edition (_build/casebook.pdf): Jupyter Book's single-page build printed by Debian's chromium
-# (what its pdfhtml builder does, waiting for the charts: tests/pdf/pdf_edition.py), then its checks.
+# (what its pdfhtml builder does, waiting for the charts: casebook/pdf.py), then its checks.
 pdf: $(STAMP)
-	$(PY) tests/pdf/pdf_edition.py
+	$(PY) -m casebook.pdf
 	$(MAKE) --no-print-directory pdf-test
 
 pdf-test: $(STAMP)

@@ -240,6 +240,7 @@ def test_reports_of_every_chapter_render_offline_in_chromium(tmp_path: Path) -> 
     aborted: no request, no console error, every chart drawn (its SVG holds data marks)."""
     from playwright.sync_api import sync_playwright
 
+    from casebook.browser import CHROMIUM, HEADLESS_ARGS, OFFLINE_ARGS
     from casebook.paths import NOTEBOOKS
 
     pages = {}
@@ -250,19 +251,7 @@ def test_reports_of_every_chapter_render_offline_in_chromium(tmp_path: Path) -> 
         pages[nb_path.stem] = (dest, len(report.glued_outputs(nb)))
     requests, errors = [], []
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--proxy-server=127.0.0.1:9",
-            ],
-        )
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=HEADLESS_ARGS + OFFLINE_ARGS)
         page = browser.new_page(viewport={"width": 1100, "height": 1400})
         page.route(
             re.compile(r"^(?!file:|data:).*"),

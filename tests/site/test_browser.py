@@ -25,20 +25,11 @@ import yaml
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, sync_playwright
 
+from casebook.browser import CHROMIUM, HEADLESS_ARGS
 from casebook.paths import NOTEBOOKS, ROOT
 
 HTML = ROOT / "_build" / "html"
 SHOTS = ROOT / "_build" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 MAX_PAGE_BYTES = 1_000_000
 SEARCH_WORD = "engagement"
 #: A chart has rendered when vega drew at least one data mark (not only axes) into its SVG.
@@ -92,7 +83,7 @@ def server():
 @pytest.fixture(scope="module")
 def browser_context(server):
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=HEADLESS_ARGS)
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         context.blocked = []  # requests to other hosts, from every page
 

@@ -1,4 +1,4 @@
-"""The PDF edition: ``make pdf`` runs this file to build the whole book as one PDF.
+"""The PDF edition: ``make pdf`` runs ``python -m casebook.pdf`` to build the whole book as one PDF.
 
 What Jupyter Book's ``pdfhtml`` builder does (a single-page HTML build printed by Chromium through
 playwright), with Debian's Chromium, in two steps, and the small Sphinx extension that build loads:
@@ -20,7 +20,6 @@ The build reads the notebooks' stored outputs (execution off: nbval checks they 
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -29,23 +28,14 @@ from typing import Any
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+from casebook import browser
+from casebook.browser import CHARTS_DRAWN_JS, HEADLESS_ARGS
+from casebook.paths import ROOT
+
 OUT = ROOT / "_build" / "pdf"
 SINGLE = OUT / "_build" / "singlehtml"
 PDF = ROOT / "_build" / "casebook.pdf"
-CHROMIUM = Path(os.environ.get("CASEBOOK_CHROMIUM", "/usr/bin/chromium"))
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-#: True once every chart has drawn its marks (or written an error, which the PDF tests then catch).
-CHARTS_DRAWN_JS = """() => Array.from(document.querySelectorAll('.casebook-chart')).every(
-    el => el.querySelector('svg g.role-mark > *') || el.textContent.trim().length > 0)"""
+CHROMIUM = Path(browser.CHROMIUM)
 #: Jupyter Book's pdfhtml margins and style (jupyter_book/pdf.py).
 MARGINS = {"left": "0in", "right": "0in", "top": ".5in", "bottom": ".5in"}
 PAGE_STYLE = """div.cell_input, div.cell_output {
@@ -80,7 +70,7 @@ def _single_page_at_top(app: Any, exception: Exception | None) -> None:
 
 
 def setup(app: Any) -> dict[str, Any]:
-    """Sphinx entry point (loaded by the PDF build only, as a ``local_extensions`` entry)."""
+    """Sphinx entry point (loaded by the PDF build only, through its own copy of _config.yml)."""
     app.connect("builder-inited", _inherit_html_handlers)
     app.connect("build-finished", _single_page_at_top, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
@@ -90,9 +80,8 @@ def pdf_config() -> Path:
     """Write the PDF build's configuration: the book's, with stored outputs and this extension."""
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     config.setdefault("execute", {})["execute_notebooks"] = "off"
-    config.setdefault("sphinx", {}).setdefault("local_extensions", {})["pdf_edition"] = str(
-        Path(__file__).parent
-    )
+    extensions = config.setdefault("sphinx", {}).setdefault("extra_extensions", [])
+    extensions.append("casebook.pdf")
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / "_config.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
@@ -106,15 +95,15 @@ def print_pdf(html: Path, pdf: Path) -> Path:
     if not CHROMIUM.exists():
         sys.exit(f"{CHROMIUM} not found: install Debian's chromium (see .ci/run)")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page = browser.new_page()
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=HEADLESS_ARGS)
+        page = chromium.new_page()
         page.route(lambda url: not url.startswith("file:"), lambda route: route.abort())
         page.goto(html.as_uri(), wait_until="load")
         page.wait_for_function(CHARTS_DRAWN_JS, timeout=120_000)
         page.evaluate("document.fonts.ready.then(() => true)")
         page.add_style_tag(content=PAGE_STYLE)
         page.pdf(path=str(pdf), margin=MARGINS)
-        browser.close()
+        chromium.close()
     return pdf
 
 
