@@ -34,14 +34,16 @@ def share_chart(series: pd.DataFrame, gain: ShareGain, subtitle: str | None = No
     rows = series[series["metric"] == "market_share"].sort_values("date")
     label = rows["period"].astype("string").fillna(rows["date"].dt.strftime("%Y-%m-%d"))
     table = pd.DataFrame({"when": label.to_numpy(), "share": rows["value"].to_numpy() / 100})
-    base = alt.Chart(table).encode(x=alt.X("when:N", sort=None, title=None, axis=alt.Axis(labelAngle=0)))
+    # Long period names ('late 2008 ("today" in the article)') break before their parenthesis.
+    axis = alt.Axis(labelAngle=0, labelLimit=0, labelExpr="split(datum.label, ' (')")
+    base = alt.Chart(table).encode(x=alt.X("when:N", sort=None, title=None, axis=axis))
     bars = base.mark_bar(color=charts.PALETTE[0], size=60).encode(
         y=alt.Y("share:Q", title="Share of sales", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
         tooltip=["when", alt.Tooltip("share:Q", format=".0%")],
     )
     text = base.mark_text(dy=-8, fontSize=13).encode(y="share:Q", text=alt.Text("share:Q", format=".0%"))
     title = f"{gain.brand}: {gain.points:+.0f} points of market share ({gain.relative:+.0%})"
-    return charts.titled((bars + text).properties(width=charts.WIDTH / 2, height=260), title, subtitle)
+    return charts.titled((bars + text).properties(width=charts.WIDTH * 0.7, height=260), title, subtitle)
 
 
 def attribution_chart(table: pd.DataFrame, brand: str) -> alt.LayerChart:
