@@ -374,12 +374,17 @@ def validate_posts(posts: pd.DataFrame, *, path: str = "input", source_columns: 
                          expected=expected) from None
 
 
-def _per_value(values: pd.Series, func) -> pd.Series:
-    """Apply ``func`` to each distinct value only (exports repeat a few labels millions of times)."""
+def _per_value(values: pd.Series, func, dtype: str) -> tuple[pd.Series, np.ndarray, list]:
+    """Apply ``func`` to each distinct value only (exports repeat a few labels millions of times).
+
+    Returns the mapped column of ``dtype`` (built by one ``take``, with no per-row Python objects),
+    the codes of each row into the distinct values (-1 = missing) and the mapped distinct values.
+    """
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    mapped = pd.Series([func(u) for u in uniques], dtype=object)
-    out = mapped.reindex(codes).to_numpy()  # code -1 (missing) becomes NaN
-    return pd.Series(out, index=values.index, dtype=object)
+    mapped = [func(u) for u in uniques]
+    typed = pd.array([None if m == "?" else m for m in mapped], dtype=dtype)
+    out = typed.take(codes, allow_fill=True)
+    return pd.Series(out, index=values.index), codes, mapped
 
 
 def _paid_word(value: object) -> object:
@@ -390,14 +395,14 @@ def _paid_word(value: object) -> object:
 
 
 def _paid(values: pd.Series, path: str, column: str, header_rows: int) -> pd.Series:
-    mapped = _per_value(values, _paid_word)
-    bad = (mapped == "?").to_numpy()
+    out, codes, mapped = _per_value(values, _paid_word, "boolean")
+    bad = np.isin(codes, [i for i, m in enumerate(mapped) if m == "?"])
     if bad.any():
         ex = ", ".join(repr(str(v).strip()) for v in values[bad].head(3))
         raise InputError(path, f"unreadable paid flag ({ex})", column=column,
                          rows=sheet_rows(bad.nonzero()[0], header_rows),
                          expected="1/0, yes/no, paid/organic or boosted/not boosted")
-    return mapped.astype("boolean")
+    return out
 
 
 def _label(value: object, names: Mapping[str, str] | None = None) -> object:
@@ -409,7 +414,7 @@ def _label(value: object, names: Mapping[str, str] | None = None) -> object:
 
 def _labels(values: pd.Series, names: Mapping[str, str] | None = None) -> pd.Series:
     """Short text labels (type, category): stripped, empty -> missing, renamed through ``names``."""
-    return _per_value(values, lambda v: _label(v, names)).astype("string")
+    return _per_value(values, lambda v: _label(v, names), "string")[0]
 
 
 def _text(values: pd.Series) -> pd.Series:
