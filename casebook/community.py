@@ -18,7 +18,7 @@ from scipy import stats
 from casebook import clock
 from casebook.errors import InputError, ParameterError, sheet_rows
 from casebook.paths import dataset
-from casebook.tabular import read_table, require_columns, require_rows, to_datetime, to_number
+from casebook.tabular import read_table, require_columns, require_rows, require_unique, to_datetime, to_number
 
 #: The chapter's own files (provenance in book/data.md).
 SERIES_PATH = dataset("nike_plus_series")
@@ -161,15 +161,8 @@ def load_series(path: str | Path | None = None, brand: str | None = None) -> pd.
     if brand is None and len(brands) > 1:
         raise ParameterError(f"{name} holds several brands ({', '.join(brands)}): set brand to one of them")
     df = df[df["brand"] == (brand or brands[0])]
-    dup = df.duplicated(subset=["metric", "date"], keep="first")
-    if dup.any():
-        raise InputError(
-            name,
-            "the same metric and date appear twice",
-            column="date",
-            rows=df.loc[dup, "row"],
-            expected="one row per metric and date",
-        )
+    require_unique(df, ["metric", "date"], path=name, column="date", what="metric and date",
+                   expected="one row per metric and date", rows=df["row"])
     out = df.sort_values(["metric", "date"], kind="stable").reset_index(drop=True)
     out.attrs["path"] = name
     return out
@@ -392,15 +385,8 @@ def load_mybo(path: str | Path | None = None) -> pd.DataFrame:
     df["confidence"] = df["confidence"].astype("string").str.strip()
     df["compare_to"] = df["compare_to"].astype("string").str.strip()
     df["value"] = to_number(df["value"], path=name, column="value", minimum=0)
-    dup = df.duplicated(subset=["figure", "kind"], keep="first")
-    if dup.any():
-        raise InputError(
-            name,
-            "the same figure and kind appear twice",
-            column="figure",
-            rows=df.loc[dup, "row"],
-            expected="one row per figure and kind",
-        )
+    require_unique(df, ["figure", "kind"], path=name, column="figure", what="figure and kind",
+                   expected="one row per figure and kind", rows=df["row"])
     finals = set(df.loc[df["kind"] == "final", "figure"])
     claims = df["kind"] == "seed_claim"
     orphan = claims & ~df["compare_to"].isin(finals).fillna(False)

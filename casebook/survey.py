@@ -8,7 +8,7 @@ import pandas as pd
 from statsmodels.stats.proportion import proportion_confint, samplesize_confint_proportion
 
 from casebook.errors import InputError, ParameterError, sheet_rows
-from casebook.tabular import read_table, require_columns, require_rows, to_number
+from casebook.tabular import read_table, require_columns, require_rows, require_unique, to_number
 
 REQUIRED = ["study", "year", "question", "option", "count", "n"]
 
@@ -41,11 +41,9 @@ def load_survey(path: str | Path) -> pd.DataFrame:
     if over.any():
         raise InputError(name, "count larger than the sample size n", column="count",
                          rows=sheet_rows(over.to_numpy().nonzero()[0]), expected="0 ≤ count ≤ n")
-    dup = df.duplicated(subset=["study", "year", "question", "option"] +
-                        (["population"] if "population" in df.columns else []), keep="first")
-    if dup.any():
-        raise InputError(name, "the same study, year, question and option appear twice", column="option",
-                         rows=sheet_rows(dup.to_numpy().nonzero()[0]), expected="one row per answer option")
+    keys = ["study", "year", "question", "option"] + (["population"] if "population" in df.columns else [])
+    require_unique(df, keys, path=name, column="option", what="study, year, question and option",
+                   expected="one row per answer option")
     return df
 
 

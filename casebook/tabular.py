@@ -216,6 +216,20 @@ def require_columns(df: pd.DataFrame, columns: list[str], path: str, what: str) 
                          expected=f"{what} with columns {', '.join(columns)}")
 
 
+def require_unique(
+    df: pd.DataFrame, subset: list[str], *, path: str, column: str, what: str, expected: str,
+    rows: pd.Series | None = None,
+) -> None:
+    """Raise an InputError naming the repeated rows when ``subset`` identifies a record more than once.
+
+    ``rows`` holds each record's spreadsheet row when ``df`` is no longer in file order (else derived).
+    """
+    dup = df.duplicated(subset=subset, keep="first")
+    if dup.any():
+        where = rows[dup] if rows is not None else sheet_rows(dup.to_numpy().nonzero()[0])
+        raise InputError(path, f"the same {what} appear twice", column=column, rows=where, expected=expected)
+
+
 def require_rows(df: pd.DataFrame, path: str) -> None:
     """Raise an InputError for a file that has a header but no data rows."""
     if len(df) == 0:

@@ -8,6 +8,7 @@ from casebook.tabular import (
     read_table,
     require_columns,
     require_rows,
+    require_unique,
     sniff_decimal,
     sniff_delimiter,
     sniff_encoding,
@@ -124,3 +125,12 @@ def test_explicit_formats_read_am_pm_and_unpadded_days_and_reject_impossible_dat
     assert out.tolist() == [pd.Timestamp("2014-12-31 13:05"), pd.Timestamp("2014-01-02 09:05")]
     with pytest.raises(InputError, match=r"row 2: dates that do not parse \('2014-13-45'\)"):
         to_datetime(pd.Series(["2014-13-45"]), path="f", column="d", formats=("%Y-%m-%d",))
+
+
+def test_require_unique_names_repeats_in_file_order_or_given_rows():
+    df = pd.DataFrame({"k": ["a", "b", "a", "a"], "row": [10, 11, 12, 13]})
+    with pytest.raises(InputError, match=r"f: column 'k', rows 4, 5: the same key appear twice; expected one"):
+        require_unique(df, ["k"], path="f", column="k", what="key", expected="one row per key")
+    with pytest.raises(InputError, match=r"rows 12, 13:"):
+        require_unique(df, ["k"], path="f", column="k", what="key", expected="x", rows=df["row"])
+    require_unique(df.iloc[:2], ["k"], path="f", column="k", what="key", expected="x")
