@@ -272,7 +272,7 @@ def to_number(
             raise InputError(path, f"values below {minimum:g} ({', '.join(f'{v:g}' for v in s[low].head(3))})",
                              column=column, rows=sheet_rows(low.to_numpy().nonzero()[0], header_rows),
                              expected=f"numbers of at least {minimum:g}")
-    if integer:
+    if integer and not pd.api.types.is_integer_dtype(s.dtype):
         frac = s.notna() & (s % 1 != 0)
         if frac.any():
             raise InputError(path, "fractional values in a count", column=column,

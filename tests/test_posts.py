@@ -315,3 +315,29 @@ def test_validate_posts_rejects_duplicate_ids_directly(uci):
     bad = pd.concat([posts.head(2), posts.head(1)], ignore_index=True)
     with pytest.raises(InputError, match=r"x.csv: column 'post_id', rows 2, 4: duplicate post ids"):
         validate_posts(bad, path="x.csv")
+
+
+@pytest.mark.parametrize(("ids", "once"), [
+    (["7", "12", "7", "30"], [False, True, False, True]),  # numeric ids: compared as integers
+    (["007", "7", "70"], [True, True, True]),  # leading zero: "007" is not "7", so compared as text
+    (["123_456", "123_457", "123_456"], [False, True, False]),  # page_post ids: text
+    (["18446744073709551616", "1", "1"], [True, False, False]),  # beyond 64 bits: text
+])
+def test_once_marks_every_occurrence_of_a_repeated_id(ids, once):
+    from casebook.posts import _once
+
+    got = _once(pd.Series(ids, dtype="string", index=[10 + i for i in range(len(ids))]))
+    assert got.tolist() == once
+    assert got.index.tolist() == [10 + i for i in range(len(ids))]
+
+
+def test_missing_and_nullable_int_columns():
+    from casebook.posts import _missing, _nullable_int
+
+    for dtype in ("Int64", "boolean", "string"):
+        col = _missing(3, dtype)
+        assert str(col.dtype) == dtype and len(col) == 3 and pd.isna(col).all()
+    ints = _nullable_int(pd.Series([1, 2, 3]))
+    assert ints.dtype == "Int64" and ints.tolist() == [1, 2, 3]
+    floats = _nullable_int(pd.Series([1.0, float("nan"), 2.9999999999]))
+    assert floats.dtype == "Int64" and floats[0] == 1 and pd.isna(floats[1]) and floats[2] == 3
