@@ -60,7 +60,7 @@ import pyarrow.compute as pc
 
 from casebook import clock
 from casebook.errors import InputError, format_rows, sheet_rows
-from casebook.tabular import TableInfo, read_table, require_rows, to_datetime, to_number
+from casebook.tabular import TableInfo, header_text, read_table, require_rows, to_datetime, to_number
 
 CANONICAL = ["post_id", "published", "type", "category", "paid", "reach", "impressions", "engaged_users",
              "comments", "likes", "shares", "interactions", "page_likes", "message"]
@@ -242,10 +242,10 @@ def _read_action_sheet(path: Path, info_path: str) -> pd.DataFrame | None:
     return None
 
 
-def _resolve(df: pd.DataFrame, layout: str, mapping: Mapping[str, str] | None, path: str) -> dict[str, str]:
+def _resolve(header: list[str], layout: str, mapping: Mapping[str, str] | None, path: str) -> dict[str, str]:
     """Canonical (or helper) name -> file column, from the layout's names and the caller's mapping."""
     by_norm = {}
-    for c in df.columns:
+    for c in header:
         by_norm.setdefault(_norm(c), c)
     found = {}
     for canon, names in LAYOUTS[layout].items():
@@ -257,22 +257,46 @@ def _resolve(df: pd.DataFrame, layout: str, mapping: Mapping[str, str] | None, p
         if canon not in CANONICAL and canon not in ("month", "weekday", "hour", "paid_impressions"):
             raise InputError(path, f"unknown canonical name {canon!r} in the column mapping",
                              expected="keys among " + ", ".join(CANONICAL))
-        if col not in df.columns and _norm(col) not in by_norm:
-            have = ", ".join(map(str, df.columns[:12])) + (", …" if len(df.columns) > 12 else "")
-            raise InputError(path, f"the mapping names a column the file does not have (the file has: {have})",
+        if col not in header and _norm(col) not in by_norm:
+            raise InputError(path, "the mapping names a column the file does not have "
+                             f"(the file has: {header_text(header)})",
                              column=col, expected=f"a column of the file for {canon}")
-        found[canon] = col if col in df.columns else by_norm[_norm(col)]
+        found[canon] = col if col in header else by_norm[_norm(col)]
     return found
 
 
-def _require(cols: dict[str, str], needed: list[str], layout: str, df: pd.DataFrame, path: str) -> None:
-    for canon in needed:
+def _needed(cols: dict[str, str], layout: str) -> list[str]:
+    """The canonical columns a layout cannot do without."""
+    needed = ["reach"] + (["month", "weekday", "hour"] if layout == "uci" else ["published"])
+    if "interactions" not in cols:
+        needed += ["likes", "comments", "shares"]
+    if layout not in ("uci", "mapping"):
+        needed.append("post_id")
+    return needed
+
+
+def _require(cols: dict[str, str], layout: str, header: list[str], path: str) -> None:
+    for canon in _needed(cols, layout):
         if canon not in cols:
             names = LAYOUTS[layout].get(canon, [canon])
-            have = ", ".join(map(str, df.columns[:12])) + (", …" if len(df.columns) > 12 else "")
-            raise InputError(path, f"missing column (the file has: {have})", column=names[0] if names else canon,
+            raise InputError(path, f"missing column (the file has: {header_text(header)})",
+                             column=names[0] if names else canon,
                              expected=f"a {LAYOUT_NAMES[layout]} with a column for {canon}"
                              + (" (or pass mapping={'" + canon + "': '<your column>'})"))
+
+
+def _layout(header: list[str], layout: str | None, mapping: Mapping[str, str] | None, path: str) -> str:
+    """The export's layout: the caller's, else detected from the header, else "mapping" if one is given."""
+    detected = layout or detect_layout(header)
+    if detected is None:
+        if not mapping:
+            raise InputError(path, f"unrecognised post export (the file has: {header_text(header)})",
+                             expected="a UCI, Facebook Insights or Meta Business Suite post export, "
+                                      "or mapping={'published': ..., 'reach': ..., 'interactions': ...}")
+        detected = "mapping"
+    if detected not in LAYOUTS:
+        raise InputError(path, f"unknown layout {detected!r}", expected="one of " + ", ".join(LAYOUTS))
+    return detected
 
 
 def _uci_dates(month: np.ndarray, weekday: np.ndarray, hour: np.ndarray, path: str, cols: dict[str, str],
@@ -474,18 +498,21 @@ def load_posts(
     Returns the canonical table and a :class:`LoadReport`; bad input raises InputError.
     """
     name = str(path)
-    df, info = read_table(path, sheet=sheet)
-    detected = layout or detect_layout(list(df.columns))
-    if detected is None:
-        if not mapping:
-            have = ", ".join(map(str, df.columns[:12])) + (", …" if len(df.columns) > 12 else "")
-            raise InputError(name, f"unrecognised post export (the file has: {have})",
-                             expected="a UCI, Facebook Insights or Meta Business Suite post export, "
-                                      "or mapping={'published': ..., 'reach': ..., 'interactions': ...}")
-        detected = "mapping"
-    if detected not in LAYOUTS:
-        raise InputError(name, f"unknown layout {detected!r}", expected="one of " + ", ".join(LAYOUTS))
-    cols = _resolve(df, detected, mapping, name)
+    header: list[str] = []
+
+    def keep(columns: list[str]) -> list[str]:
+        """The columns the layout uses; all of them when one is missing (the error then lists them)."""
+        header[:] = columns
+        try:
+            found = _resolve(columns, _layout(columns, layout, mapping, name), mapping, name)
+        except InputError:
+            return columns
+        used = set(found.values())
+        return [c for c in columns if c in used or _norm(c) == "description"]
+
+    df, info = read_table(path, sheet=sheet, keep=keep)
+    detected = _layout(header, layout, mapping, name)
+    cols = _resolve(header, detected, mapping, name)
     report = LoadReport(name, detected, info)
 
     header_rows = 1
@@ -507,13 +534,7 @@ def load_posts(
                 if k in extra:
                     cols[canon] = f"__{k}"
             report.notes.append("likes, comments and shares read from the workbook's action-type sheet")
-
-    needed = ["reach"] + (["month", "weekday", "hour"] if detected == "uci" else ["published"])
-    if "interactions" not in cols:
-        needed += ["likes", "comments", "shares"]
-    if detected != "uci" and detected != "mapping":
-        needed.append("post_id")
-    _require(cols, needed, detected, df, name)
+    _require(cols, detected, header, name)
 
     def col(canon: str) -> str:
         c = cols[canon]

@@ -10,16 +10,25 @@ from __future__ import annotations
 import codecs
 import csv
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from casebook.errors import InputError, sheet_rows
 
 SAMPLE_BYTES = 256 * 1024
+#: Slice of a large file parsed at a time: bounds memory to the table plus one slice of text.
+SLICE_BYTES = 64 * 1024 * 1024
+#: Cells read as missing, as pandas reads them by default: both parsers read a file alike.
+NA_TEXT = ["", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>",
+           "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"]
+#: Picks the columns to keep from a file's (stripped) column names.
+Selector = Callable[[list[str]], Iterable[str]]
 DELIMITERS = [",", ";", "\t"]
 _DECIMAL_COMMA = re.compile(r"(?:^|[;\t])\s*-?\d+,\d+\s*(?=$|[;\t])", re.M)
 
@@ -98,12 +107,15 @@ def read_table(
     decimal: str | None = None,
     sheet: str | int = 0,
     skip_rows: list[int] | None = None,
+    keep: Selector | None = None,
 ) -> tuple[pd.DataFrame, TableInfo]:
     """Read a CSV/TSV (any of the sniffed layouts), XLSX or Parquet file into a DataFrame.
 
     Column names are stripped of surrounding whitespace. Values keep pandas' inferred dtypes;
     the loaders convert and check each column they need. ``skip_rows`` are 0-based positions of
     records to drop right after the header (e.g. the description row of a Facebook Insights export).
+    ``keep`` is called with the file's column names and returns those to keep: a large CSV's other
+    columns are then never converted (every row is still checked for its number of fields).
     """
     p = Path(path)
     name = str(path)
@@ -127,8 +139,10 @@ def read_table(
                              expected="an .xlsx export") from None
         info = TableInfo(name, "xlsx")
     else:
-        df, info = _read_text_table(p, name, delimiter=delimiter, encoding=encoding, decimal=decimal)
+        df, info = _read_text_table(p, name, delimiter=delimiter, encoding=encoding, decimal=decimal, keep=keep)
     df.columns = [str(c).strip() for c in df.columns]
+    if keep is not None and info.format != "csv":  # the text reader selects while it parses
+        df = _select(df, keep)
     if skip_rows:
         info.skipped_rows = sheet_rows(skip_rows)
         df = df.drop(index=df.index[skip_rows]).reset_index(drop=True)
@@ -137,7 +151,8 @@ def read_table(
 
 
 def _read_text_table(
-    p: Path, name: str, *, delimiter: str | None, encoding: str | None, decimal: str | None
+    p: Path, name: str, *, delimiter: str | None, encoding: str | None, decimal: str | None,
+    keep: Selector | None = None,
 ) -> tuple[pd.DataFrame, TableInfo]:
     """Sniff a delimited text file from its first bytes, then parse it whole.
 
@@ -164,29 +179,102 @@ def _read_text_table(
     dec = decimal or sniff_decimal(text, sep)
     df = None
     if enc in ("utf-8", "utf-8-sig") and dec == ".":
-        try:
-            df = pd.read_csv(p, sep=sep, engine="pyarrow", encoding="utf-8")
-        except Exception:  # pyarrow's messages name no line: let the C parser explain
-            df = None
-        if df is not None and _has_binary_column(df):
-            df = None  # not UTF-8 after all (pyarrow keeps such columns as bytes)
+        df = _read_with_arrow(p, sep=sep, keep=keep)
     if df is None:
         df = _read_with_c_parser(p, name, sep=sep, dec=dec, enc=enc)
         if enc == "utf-8" and df is None:
             enc = "latin-1"  # valid UTF-8 at the start, not further on
             df = _read_with_c_parser(p, name, sep=sep, dec=dec, enc=enc)
-    if len(df.columns) and str(df.columns[0]).startswith("\ufeff"):
-        df = df.rename(columns={df.columns[0]: str(df.columns[0]).lstrip("\ufeff")})
+        selected = False
+    else:
+        selected = True  # the columns were picked while parsing
+    df.columns = [str(c).lstrip("\ufeff").strip() for c in df.columns]
+    if keep is not None and not selected:
+        df = _select(df, keep)
     return df, TableInfo(name, "csv", encoding=enc, delimiter=sep, decimal=dec)
 
 
-def _has_binary_column(df: pd.DataFrame) -> bool:
-    """True when a column holds raw bytes: what pyarrow returns for text that is not UTF-8."""
-    for col in [c for c, dtype in df.dtypes.items() if pd.api.types.is_object_dtype(dtype)]:
-        first = df[col].dropna().head(1)
-        if len(first) and isinstance(first.iloc[0], bytes):
-            return True
-    return False
+def _select(df: pd.DataFrame, keep: Selector) -> pd.DataFrame:
+    """The columns ``keep`` picks from ``df``'s, in file order."""
+    wanted = set(keep(list(df.columns)))
+    return df[[c for c in df.columns if c in wanted]]
+
+
+def _slices(p: Path, size: int = SLICE_BYTES) -> Iterable[bytes]:
+    """The file's bytes in slices of about ``size``, each ending at a line break outside quotes."""
+    rest = b""
+    with p.open("rb") as f:
+        while block := f.read(size):
+            data = rest + block
+            cut = data.rfind(b"\n") + 1
+            # An odd number of quote marks before the cut means the cut is inside a quoted value.
+            while cut and data.count(b'"', 0, cut) % 2:
+                cut = data.rfind(b"\n", 0, cut - 1) + 1
+            if not cut:
+                rest = data
+                continue
+            yield data[:cut]
+            rest = data[cut:]
+    if rest.strip():
+        yield rest
+
+
+def _unify(tables: list[pa.Table]) -> pa.Table | None:
+    """One table from slices parsed apart; None when a column is text in one slice, numbers in another."""
+    if len(tables) == 1:
+        return tables[0]
+    fields = []
+    for i, name in enumerate(tables[0].column_names):
+        types = {t.schema.field(i).type for t in tables} - {pa.null()}
+        if len(types) <= 1:
+            fields.append(pa.field(name, types.pop() if types else pa.null()))
+        elif all(pa.types.is_integer(t) or pa.types.is_floating(t) for t in types):
+            fields.append(pa.field(name, pa.float64()))  # as pandas' parser reads 1 and 1.5 in one column
+        else:
+            return None
+    schema = pa.schema(fields)
+    return pa.concat_tables([t.cast(schema) if t.schema != schema else t for t in tables])
+
+
+def _read_with_arrow(p: Path, *, sep: str, keep: Selector | None) -> pd.DataFrame | None:
+    """pyarrow's multithreaded parser, one slice of the file at a time (only the columns ``keep`` picks).
+
+    None when pyarrow cannot read the file as pandas would (a malformed row, columns without a
+    unique name, text that is not UTF-8): pandas' C parser then reads it or names the problem.
+    """
+    parse = pacsv.ParseOptions(delimiter=sep, newlines_in_values=True)
+    tables: list[pa.Table] = []
+    names: list[str] | None = None
+    convert = pacsv.ConvertOptions(null_values=NA_TEXT, strings_can_be_null=True)
+    try:
+        for piece in _slices(p):
+            if names is None:
+                table = pacsv.read_csv(pa.py_buffer(piece), parse_options=parse, convert_options=convert)
+                names = table.column_names
+                stripped = [n.lstrip("\ufeff").strip() for n in names]
+                if "" in stripped or len(set(stripped)) < len(stripped):
+                    return None  # pandas renames such headers ("Unnamed: 2", "Reach.1")
+                wanted = set(keep(stripped)) if keep is not None else set(stripped)
+                chosen = [n for n, s in zip(names, stripped, strict=True) if s in wanted]
+                table = table.select(chosen)
+                convert = pacsv.ConvertOptions(null_values=NA_TEXT, strings_can_be_null=True,
+                                               include_columns=chosen)
+            else:
+                table = pacsv.read_csv(pa.py_buffer(piece), read_options=pacsv.ReadOptions(column_names=names),
+                                       parse_options=parse, convert_options=convert)
+            tables.append(table)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # its messages name no line
+        return None
+    if names is None:
+        return None
+    table = _unify(tables)
+    del tables
+    if table is None or any(pa.types.is_binary(t) for t in table.schema.types):
+        return None  # mixed column, or not UTF-8 after all (pyarrow keeps such text as bytes)
+    empty = [i for i, t in enumerate(table.schema.types) if pa.types.is_null(t)]
+    for i in empty:  # an all-empty column: NaN floats, as pandas reads it
+        table = table.set_column(i, table.column_names[i], table.column(i).cast(pa.float64()))
+    return table.to_pandas(split_blocks=True, self_destruct=True)
 
 
 def _read_with_c_parser(p: Path, name: str, *, sep: str, dec: str, enc: str) -> pd.DataFrame | None:
@@ -207,12 +295,17 @@ def _read_with_c_parser(p: Path, name: str, *, sep: str, dec: str, enc: str) -> 
                          expected=f"every row split by {sep!r} into as many fields as the header") from None
 
 
+def header_text(columns: Iterable[object], limit: int = 12) -> str:
+    """A file's first column names for an error message: 'Post ID, Reach, …'."""
+    names = [str(c) for c in columns]
+    return ", ".join(names[:limit]) + (", …" if len(names) > limit else "")
+
+
 def require_columns(df: pd.DataFrame, columns: list[str], path: str, what: str) -> None:
     """Raise an InputError naming the first missing column and the columns the file has."""
     missing = [c for c in columns if c not in df.columns]
     if missing:
-        have = ", ".join(map(str, df.columns[:12])) + (", …" if len(df.columns) > 12 else "")
-        raise InputError(path, f"missing column (the file has: {have})", column=missing[0],
+        raise InputError(path, f"missing column (the file has: {header_text(df.columns)})", column=missing[0],
                          expected=f"{what} with columns {', '.join(columns)}")
 
 

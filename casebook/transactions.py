@@ -25,7 +25,15 @@ import pandas as pd
 
 from casebook import clock
 from casebook.errors import InputError
-from casebook.tabular import TableInfo, read_table, require_rows, sniff_encoding, to_datetime, to_number
+from casebook.tabular import (
+    TableInfo,
+    header_text,
+    read_table,
+    require_rows,
+    sniff_encoding,
+    to_datetime,
+    to_number,
+)
 
 #: Usual column names, compared after lower-casing and dropping spaces, ``_`` and ``-``.
 CUSTOMER_NAMES = ("customerid", "customer", "client", "cust", "custid", "clientid", "customerno", "customernumber",
@@ -98,8 +106,8 @@ def _find(df: pd.DataFrame, explicit: str | None, names: tuple[str, ...], what: 
             by_key = {_key(c): c for c in df.columns}
             if _key(explicit) in by_key:
                 return by_key[_key(explicit)]
-            have = ", ".join(map(str, df.columns[:12]))
-            raise InputError(path, f"no column named '{explicit}' for the {what} (the file has: {have})",
+            raise InputError(path, f"no column named '{explicit}' for the {what} "
+                             f"(the file has: {header_text(df.columns)})",
                              column=explicit, expected=f"the name of the {what} column")
         return explicit
     keys = {_key(c): c for c in reversed(list(df.columns))}
@@ -107,8 +115,7 @@ def _find(df: pd.DataFrame, explicit: str | None, names: tuple[str, ...], what: 
         if n in keys:
             return keys[n]
     if required:
-        have = ", ".join(map(str, df.columns[:12])) + (", …" if len(df.columns) > 12 else "")
-        raise InputError(path, f"no {what} column found (the file has: {have})",
+        raise InputError(path, f"no {what} column found (the file has: {header_text(df.columns)})",
                          expected=f"a column named {usual}, or its name given explicitly")
     return None
 
@@ -290,9 +297,8 @@ def standardise(
     if amount is None:
         price = _find(df, price_col, PRICE_NAMES, "unit price", path, required=False)
         if qty is None or price is None:
-            have = ", ".join(map(str, df.columns[:12]))
             raise InputError(path, f"no amount column, and no quantity and unit price to compute it "
-                             f"(the file has: {have})",
+                             f"(the file has: {header_text(df.columns)})",
                              expected="a column named amount, revenue or sales (parameter amount_col), "
                              "or both Quantity and UnitPrice")
     mapping = {"customer_id": cust, "timestamp": date}
