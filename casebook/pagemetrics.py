@@ -66,6 +66,46 @@ def _days(posts: pd.DataFrame) -> np.ndarray:
     return posts["published"].to_numpy().astype("datetime64[D]")
 
 
+def _posting_days(days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct days, sorted, and posts on each (one pass when the posts are in date order)."""
+    if len(days) and bool((days[1:] >= days[:-1]).all()):
+        starts = np.flatnonzero(np.concatenate([[True], days[1:] != days[:-1]]))
+        return days[starts], np.diff(np.append(starts, len(days)))
+    return np.unique(days, return_counts=True)
+
+
+def _by_code(codes: np.ndarray, n: int) -> pd.Categorical:
+    """A grouping key from integer codes 0..n-1 (pandas groups a categorical without hashing)."""
+    return pd.Categorical.from_codes(codes, categories=pd.RangeIndex(n))
+
+
+def _medians(codes: np.ndarray, n: int, *columns: np.ndarray) -> list[np.ndarray]:
+    """Each column's median per group 0..n-1, skipping NaN (NaN for a group without values).
+
+    One counting sort makes the groups contiguous (none is needed for time groups of posts in date
+    order); each group's median is then a partition of its slice, with no per-group copy of the data.
+    """
+    small = codes.astype(np.int16 if n < 2**15 else np.int64)
+    if len(small) and not bool((small[1:] >= small[:-1]).all()):
+        order = np.argsort(small, kind="stable")
+        small = small[order]
+        columns = tuple(c[order] for c in columns)
+    bounds = np.searchsorted(small, np.arange(n + 1))
+    present = np.flatnonzero(bounds[1:] > bounds[:-1])
+    out = []
+    for col in columns:
+        med = np.full(n, np.nan)
+        nan = np.isnan(col) if col.dtype.kind == "f" else None
+        for k in present:
+            v = col[bounds[k]:bounds[k + 1]]
+            if nan is not None and nan[bounds[k]:bounds[k + 1]].any():
+                v = v[~nan[bounds[k]:bounds[k + 1]]]
+            if len(v):
+                med[k] = np.median(v)
+        out.append(med)
+    return out
+
+
 def _window(posts: pd.DataFrame, start: str | pd.Timestamp | None,
             end: str | pd.Timestamp | None) -> tuple[np.datetime64, np.datetime64]:
     days = _days(posts)
@@ -86,12 +126,15 @@ def cadence(posts: pd.DataFrame, start: str | pd.Timestamp | None = None,
         raise ValueError("cadence needs at least one post")
     lo, hi = _window(posts, start, end)
     span = int((hi - lo).astype(int)) + 1
-    uniq, per_day = np.unique(_days(posts), return_counts=True)
+    uniq, per_day = _posting_days(_days(posts))
     edges = np.concatenate([[lo - np.timedelta64(1, "D")], uniq, [hi + np.timedelta64(1, "D")]])
     silences = np.diff(edges).astype(int) - 1  # empty days between posting days (and window edges)
     k = int(np.argmax(silences))
     gaps = np.diff(uniq).astype(int)
-    weekly = weekly_posts(posts, lo, hi)
+    first_week, last_week = _week_start(np.array([lo, hi]))
+    weeks = int((last_week - first_week).astype(int)) // 7 + 1
+    active = np.unique(_week_start(uniq))  # whole weeks, as weekly_posts counts them
+    active = active[(active >= first_week) & (active <= last_week)]
     return {
         "posts": int(len(posts)),
         "first_day": pd.Timestamp(lo), "last_day": pd.Timestamp(hi), "days": span,
@@ -104,8 +147,8 @@ def cadence(posts: pd.DataFrame, start: str | pd.Timestamp | None = None,
         "longest_silence_to": pd.Timestamp(edges[k + 1] - np.timedelta64(1, "D")),
         "max_posts_per_day": int(per_day.max()),
         "share_days_over_2_posts": float((per_day > 2).sum() / len(per_day)),
-        "weeks": int(len(weekly)),
-        "silent_weeks": int((weekly["posts"] == 0).sum()),
+        "weeks": weeks,
+        "silent_weeks": weeks - len(active),
     }
 
 
@@ -114,19 +157,21 @@ def weekly_posts(posts: pd.DataFrame, start: str | pd.Timestamp | np.datetime64 
     """Posts, interactions and median ER by reach per Monday-started week, silent weeks included."""
     lo, hi = _window(posts, None if start is None else pd.Timestamp(start),
                      None if end is None else pd.Timestamp(end))
-    week = _week_start(_days(posts))
-    frame = pd.DataFrame({"week": week, "interactions": posts["interactions"].to_numpy(),
+    first, last = _week_start(np.array([lo, hi]))
+    n = int((last - first).astype(int)) // 7 + 1
+    week = (_week_start(_days(posts)) - first).astype(int) // 7
+    inside = (week >= 0) & (week < n)
+    frame = pd.DataFrame({"interactions": posts["interactions"].to_numpy(),
                           "er": engagement_rate(posts).to_numpy()})
-    g = frame.groupby("week", sort=True)
-    table = pd.DataFrame({"posts": g.size(), "interactions": g["interactions"].sum(),
-                          "er_median": g["er"].median()})
-    weeks = pd.DatetimeIndex(np.arange(_week_start(np.array([lo]))[0], hi + np.timedelta64(1, "D"),
-                                       np.timedelta64(7, "D")).astype("datetime64[ns]"))
-    table.index = pd.DatetimeIndex(table.index.to_numpy().astype("datetime64[ns]"))
-    table = table.reindex(weeks)
-    table["posts"] = table["posts"].fillna(0).astype("int64")
-    table["interactions"] = table["interactions"].fillna(0).astype("int64")
-    return table.rename_axis("week").reset_index()
+    if not inside.all():
+        frame, week = frame[inside], week[inside]
+    (er_median,) = _medians(week, n, frame["er"].to_numpy())
+    return pd.DataFrame({"week": np.arange(first, last + np.timedelta64(1, "D"), np.timedelta64(7, "D"))
+                         .astype("datetime64[ns]"),
+                         "posts": np.bincount(week, minlength=n).astype("int64"),  # silent weeks too
+                         "interactions": np.bincount(week, weights=frame["interactions"].to_numpy(),
+                                                     minlength=n).round().astype("int64"),
+                         "er_median": er_median})
 
 
 def _week_start(days: np.ndarray) -> np.ndarray:
@@ -164,12 +209,13 @@ def engagement_trend(posts: pd.DataFrame, freq: str = "MS", confidence: float = 
 
 def gap_table(posts: pd.DataFrame) -> pd.DataFrame:
     """How many gaps between consecutive posts fall in each length band (same day, 1 day, ...)."""
-    days = np.sort(_days(posts))
+    days = _days(posts)
+    if not bool((days[1:] >= days[:-1]).all()):
+        days = np.sort(days)
     gaps = np.diff(days).astype(int)
-    band = pd.cut(gaps, GAP_BINS, labels=GAP_LABELS)
-    counts = pd.Series(band).value_counts().reindex(GAP_LABELS, fill_value=0)
-    return pd.DataFrame({"gap": GAP_LABELS, "gaps": counts.to_numpy(),
-                         "share": counts.to_numpy() / max(len(gaps), 1)})
+    band = np.searchsorted(GAP_BINS[1:-1], gaps, side="left")  # bands are (lower, upper] as labelled
+    counts = np.bincount(band, minlength=len(GAP_LABELS))
+    return pd.DataFrame({"gap": GAP_LABELS, "gaps": counts, "share": counts / max(len(gaps), 1)})
 
 
 def follower_growth(posts: pd.DataFrame, freq: str = "MS") -> pd.DataFrame:
@@ -208,31 +254,49 @@ def engagement_by(posts: pd.DataFrame, by: str | list[str], basis: str = "reach"
     Groups with no value are labelled "(none)". Sorted by median ER, highest first.
     """
     keys = [by] if isinstance(by, str) else list(by)
-    frame = pd.DataFrame({k: _group_key(posts, k) for k in keys})
-    frame["er"] = engagement_rate(posts, basis).to_numpy()
-    frame["interactions"] = posts["interactions"].to_numpy()
-    g = frame.groupby(keys, observed=True, sort=True, dropna=False)
-    out = pd.DataFrame({"posts": g.size(), "er_median": g["er"].median(), "er_mean": g["er"].mean(),
-                        "interactions_median": g["interactions"].median()})
-    out["share_of_posts"] = out["posts"] / out["posts"].sum()
-    out = out.reset_index()
-    for k in keys:
+    parts = [_group_codes(posts, k) for k in keys]
+    # One integer code per combination of keys (mixed radix), so pandas groups a single categorical.
+    code = np.zeros(len(posts), dtype="int64")
+    for codes, labels in parts:
+        code = code * len(labels) + codes
+    sizes = [len(labels) for _, labels in parts]
+    frame = pd.DataFrame({"er": engagement_rate(posts, basis).to_numpy(),
+                          "interactions": posts["interactions"].to_numpy()})
+    total = int(np.prod(sizes))
+    g = frame.groupby(_by_code(code, total), observed=True)
+    out = pd.DataFrame({"posts": g.size(), "er_mean": g["er"].mean()})
+    observed = out.index.to_numpy().astype("int64")
+    er_median, interactions_median = _medians(code, total, frame["er"].to_numpy(),
+                                              frame["interactions"].to_numpy())
+    out = out.reset_index(drop=True)
+    out["er_median"] = er_median[observed]
+    out["interactions_median"] = interactions_median[observed]
+    for i, (k, (_, labels)) in enumerate(zip(keys, parts, strict=True)):
+        stride = int(np.prod(sizes[i + 1:]))
+        values = labels.take((observed // stride) % sizes[i])
         if k not in ("weekday", "hour"):
-            out[k] = out[k].astype("string").fillna("(none)")
+            values = pd.Series(values, dtype=object).astype("string").fillna("(none)").array
+        out.insert(i, k, values)
+    out["share_of_posts"] = out["posts"] / out["posts"].sum()
+    out = out[[*keys, "posts", "er_median", "er_mean", "interactions_median", "share_of_posts"]]
     out = out.sort_values(["er_median", *keys], ascending=[False] + [True] * len(keys), kind="stable")
     return out.reset_index(drop=True)
 
 
-def _group_key(posts: pd.DataFrame, key: str) -> pd.Series | pd.Categorical | np.ndarray:
-    if key == "weekday":
-        return pd.Categorical.from_codes(posts["published"].dt.day_of_week.to_numpy(), WEEKDAYS)
-    if key == "hour":
-        return posts["published"].dt.hour.to_numpy().astype("int8")
+def _group_codes(posts: pd.DataFrame, key: str) -> tuple[np.ndarray, pd.Index | pd.Categorical]:
+    """Integer codes of each post's group and the group labels (missing values get the last code)."""
+    if key in ("weekday", "hour"):
+        hours = posts["published"].to_numpy().astype("datetime64[h]").astype("int64")
+        if key == "weekday":  # 1970-01-01 was a Thursday (3)
+            return (hours // 24 + 3) % 7, pd.Categorical(WEEKDAYS, categories=WEEKDAYS)
+        return hours % 24, pd.Index(np.arange(24, dtype="int8"))
     if key == "paid":
         paid = posts["paid"]
         codes = np.where(paid.isna().to_numpy(), 2, paid.fillna(False).to_numpy(bool).astype("int8"))
-        return pd.Categorical.from_codes(codes, ["organic", "paid", "(none)"])
-    return posts[key].array
+        return codes, pd.Index(["organic", "paid", "(none)"])
+    codes, uniques = pd.factorize(posts[key], use_na_sentinel=True)
+    codes = np.where(codes < 0, len(uniques), codes)
+    return codes, pd.Index(uniques.astype(object).tolist() + [None], dtype=object)
 
 
 def best_time_table(posts: pd.DataFrame, basis: str = "reach") -> pd.DataFrame:
@@ -282,9 +346,15 @@ def paid_vs_organic(posts: pd.DataFrame, *, confidence: float = 0.95, n_resample
 
 def daily_activity(posts: pd.DataFrame, basis: str = "reach") -> pd.DataFrame:
     """Per posting day: posts that day and the median ER of that day's posts."""
-    frame = pd.DataFrame({"day": _days(posts), "er": engagement_rate(posts, basis).to_numpy()})
-    g = frame.groupby("day", sort=True)
-    return pd.DataFrame({"posts": g.size(), "er_median": g["er"].median()}).reset_index()
+    days = _days(posts)
+    first = days.min() if len(days) else np.datetime64("1970-01-01")
+    offset = (days - first).astype("int64")
+    n = int(offset.max()) + 1 if len(days) else 0
+    (er_median,) = _medians(offset, n, engagement_rate(posts, basis).to_numpy())
+    count = np.bincount(offset, minlength=n)
+    seen = np.flatnonzero(count)
+    return pd.DataFrame({"day": first + seen.astype("timedelta64[D]"), "posts": count[seen].astype("int64"),
+                         "er_median": er_median[seen]})
 
 
 def frequency_vs_engagement(posts: pd.DataFrame, cap: int = 5, basis: str = "reach") -> pd.DataFrame:
@@ -398,7 +468,10 @@ def chapter_figures(posts: pd.DataFrame, start: str | pd.Timestamp | None = None
     top_post_type (highest median ER by reach; ties go to the first name alphabetically)."""
     er = engagement_rate(posts, "reach")
     paid = posts["paid"]
-    by_type = engagement_by(posts[posts["type"].notna()], "type") if posts["type"].notna().any() else None
+    by_type = None
+    if posts["type"].notna().any():  # posts without a type are their own "(none)" group: not a type
+        by_type = engagement_by(posts, "type")
+        by_type = by_type[by_type["type"] != "(none)"]
     return {
         "posts_total": int(len(posts)),
         "posts_per_week": float(cadence(posts, start, end)["posts_per_week"]),

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import codecs
 import csv
+import os
 import re
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +27,8 @@ from casebook.errors import InputError, sheet_rows
 SAMPLE_BYTES = 256 * 1024
 #: Slice of a large file parsed at a time: bounds memory to the table plus one slice of text.
 SLICE_BYTES = 64 * 1024 * 1024
+#: Largest block pyarrow parses in one piece (a slice grows past SLICE_BYTES only around a huge quoted value).
+MAX_BLOCK = 2**31 - 1
 #: Cells read as missing, as pandas reads them by default: both parsers read a file alike.
 NA_TEXT = ["", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>",
            "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"]
@@ -200,23 +205,34 @@ def _select(df: pd.DataFrame, keep: Selector) -> pd.DataFrame:
     return df[[c for c in df.columns if c in wanted]]
 
 
-def _slices(p: Path, size: int = SLICE_BYTES) -> Iterable[bytes]:
-    """The file's bytes in slices of about ``size``, each ending at a line break outside quotes."""
+def _slices(p: Path, size: int = SLICE_BYTES) -> Iterator[memoryview]:
+    """The file's bytes in slices of about ``size``, each ending at a line break outside quotes.
+
+    Each slice has a buffer of its own, so slices can be parsed at the same time. Quotes are counted
+    as RFC 4180 writes them; a stray quote inside an unquoted value only makes slices larger (at
+    worst, the rest of the file in one).
+    """
     rest = b""
-    with p.open("rb") as f:
-        while block := f.read(size):
-            data = rest + block
-            cut = data.rfind(b"\n") + 1
-            # An odd number of quote marks before the cut means the cut is inside a quoted value.
-            while cut and data.count(b'"', 0, cut) % 2:
-                cut = data.rfind(b"\n", 0, cut - 1) + 1
-            if not cut:
-                rest = data
-                continue
-            yield data[:cut]
-            rest = data[cut:]
+    with p.open("rb", buffering=0) as f:
+        while True:
+            buf = bytearray(len(rest) + size)
+            buf[: len(rest)] = rest
+            filled = len(rest)
+            while filled < len(buf) and (n := f.readinto(memoryview(buf)[filled:])):
+                filled += n
+            if filled == len(rest):  # end of file
+                break
+            cut = buf.rfind(b"\n", 0, filled) + 1
+            quotes = buf.count(b'"', 0, cut)
+            while cut and quotes % 2:  # the cut is inside a quoted value: back to the previous line break
+                prev = buf.rfind(b"\n", 0, cut - 1) + 1
+                quotes -= buf.count(b'"', prev, cut)
+                cut = prev
+            rest = bytes(buf[cut:filled])
+            if cut:
+                yield memoryview(buf)[:cut]
     if rest.strip():
-        yield rest
+        yield memoryview(rest)
 
 
 def _unify(tables: list[pa.Table]) -> pa.Table | None:
@@ -236,36 +252,45 @@ def _unify(tables: list[pa.Table]) -> pa.Table | None:
     return pa.concat_tables([t.cast(schema) if t.schema != schema else t for t in tables])
 
 
+def _parse_slice(piece: memoryview, sep: str, names: list[str] | None,
+                 convert: pacsv.ConvertOptions) -> pa.Table:
+    """One slice parsed as a single block: the parser then sees every quoted value whole."""
+    block = len(piece) + 1
+    read = pacsv.ReadOptions(use_threads=False, block_size=min(block, MAX_BLOCK), column_names=names or [])
+    parse = pacsv.ParseOptions(delimiter=sep, newlines_in_values=block > MAX_BLOCK)
+    return pacsv.read_csv(pa.py_buffer(piece), read_options=read, parse_options=parse, convert_options=convert)
+
+
 def _read_with_arrow(p: Path, *, sep: str, keep: Selector | None) -> pd.DataFrame | None:
-    """pyarrow's multithreaded parser, one slice of the file at a time (only the columns ``keep`` picks).
+    """pyarrow's parser over slices of the file, several at a time, keeping the columns ``keep`` picks.
 
     None when pyarrow cannot read the file as pandas would (a malformed row, columns without a
     unique name, text that is not UTF-8): pandas' C parser then reads it or names the problem.
     """
-    parse = pacsv.ParseOptions(delimiter=sep, newlines_in_values=True)
     tables: list[pa.Table] = []
-    names: list[str] | None = None
-    convert = pacsv.ConvertOptions(null_values=NA_TEXT, strings_can_be_null=True)
+    workers = max(2, os.cpu_count() or 1)
+    slices = _slices(p)
     try:
-        for piece in _slices(p):
-            if names is None:
-                table = pacsv.read_csv(pa.py_buffer(piece), parse_options=parse, convert_options=convert)
-                names = table.column_names
-                stripped = [n.lstrip("\ufeff").strip() for n in names]
-                if "" in stripped or len(set(stripped)) < len(stripped):
-                    return None  # pandas renames such headers ("Unnamed: 2", "Reach.1")
-                wanted = set(keep(stripped)) if keep is not None else set(stripped)
-                chosen = [n for n, s in zip(names, stripped, strict=True) if s in wanted]
-                table = table.select(chosen)
-                convert = pacsv.ConvertOptions(null_values=NA_TEXT, strings_can_be_null=True,
-                                               include_columns=chosen)
-            else:
-                table = pacsv.read_csv(pa.py_buffer(piece), read_options=pacsv.ReadOptions(column_names=names),
-                                       parse_options=parse, convert_options=convert)
-            tables.append(table)
+        first = next(slices, None)
+        if first is None:
+            return None
+        table = _parse_slice(first, sep, None, pacsv.ConvertOptions(null_values=NA_TEXT, strings_can_be_null=True))
+        names = table.column_names
+        stripped = [n.lstrip("\ufeff").strip() for n in names]
+        if "" in stripped or len(set(stripped)) < len(stripped):
+            return None  # pandas renames such headers ("Unnamed: 2", "Reach.1")
+        wanted = set(keep(stripped)) if keep is not None else set(stripped)
+        chosen = [n for n, s in zip(names, stripped, strict=True) if s in wanted]
+        tables.append(table.select(chosen))
+        convert = pacsv.ConvertOptions(null_values=NA_TEXT, strings_can_be_null=True, include_columns=chosen)
+        with ThreadPoolExecutor(max_workers=workers) as pool:  # pyarrow parses without holding the GIL
+            pending: deque = deque()
+            for piece in slices:
+                pending.append(pool.submit(_parse_slice, piece, sep, names, convert))
+                if len(pending) > workers:  # at most a few slices of text in memory at once
+                    tables.append(pending.popleft().result())
+            tables.extend(f.result() for f in pending)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # its messages name no line
-        return None
-    if names is None:
         return None
     table = _unify(tables)
     del tables

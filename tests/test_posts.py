@@ -341,3 +341,12 @@ def test_missing_and_nullable_int_columns():
     assert ints.dtype == "Int64" and ints.tolist() == [1, 2, 3]
     floats = _nullable_int(pd.Series([1.0, float("nan"), 2.9999999999]))
     assert floats.dtype == "Int64" and floats[0] == 1 and pd.isna(floats[1]) and floats[2] == 3
+
+
+def test_once_accepts_ids_in_strict_order_and_still_catches_a_repeat_among_them():
+    from casebook.posts import _once
+
+    rising = pd.Series([f"id-{i:03d}" for i in range(50)], dtype="string")
+    assert _once(rising).all() and _once(rising[::-1].reset_index(drop=True)).all()
+    repeat = pd.Series(["a", "b", "b", "c"], dtype="string")  # sorted but not strictly: compared in full
+    assert _once(repeat).tolist() == [True, False, False, True]
