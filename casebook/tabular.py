@@ -208,31 +208,34 @@ def _select(df: pd.DataFrame, keep: Selector) -> pd.DataFrame:
 def _slices(p: Path, size: int = SLICE_BYTES) -> Iterator[memoryview]:
     """The file's bytes in slices of about ``size``, each ending at a line break outside quotes.
 
-    Each slice has a buffer of its own, so slices can be parsed at the same time. Quotes are counted
-    as RFC 4180 writes them; a stray quote inside an unquoted value only makes slices larger (at
-    worst, the rest of the file in one).
+    Each slice is a buffer of its own, so slices can be parsed at the same time; the bytes after a
+    slice's last line break are read again with the next. Quotes are counted as RFC 4180 writes
+    them; a stray quote inside an unquoted value only makes slices larger (at worst, the rest of the
+    file in one).
     """
-    rest = b""
-    with p.open("rb", buffering=0) as f:
+    pos = 0
+    with p.open("rb") as f:
         while True:
-            buf = bytearray(len(rest) + size)
-            buf[: len(rest)] = rest
-            filled = len(rest)
-            while filled < len(buf) and (n := f.readinto(memoryview(buf)[filled:])):
-                filled += n
-            if filled == len(rest):  # end of file
-                break
-            cut = buf.rfind(b"\n", 0, filled) + 1
-            quotes = buf.count(b'"', 0, cut)
-            while cut and quotes % 2:  # the cut is inside a quoted value: back to the previous line break
-                prev = buf.rfind(b"\n", 0, cut - 1) + 1
-                quotes -= buf.count(b'"', prev, cut)
-                cut = prev
-            rest = bytes(buf[cut:filled])
-            if cut:
-                yield memoryview(buf)[:cut]
-    if rest.strip():
-        yield memoryview(rest)
+            f.seek(pos)
+            want = size
+            while True:
+                data = f.read(want)
+                if len(data) < want:  # the end of the file: the rest is the last slice
+                    if data.strip():
+                        yield memoryview(data)
+                    return
+                cut = data.rfind(b"\n") + 1
+                quotes = data.count(b'"', 0, cut)
+                while cut and quotes % 2:  # inside a quoted value: back to the previous line break
+                    prev = data.rfind(b"\n", 0, cut - 1) + 1
+                    quotes -= data.count(b'"', prev, cut)
+                    cut = prev
+                if cut:
+                    break
+                f.seek(pos)  # no line break outside quotes yet: read a larger slice
+                want *= 2
+            yield memoryview(data)[:cut]
+            pos += cut
 
 
 def _unify(tables: list[pa.Table]) -> pa.Table | None:
