@@ -18,6 +18,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from casebook.kernel import QuietKernelManager
 from casebook.paths import DATA, NOTEBOOKS, ROOT
 
 BUILD = ROOT / "_build"
@@ -47,6 +48,7 @@ def execute_notebook(path: Path, timeout: int = TIMEOUT) -> float:
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
     NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                   kernel_manager_class=QuietKernelManager,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     elapsed = time.perf_counter() - start
     for cell in nb.cells:

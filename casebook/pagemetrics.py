@@ -4,11 +4,17 @@ Engagement rates follow ANALYTICS.md section 3 (interactions ÷ reach, ÷ impres
 Kaushik's conversation, amplification and applause rates are comments, shares and likes per post.
 Every public function returns an aggregated table (what a chart embeds), never one row per post,
 except :func:`engagement_rate`, the per-post helper the others build on. All work is vectorised.
+
+Every function takes the post table or a :class:`Page` built from it: a page computes the per-post
+quantities the tables share (engagement rates, days, group codes) once, and keeps the tables it has
+made, so a full audit of millions of posts does each piece of work once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -18,24 +24,71 @@ WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 BASES = {"reach": "reach", "impressions": "impressions", "followers": "page_likes"}
 GAP_BINS = [-1, 0, 1, 3, 7, 14, 30, np.inf]
 GAP_LABELS = ["same day", "1 day", "2–3 days", "4–7 days", "8–14 days", "15–30 days", "over 30 days"]
+T = TypeVar("T")
 
 
-def engagement_rate(posts: pd.DataFrame, basis: str = "reach") -> pd.Series:
-    """Per-post engagement rate: interactions ÷ reach, impressions or followers (NaN if 0 or missing)."""
-    if basis not in BASES:
-        raise ValueError(f"basis must be one of {', '.join(BASES)}, not {basis!r}")
-    den = posts[BASES[basis]].to_numpy(dtype="float64", na_value=np.nan)
+class Page:
+    """A post table with the per-post quantities its tables share, each computed on first use.
+
+    Pass a page instead of the table to the functions of this module when several tables come from
+    the same posts; build a new page after changing the table (a page does not see changes).
+    """
+
+    def __init__(self, posts: pd.DataFrame) -> None:
+        self.posts = posts
+        self._memo: dict[tuple, object] = {}
+
+    def memo(self, key: tuple, make: Callable[[], T]) -> T:
+        """``make()``, computed once per ``key`` for this page."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]  # type: ignore[return-value]
+
+    def er(self, basis: str = "reach") -> np.ndarray:
+        """Engagement rate of each post (read-only array): interactions ÷ reach, impressions or followers."""
+        if basis not in BASES:
+            raise ValueError(f"basis must be one of {', '.join(BASES)}, not {basis!r}")
+        return self.memo(("er", basis), lambda: _frozen(_rate(self.posts, BASES[basis])))
+
+    def days(self) -> np.ndarray:
+        """Publication day of each post (read-only datetime64[D] array)."""
+        return self.memo(("days",), lambda: _frozen(self.posts["published"].to_numpy().astype("datetime64[D]")))
+
+    def codes(self, key: str) -> tuple[np.ndarray, pd.Index | pd.Categorical]:
+        """Group codes of each post for ``key`` and the group labels (see :func:`engagement_by`)."""
+        return self.memo(("codes", key), lambda: _group_codes(self, key))
+
+
+def as_page(posts: pd.DataFrame | Page) -> Page:
+    """``posts`` as a :class:`Page` (itself if it already is one)."""
+    return posts if isinstance(posts, Page) else Page(posts)
+
+
+def _frozen(values: np.ndarray) -> np.ndarray:
+    values.flags.writeable = False
+    return values
+
+
+def _rate(posts: pd.DataFrame, column: str) -> np.ndarray:
+    den = posts[column].to_numpy(dtype="float64", na_value=np.nan)
     num = posts["interactions"].to_numpy(dtype="float64", na_value=np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
-        rate = np.where(den > 0, num / den, np.nan)
-    return pd.Series(rate, index=posts.index, name=f"er_{basis}")
+        return np.where(den > 0, num / den, np.nan)
 
 
-def engagement_summary(posts: pd.DataFrame) -> pd.DataFrame:
+def engagement_rate(posts: pd.DataFrame | Page, basis: str = "reach") -> pd.Series:
+    """Per-post engagement rate: interactions ÷ reach, impressions or followers (NaN if 0 or missing)."""
+    page = as_page(posts)
+    return pd.Series(page.er(basis), index=page.posts.index, name=f"er_{basis}", copy=True)
+
+
+def engagement_summary(posts: pd.DataFrame | Page) -> pd.DataFrame:
     """Engagement rate by reach, impressions and followers: posts with a rate, median, mean, pooled."""
+    page = as_page(posts)
+    posts = page.posts
     rows = []
     for basis, col in BASES.items():
-        er = engagement_rate(posts, basis)
+        er = engagement_rate(page, basis)
         ok = er.notna()
         den = posts.loc[ok, col].astype("float64").sum()
         rows.append({"basis": basis, "posts": int(ok.sum()), "median": er.median(), "mean": er.mean(),
@@ -43,12 +96,13 @@ def engagement_summary(posts: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("basis")
 
 
-def kaushik_rates(posts: pd.DataFrame) -> pd.DataFrame:
+def kaushik_rates(posts: pd.DataFrame | Page) -> pd.DataFrame:
     """Conversation (comments), amplification (shares) and applause (likes) rates.
 
     ``per_post`` = total ÷ posts with the count; ``per_1000_followers`` = mean over posts of
     count ÷ page likes × 1,000 (NaN when the export has no follower counts).
     """
+    posts = as_page(posts).posts
     followers = posts["page_likes"].to_numpy(dtype="float64", na_value=np.nan)
     rows = []
     for rate, col in (("conversation", "comments"), ("amplification", "shares"), ("applause", "likes")):
@@ -60,10 +114,6 @@ def kaushik_rates(posts: pd.DataFrame) -> pd.DataFrame:
                      "per_post": v[ok].sum() / ok.sum() if ok.any() else np.nan,
                      "per_1000_followers": np.nanmean(per_f) if np.isfinite(per_f).any() else np.nan})
     return pd.DataFrame(rows).set_index("rate")
-
-
-def _days(posts: pd.DataFrame) -> np.ndarray:
-    return posts["published"].to_numpy().astype("datetime64[D]")
 
 
 def _posting_days(days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -85,7 +135,7 @@ def _medians(codes: np.ndarray, n: int, *columns: np.ndarray) -> list[np.ndarray
     One counting sort makes the groups contiguous (none is needed for time groups of posts in date
     order); each group's median is then a partition of its slice, with no per-group copy of the data.
     """
-    small = codes.astype(np.int16 if n < 2**15 else np.int64)
+    small = codes.astype(_code_type(n), copy=False)
     if len(small) and not bool((small[1:] >= small[:-1]).all()):
         order = np.argsort(small, kind="stable")
         small = small[order]
@@ -106,15 +156,15 @@ def _medians(codes: np.ndarray, n: int, *columns: np.ndarray) -> list[np.ndarray
     return out
 
 
-def _window(posts: pd.DataFrame, start: str | pd.Timestamp | None,
+def _window(page: Page, start: str | pd.Timestamp | None,
             end: str | pd.Timestamp | None) -> tuple[np.datetime64, np.datetime64]:
-    days = _days(posts)
+    days = page.days()
     lo = np.datetime64(pd.Timestamp(start).date()) if start not in (None, "") else days.min()
     hi = np.datetime64(pd.Timestamp(end).date()) if end not in (None, "") else days.max()
     return lo, hi
 
 
-def cadence(posts: pd.DataFrame, start: str | pd.Timestamp | None = None,
+def cadence(posts: pd.DataFrame | Page, start: str | pd.Timestamp | None = None,
             end: str | pd.Timestamp | None = None) -> dict[str, object]:
     """Posting cadence over the window (default: first to last post day, inclusive).
 
@@ -122,11 +172,17 @@ def cadence(posts: pd.DataFrame, start: str | pd.Timestamp | None = None,
     the longest silence also counts the edges of the window; a silent week is a Monday–Sunday week
     of the window with no post.
     """
+    page = as_page(posts)
+    return dict(page.memo(("cadence", str(start), str(end)), lambda: _cadence(page, start, end)))
+
+
+def _cadence(page: Page, start: str | pd.Timestamp | None, end: str | pd.Timestamp | None) -> dict[str, object]:
+    posts = page.posts
     if len(posts) == 0:
         raise ValueError("cadence needs at least one post")
-    lo, hi = _window(posts, start, end)
+    lo, hi = _window(page, start, end)
     span = int((hi - lo).astype(int)) + 1
-    uniq, per_day = _posting_days(_days(posts))
+    uniq, per_day = _posting_days(page.days())
     edges = np.concatenate([[lo - np.timedelta64(1, "D")], uniq, [hi + np.timedelta64(1, "D")]])
     silences = np.diff(edges).astype(int) - 1  # empty days between posting days (and window edges)
     k = int(np.argmax(silences))
@@ -152,25 +208,25 @@ def cadence(posts: pd.DataFrame, start: str | pd.Timestamp | None = None,
     }
 
 
-def weekly_posts(posts: pd.DataFrame, start: str | pd.Timestamp | np.datetime64 | None = None,
+def weekly_posts(posts: pd.DataFrame | Page, start: str | pd.Timestamp | np.datetime64 | None = None,
                  end: str | pd.Timestamp | np.datetime64 | None = None) -> pd.DataFrame:
     """Posts, interactions and median ER by reach per Monday-started week, silent weeks included."""
-    lo, hi = _window(posts, None if start is None else pd.Timestamp(start),
+    page = as_page(posts)
+    lo, hi = _window(page, None if start is None else pd.Timestamp(start),
                      None if end is None else pd.Timestamp(end))
     first, last = _week_start(np.array([lo, hi]))
     n = int((last - first).astype(int)) // 7 + 1
-    week = (_week_start(_days(posts)) - first).astype(int) // 7
+    week = (_week_start(page.days()) - first).astype(int) // 7
     inside = (week >= 0) & (week < n)
-    frame = pd.DataFrame({"interactions": posts["interactions"].to_numpy(),
-                          "er": engagement_rate(posts).to_numpy()})
+    interactions, er = page.posts["interactions"].to_numpy(), page.er()
     if not inside.all():
-        frame, week = frame[inside], week[inside]
-    (er_median,) = _medians(week, n, frame["er"].to_numpy())
+        interactions, er, week = interactions[inside], er[inside], week[inside]
+    (er_median,) = _medians(week, n, er)
     return pd.DataFrame({"week": np.arange(first, last + np.timedelta64(1, "D"), np.timedelta64(7, "D"))
                          .astype("datetime64[ns]"),
                          "posts": np.bincount(week, minlength=n).astype("int64"),  # silent weeks too
-                         "interactions": np.bincount(week, weights=frame["interactions"].to_numpy(),
-                                                     minlength=n).round().astype("int64"),
+                         "interactions": np.bincount(week, weights=interactions, minlength=n).round()
+                         .astype("int64"),
                          "er_median": er_median})
 
 
@@ -180,16 +236,16 @@ def _week_start(days: np.ndarray) -> np.ndarray:
     return (n - (n + 3) % 7).astype("datetime64[D]")
 
 
-def period_engagement(posts: pd.DataFrame, freq: str = "MS", basis: str = "reach") -> pd.DataFrame:
+def period_engagement(posts: pd.DataFrame | Page, freq: str = "MS", basis: str = "reach") -> pd.DataFrame:
     """Posts and median ER per period (pandas resample rule; "MS" = calendar months), empty periods kept."""
-    frame = pd.DataFrame({"er": engagement_rate(posts, basis).to_numpy()},
-                         index=pd.DatetimeIndex(posts["published"].to_numpy()))
+    page = as_page(posts)
+    frame = pd.DataFrame({"er": page.er(basis)}, index=pd.DatetimeIndex(page.posts["published"].to_numpy()))
     r = frame.sort_index(kind="stable")["er"].resample(freq)
     out = pd.DataFrame({"posts": r.size(), "er_median": r.median()})
     return out.rename_axis("period").reset_index()
 
 
-def engagement_trend(posts: pd.DataFrame, freq: str = "MS", confidence: float = 0.95,
+def engagement_trend(posts: pd.DataFrame | Page, freq: str = "MS", confidence: float = 0.95,
                      basis: str = "reach") -> dict[str, float]:
     """Theil–Sen slope of the per-period median ER (change per period), with its confidence interval.
 
@@ -207,9 +263,9 @@ def engagement_trend(posts: pd.DataFrame, freq: str = "MS", confidence: float = 
             "high": float(res.high_slope)}
 
 
-def gap_table(posts: pd.DataFrame) -> pd.DataFrame:
+def gap_table(posts: pd.DataFrame | Page) -> pd.DataFrame:
     """How many gaps between consecutive posts fall in each length band (same day, 1 day, ...)."""
-    days = _days(posts)
+    days = as_page(posts).days()
     if not bool((days[1:] >= days[:-1]).all()):
         days = np.sort(days)
     gaps = np.diff(days).astype(int)
@@ -218,7 +274,7 @@ def gap_table(posts: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"gap": GAP_LABELS, "gaps": counts, "share": counts / max(len(gaps), 1)})
 
 
-def follower_growth(posts: pd.DataFrame, freq: str = "MS") -> pd.DataFrame:
+def follower_growth(posts: pd.DataFrame | Page, freq: str = "MS") -> pd.DataFrame:
     """Followers (page likes of the period's last post) per period, net gain and growth rate.
 
     ``freq`` is a pandas resample rule ("MS": months labelled by their first day; "W": weeks).
@@ -226,6 +282,7 @@ def follower_growth(posts: pd.DataFrame, freq: str = "MS") -> pd.DataFrame:
     growth_rate = (followers at period end − at previous period end) ÷ previous (ANALYTICS.md §3,
     net of unlikes). Empty table when the export has no follower counts.
     """
+    posts = as_page(posts).posts
     known = posts[posts["page_likes"].notna()]
     cols = ["period", "followers", "net_gain", "growth_rate"]
     if known.empty:
@@ -238,9 +295,12 @@ def follower_growth(posts: pd.DataFrame, freq: str = "MS") -> pd.DataFrame:
     return out
 
 
-def top_posts(posts: pd.DataFrame, n: int = 5, *, bottom: bool = False, basis: str = "reach") -> pd.DataFrame:
+def top_posts(posts: pd.DataFrame | Page, n: int = 5, *, bottom: bool = False,
+              basis: str = "reach") -> pd.DataFrame:
     """The ``n`` posts with the highest (or lowest) engagement rate: a short table."""
-    er = engagement_rate(posts, basis)
+    page = as_page(posts)
+    posts = page.posts
+    er = engagement_rate(page, basis)
     pick = er.nsmallest(n) if bottom else er.nlargest(n)
     cols = ["post_id", "published", "type", "category", "paid", "reach", "interactions"]
     out = posts.loc[pick.index, cols].copy()
@@ -248,26 +308,29 @@ def top_posts(posts: pd.DataFrame, n: int = 5, *, bottom: bool = False, basis: s
     return out.reset_index(drop=True)
 
 
-def engagement_by(posts: pd.DataFrame, by: str | list[str], basis: str = "reach") -> pd.DataFrame:
+def engagement_by(posts: pd.DataFrame | Page, by: str | list[str], basis: str = "reach") -> pd.DataFrame:
     """Posts, share of posts, median and mean ER and median interactions by group(s).
 
     Groups with no value are labelled "(none)". Sorted by median ER, highest first.
     """
+    page = as_page(posts)
     keys = [by] if isinstance(by, str) else list(by)
-    parts = [_group_codes(posts, k) for k in keys]
+    return page.memo(("engagement_by", tuple(keys), basis), lambda: _engagement_by(page, keys, basis)).copy()
+
+
+def _engagement_by(page: Page, keys: list[str], basis: str) -> pd.DataFrame:
+    parts = [page.codes(k) for k in keys]
+    sizes = [len(labels) for _, labels in parts]
+    total = int(np.prod(sizes))
     # One integer code per combination of keys (mixed radix), so pandas groups a single categorical.
-    code = np.zeros(len(posts), dtype="int64")
+    code = np.zeros(len(page.posts), dtype=_code_type(total))
     for codes, labels in parts:
         code = code * len(labels) + codes
-    sizes = [len(labels) for _, labels in parts]
-    frame = pd.DataFrame({"er": engagement_rate(posts, basis).to_numpy(),
-                          "interactions": posts["interactions"].to_numpy()})
-    total = int(np.prod(sizes))
-    g = frame.groupby(_by_code(code, total), observed=True)
-    out = pd.DataFrame({"posts": g.size(), "er_mean": g["er"].mean()})
+    er = pd.Series(page.er(basis), copy=False)
+    g = er.groupby(_by_code(code, total), observed=True)
+    out = pd.DataFrame({"posts": g.size(), "er_mean": g.mean()})
     observed = out.index.to_numpy().astype("int64")
-    er_median, interactions_median = _medians(code, total, frame["er"].to_numpy(),
-                                              frame["interactions"].to_numpy())
+    er_median, interactions_median = _medians(code, total, page.er(basis), page.posts["interactions"].to_numpy())
     out = out.reset_index(drop=True)
     out["er_median"] = er_median[observed]
     out["interactions_median"] = interactions_median[observed]
@@ -283,29 +346,35 @@ def engagement_by(posts: pd.DataFrame, by: str | list[str], basis: str = "reach"
     return out.reset_index(drop=True)
 
 
-def _group_codes(posts: pd.DataFrame, key: str) -> tuple[np.ndarray, pd.Index | pd.Categorical]:
+def _group_codes(page: Page, key: str) -> tuple[np.ndarray, pd.Index | pd.Categorical]:
     """Integer codes of each post's group and the group labels (missing values get the last code)."""
+    posts = page.posts
     if key in ("weekday", "hour"):
         hours = posts["published"].to_numpy().astype("datetime64[h]").astype("int64")
         if key == "weekday":  # 1970-01-01 was a Thursday (3)
-            return (hours // 24 + 3) % 7, pd.Categorical(WEEKDAYS, categories=WEEKDAYS)
-        return hours % 24, pd.Index(np.arange(24, dtype="int8"))
+            return ((hours // 24 + 3) % 7).astype("int8"), pd.Categorical(WEEKDAYS, categories=WEEKDAYS)
+        return (hours % 24).astype("int8"), pd.Index(np.arange(24, dtype="int8"))
     if key == "paid":
         paid = posts["paid"]
         codes = np.where(paid.isna().to_numpy(), 2, paid.fillna(False).to_numpy(bool).astype("int8"))
-        return codes, pd.Index(["organic", "paid", "(none)"])
+        return codes.astype("int8"), pd.Index(["organic", "paid", "(none)"])
     codes, uniques = pd.factorize(posts[key], use_na_sentinel=True)
-    codes = np.where(codes < 0, len(uniques), codes)
+    codes = np.where(codes < 0, len(uniques), codes).astype(_code_type(len(uniques) + 1))
     return codes, pd.Index(uniques.astype(object).tolist() + [None], dtype=object)
 
 
-def best_time_table(posts: pd.DataFrame, basis: str = "reach") -> pd.DataFrame:
+def _code_type(n: int) -> type:
+    """The smallest integer type that holds codes 0..n-1."""
+    return next(t for t in (np.int8, np.int16, np.int32, np.int64) if n <= np.iinfo(t).max)
+
+
+def best_time_table(posts: pd.DataFrame | Page, basis: str = "reach") -> pd.DataFrame:
     """Weekday × hour table of posts and median ER (the best-time heatmap), observed cells only."""
     out = engagement_by(posts, ["weekday", "hour"], basis)
     return out.sort_values(["weekday", "hour"]).reset_index(drop=True)
 
 
-def paid_vs_organic(posts: pd.DataFrame, *, confidence: float = 0.95, n_resamples: int = 2000,
+def paid_vs_organic(posts: pd.DataFrame | Page, *, confidence: float = 0.95, n_resamples: int = 2000,
                     seed: int = 0, max_sample: int = 5000, basis: str = "reach") -> pd.DataFrame:
     """Median ER of organic and paid posts and of their difference, with percentile bootstrap intervals.
 
@@ -313,7 +382,9 @@ def paid_vs_organic(posts: pd.DataFrame, *, confidence: float = 0.95, n_resample
     ``max_sample`` posts per group, a seeded random sample of that size is bootstrapped (the medians
     themselves use every post).
     """
-    er = engagement_rate(posts, basis)
+    page = as_page(posts)
+    posts = page.posts
+    er = engagement_rate(page, basis)
     rng = np.random.default_rng(seed)
     groups = {}
     for name, flag in (("organic", False), ("paid", True)):
@@ -344,20 +415,21 @@ def paid_vs_organic(posts: pd.DataFrame, *, confidence: float = 0.95, n_resample
     return pd.DataFrame(rows)
 
 
-def daily_activity(posts: pd.DataFrame, basis: str = "reach") -> pd.DataFrame:
+def daily_activity(posts: pd.DataFrame | Page, basis: str = "reach") -> pd.DataFrame:
     """Per posting day: posts that day and the median ER of that day's posts."""
-    days = _days(posts)
+    page = as_page(posts)
+    days = page.days()
     first = days.min() if len(days) else np.datetime64("1970-01-01")
     offset = (days - first).astype("int64")
     n = int(offset.max()) + 1 if len(days) else 0
-    (er_median,) = _medians(offset, n, engagement_rate(posts, basis).to_numpy())
+    (er_median,) = _medians(offset, n, page.er(basis))
     count = np.bincount(offset, minlength=n)
     seen = np.flatnonzero(count)
     return pd.DataFrame({"day": first + seen.astype("timedelta64[D]"), "posts": count[seen].astype("int64"),
                          "er_median": er_median[seen]})
 
 
-def frequency_vs_engagement(posts: pd.DataFrame, cap: int = 5, basis: str = "reach") -> pd.DataFrame:
+def frequency_vs_engagement(posts: pd.DataFrame | Page, cap: int = 5, basis: str = "reach") -> pd.DataFrame:
     """Posting days grouped by how many posts they had (1, 2, …, ``cap``+): days, posts, and the
     median, lower and upper quartile of the days' median ER per post."""
     daily = daily_activity(posts, basis)
@@ -370,7 +442,7 @@ def frequency_vs_engagement(posts: pd.DataFrame, cap: int = 5, basis: str = "rea
     return out.reset_index()
 
 
-def frequency_correlation(posts: pd.DataFrame, basis: str = "reach") -> dict[str, float]:
+def frequency_correlation(posts: pd.DataFrame | Page, basis: str = "reach") -> dict[str, float]:
     """Spearman correlation, over posting days, of posts that day with the day's median ER."""
     daily = daily_activity(posts, basis).dropna()
     if len(daily) < 3 or daily["posts"].nunique() < 2:
@@ -406,7 +478,7 @@ SOURCES = {
 }
 
 
-def audit_scorecard(posts: pd.DataFrame, thresholds: AuditThresholds = AuditThresholds(),
+def audit_scorecard(posts: pd.DataFrame | Page, thresholds: AuditThresholds = AuditThresholds(),
                     response_rate: float | None = None, start: str | pd.Timestamp | None = None,
                     end: str | pd.Timestamp | None = None) -> pd.DataFrame:
     """The animation audit: one row per criterion with the measured value, threshold, source and grade.
@@ -415,7 +487,9 @@ def audit_scorecard(posts: pd.DataFrame, thresholds: AuditThresholds = AuditThre
     ``response_rate`` (share of fans' posts answered) is not in post exports: pass it if known.
     """
     t = thresholds
-    c = cadence(posts, start, end)
+    page = as_page(posts)
+    posts = page.posts
+    c = cadence(page, start, end)
     rows = []
 
     def add(criterion: str, value: float, shown: str, threshold: str, source: str, grade: str) -> None:
@@ -435,7 +509,7 @@ def audit_scorecard(posts: pd.DataFrame, thresholds: AuditThresholds = AuditThre
     silent = int(c["silent_weeks"])
     add("Weeks without a post", silent, f"{silent} of {c['weeks']}", "none",
         SOURCES["longest_silence_max_days"], "good" if silent == 0 else "weak")
-    er_f = engagement_rate(posts, "followers").median()
+    er_f = engagement_rate(page, "followers").median()
     add("Median engagement per post ÷ followers", er_f,
         "not in this export" if pd.isna(er_f) else f"{er_f:.3%}", f"at least {t.er_followers_benchmark:.3%}",
         SOURCES["er_followers_benchmark"],
@@ -461,20 +535,22 @@ def audit_scorecard(posts: pd.DataFrame, thresholds: AuditThresholds = AuditThre
     return pd.DataFrame(rows)
 
 
-def chapter_figures(posts: pd.DataFrame, start: str | pd.Timestamp | None = None,
+def chapter_figures(posts: pd.DataFrame | Page, start: str | pd.Timestamp | None = None,
                     end: str | pd.Timestamp | None = None) -> dict[str, object]:
     """The page chapters' glued figures: posts_total, posts_per_week, engagement_rate_median
     (interactions ÷ reach, median over posts), paid_share (of posts with a known status) and
     top_post_type (highest median ER by reach; ties go to the first name alphabetically)."""
-    er = engagement_rate(posts, "reach")
+    page = as_page(posts)
+    posts = page.posts
+    er = engagement_rate(page, "reach")
     paid = posts["paid"]
     by_type = None
     if posts["type"].notna().any():  # posts without a type are their own "(none)" group: not a type
-        by_type = engagement_by(posts, "type")
+        by_type = engagement_by(page, "type")
         by_type = by_type[by_type["type"] != "(none)"]
     return {
         "posts_total": int(len(posts)),
-        "posts_per_week": float(cadence(posts, start, end)["posts_per_week"]),
+        "posts_per_week": float(cadence(page, start, end)["posts_per_week"]),
         "engagement_rate_median": float(er.median()),
         "paid_share": float(paid.sum() / paid.notna().sum()) if paid.notna().any() else float("nan"),
         "top_post_type": str(by_type["type"].iloc[0]) if by_type is not None else "",

@@ -12,7 +12,6 @@ import datetime as dt
 import json
 import os
 import shutil
-import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
@@ -20,29 +19,16 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-from jupyter_client.manager import AsyncKernelManager
 
 from casebook import book, report
 from casebook.errors import CasebookError, InputError, ParameterError
+from casebook.kernel import QuietKernelManager
 from casebook.params import Chapter, absolute, load_chapter, parse_overrides
 from casebook.paths import NOTEBOOKS, ROOT
 
 #: Exception names raised inside a chapter's kernel that mean "bad input", not a bug.
 USER_ERRORS = {"InputError", "ParameterError", "CasebookError"}
 TIMEOUT = 1800
-
-
-class QuietKernelManager(AsyncKernelManager):
-    """A kernel whose process writes nothing to the terminal.
-
-    A chapter's output goes into the notebook; what a kernel prints to its own stderr (tornado and
-    zmq log lines when it shuts down) would otherwise land between the command's one-line messages.
-    """
-
-    async def start_kernel(self, **kw: Any) -> None:
-        """Start the kernel with its stderr sent to /dev/null."""
-        kw.setdefault("stderr", subprocess.DEVNULL)
-        await super().start_kernel(**kw)
 
 
 class ChapterError(Exception):

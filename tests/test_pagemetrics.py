@@ -263,3 +263,57 @@ def test_heatmap_leaves_out_small_cells(page):
     assert _rows(pc.heatmap_chart(cells, "Heat")) == [4]
     cells.loc[0, "posts"] = 5
     assert _rows(pc.heatmap_chart(cells, "Heat", min_posts=2)) == [1]
+
+
+PAGE_CALLS = {
+    "summary": lambda p: m.engagement_summary(p), "kaushik": lambda p: m.kaushik_rates(p),
+    "cadence": lambda p: m.cadence(p), "cadence_window": lambda p: m.cadence(p, "2023-12-30", "2024-01-20"),
+    "weekly": lambda p: m.weekly_posts(p), "gaps": lambda p: m.gap_table(p), "growth": lambda p: m.follower_growth(p),
+    "top": lambda p: m.top_posts(p, 2), "by_type": lambda p: m.engagement_by(p, "type"),
+    "by_type_paid": lambda p: m.engagement_by(p, ["type", "paid"]), "best": lambda p: m.best_time_table(p),
+    "daily": lambda p: m.daily_activity(p), "frequency": lambda p: m.frequency_vs_engagement(p),
+    "card": lambda p: m.audit_scorecard(p), "figures": lambda p: m.chapter_figures(p),
+    "months": lambda p: m.period_engagement(p),
+}
+
+
+@pytest.mark.parametrize("name", list(PAGE_CALLS))
+def test_a_page_gives_the_tables_of_its_posts_and_keeps_them_apart_from_callers(page, name):
+    call = PAGE_CALLS[name]
+    want = call(page)
+    shared = m.Page(page)
+    first = call(shared)
+    if isinstance(want, pd.DataFrame):
+        pd.testing.assert_frame_equal(first, want)
+        first.columns = [f"x{i}" for i in range(first.shape[1])]  # a caller changing its copy changes nothing shared
+        pd.testing.assert_frame_equal(call(shared), want)
+    else:
+        assert first.keys() == want.keys() and all(first[k] == want[k] or (pd.isna(first[k]) and pd.isna(want[k]))
+                                                   for k in want)
+        first.clear()
+        assert call(shared).keys() == want.keys()
+
+
+def test_a_page_computes_each_per_post_quantity_once(page, monkeypatch):
+    calls = []
+    real = m._rate
+    monkeypatch.setattr(m, "_rate", lambda posts, column: calls.append(column) or real(posts, column))
+    shared = m.Page(page)
+    m.chapter_figures(shared)
+    m.weekly_posts(shared)
+    m.engagement_by(shared, "category")
+    m.frequency_vs_engagement(shared)
+    assert calls == ["reach"]
+    er = shared.er()
+    with pytest.raises(ValueError):
+        er[0] = 1.0  # the shared array is read-only
+    with pytest.raises(ValueError, match="basis must be one of"):
+        shared.er("likes")
+
+
+def test_weekly_and_daily_medians_follow_posts_in_any_order(page):
+    shuffled = page.iloc[[2, 0, 3, 1]]
+    pd.testing.assert_frame_equal(m.weekly_posts(shuffled), m.weekly_posts(page))
+    pd.testing.assert_frame_equal(m.daily_activity(shuffled), m.daily_activity(page))
+    pd.testing.assert_frame_equal(m.engagement_by(shuffled, "type"), m.engagement_by(page, "type"))
+    assert m.daily_activity(page)["er_median"].tolist() == [pytest.approx(0.075), 0.2, 0.02]
