@@ -481,6 +481,14 @@ def _nullable_int(values: pd.Series) -> pd.arrays.IntegerArray:
     return pd.arrays.IntegerArray(np.where(mask, 0.0, np.round(f)).astype("int64"), mask)
 
 
+def _ids(values: pd.Series) -> pd.Series:
+    """Post ids as text: whole numbers as written, other ids stripped of spaces (blank -> missing)."""
+    if pd.api.types.is_integer_dtype(values.dtype):
+        return values.astype("string")
+    ids = values.astype("string").str.strip()
+    return ids.where(ids != "", pd.NA)
+
+
 def _text(values: pd.Series) -> pd.Series:
     out = values.astype("string")
     return out.where(out.str.strip() != "", pd.NA)
@@ -515,7 +523,15 @@ def load_posts(
         used = set(found.values())
         return [c for c in columns if c in used or _norm(c) == "description"]
 
-    df, info = read_table(path, sheet=sheet, keep=keep)
+    def labels(columns: list[str]) -> list[str]:
+        """Post types, labels and paid flags: a few values repeated on every row."""
+        try:
+            found = _resolve(columns, _layout(columns, layout, mapping, name), mapping, name)
+        except InputError:
+            return []
+        return [found[c] for c in ("type", "category", "paid") if c in found]
+
+    df, info = read_table(path, sheet=sheet, keep=keep, labels=labels)
     detected = _layout(header, layout, mapping, name)
     cols = _resolve(header, detected, mapping, name)
     report = LoadReport(name, detected, info)
@@ -582,7 +598,7 @@ def load_posts(
         published = to_datetime(df[cols["published"]], path=name, column=col("published"),
                                 header_rows=header_rows, formats=formats)
         if "post_id" in cols:
-            ids = _text(df[cols["post_id"]].astype("string").str.strip())
+            ids = _ids(df[cols["post_id"]])
             empty = ids.isna()
             if empty.any():
                 raise InputError(name, "empty post ids", column=col("post_id"),

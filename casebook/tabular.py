@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -113,6 +114,7 @@ def read_table(
     sheet: str | int = 0,
     skip_rows: list[int] | None = None,
     keep: Selector | None = None,
+    labels: Selector | None = None,
 ) -> tuple[pd.DataFrame, TableInfo]:
     """Read a CSV/TSV (any of the sniffed layouts), XLSX or Parquet file into a DataFrame.
 
@@ -121,6 +123,8 @@ def read_table(
     records to drop right after the header (e.g. the description row of a Facebook Insights export).
     ``keep`` is called with the file's column names and returns those to keep: a large CSV's other
     columns are then never converted (every row is still checked for its number of fields).
+    ``labels`` picks columns of a few values repeated on every row (post types, flags): they are
+    read as pandas categoricals, encoded while parsing.
     """
     p = Path(path)
     name = str(path)
@@ -144,10 +148,11 @@ def read_table(
                              expected="an .xlsx export") from None
         info = TableInfo(name, "xlsx")
     else:
-        df, info = _read_text_table(p, name, delimiter=delimiter, encoding=encoding, decimal=decimal, keep=keep)
+        df, info = _read_text_table(p, name, delimiter=delimiter, encoding=encoding, decimal=decimal, keep=keep,
+                                    labels=labels)
     df.columns = [str(c).strip() for c in df.columns]
-    if keep is not None and info.format != "csv":  # the text reader selects while it parses
-        df = _select(df, keep)
+    if info.format != "csv":  # the text reader selects and encodes while it parses
+        df = _select(df, keep, labels)
     if skip_rows:
         info.skipped_rows = sheet_rows(skip_rows)
         df = df.drop(index=df.index[skip_rows]).reset_index(drop=True)
@@ -158,6 +163,7 @@ def read_table(
 def _read_text_table(
     p: Path, name: str, *, delimiter: str | None, encoding: str | None, decimal: str | None,
     keep: Selector | None = None,
+    labels: Selector | None = None,
 ) -> tuple[pd.DataFrame, TableInfo]:
     """Sniff a delimited text file from its first bytes, then parse it whole.
 
@@ -184,7 +190,7 @@ def _read_text_table(
     dec = decimal or sniff_decimal(text, sep)
     df = None
     if enc in ("utf-8", "utf-8-sig") and dec == ".":
-        df = _read_with_arrow(p, sep=sep, keep=keep)
+        df = _read_with_arrow(p, sep=sep, keep=keep, labels=labels)
     if df is None:
         df = _read_with_c_parser(p, name, sep=sep, dec=dec, enc=enc)
         if enc == "utf-8" and df is None:
@@ -194,18 +200,23 @@ def _read_text_table(
     else:
         selected = True  # the columns were picked while parsing
     df.columns = [str(c).lstrip("\ufeff").strip() for c in df.columns]
-    if keep is not None and not selected:
-        df = _select(df, keep)
+    if not selected:
+        df = _select(df, keep, labels)
     return df, TableInfo(name, "csv", encoding=enc, delimiter=sep, decimal=dec)
 
 
-def _select(df: pd.DataFrame, keep: Selector) -> pd.DataFrame:
-    """The columns ``keep`` picks from ``df``'s, in file order."""
-    wanted = set(keep(list(df.columns)))
-    return df[[c for c in df.columns if c in wanted]]
+def _select(df: pd.DataFrame, keep: Selector | None, labels: Selector | None) -> pd.DataFrame:
+    """The columns ``keep`` picks from ``df``'s, in file order, those ``labels`` picks as categoricals."""
+    header = list(df.columns)
+    if keep is not None:
+        wanted = set(keep(header))
+        df = df[[c for c in header if c in wanted]]
+    if labels is not None:
+        df = df.astype({c: "category" for c in labels(header) if c in df.columns})
+    return df
 
 
-def _slices(p: Path, size: int = SLICE_BYTES) -> Iterator[memoryview]:
+def _slices(p: Path, size: int | None = None) -> Iterator[memoryview]:
     """The file's bytes in slices of about ``size``, each ending at a line break outside quotes.
 
     Each slice is a buffer of its own, so slices can be parsed at the same time; the bytes after a
@@ -217,7 +228,7 @@ def _slices(p: Path, size: int = SLICE_BYTES) -> Iterator[memoryview]:
     with p.open("rb") as f:
         while True:
             f.seek(pos)
-            want = size
+            want = size or SLICE_BYTES
             while True:
                 data = f.read(want)
                 if len(data) < want:  # the end of the file: the rest is the last slice
@@ -242,9 +253,13 @@ def _unify(tables: list[pa.Table]) -> pa.Table | None:
     """One table from slices parsed apart; None when a column is text in one slice, numbers in another."""
     if len(tables) == 1:
         return tables[0]
-    fields = []
+    fields, recode = [], []
     for i, name in enumerate(tables[0].column_names):
         types = {t.schema.field(i).type for t in tables} - {pa.null()}
+        if len(types) > 1 and any(pa.types.is_dictionary(t) for t in types):  # categories of mixed values
+            recode.append(name)
+            tables = [t.set_column(i, name, _decoded(t.column(i))) for t in tables]
+            types = {t.schema.field(i).type for t in tables} - {pa.null()}
         if len(types) <= 1:
             fields.append(pa.field(name, types.pop() if types else pa.null()))
         elif all(pa.types.is_integer(t) or pa.types.is_floating(t) for t in types):
@@ -252,10 +267,62 @@ def _unify(tables: list[pa.Table]) -> pa.Table | None:
         else:
             return None
     schema = pa.schema(fields)
-    return pa.concat_tables([t.cast(schema) if t.schema != schema else t for t in tables])
+    return _encode(pa.concat_tables([t.cast(schema) if t.schema != schema else t for t in tables]), recode)
 
 
-def _parse_slice(piece: memoryview, sep: str, names: list[str] | None,
+def _decoded(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A dictionary-encoded column as its plain values."""
+    if pa.types.is_dictionary(column.type):
+        return column.cast(column.type.value_type)
+    return column
+
+
+class _QuoteAcrossSlicesError(Exception):
+    """A planned slice boundary fell inside a quoted value (the slice holds an odd number of quotes)."""
+
+
+def _plan(p: Path, size: int | None = None) -> list[tuple[int, int]]:
+    """Byte ranges of about ``size`` covering the file, each ending just after a line break.
+
+    Only a few kilobytes before each boundary are read, so the file is read once, by the parsers.
+    A boundary may fall inside a quoted value that spans lines; :func:`_read_range` then tells.
+    """
+    size = size or SLICE_BYTES
+    end = p.stat().st_size
+    ranges, pos = [], 0
+    with p.open("rb") as f:
+        while end - pos > size:
+            target, window, cut = pos + size, 1 << 16, -1
+            while cut < 0:
+                lo = max(pos, target - window)
+                f.seek(lo)
+                found = f.read(target - lo).rfind(b"\n")
+                if found >= 0:
+                    cut = lo + found + 1
+                elif lo == pos:  # no line break in the whole slice: take a longer one
+                    target, window = min(end, target + size), window * 4
+                    if target == end:
+                        cut = end
+                else:
+                    window *= 4
+            ranges.append((pos, cut))
+            pos = cut
+    if end > pos:
+        ranges.append((pos, end))
+    return ranges
+
+
+def _read_range(p: Path, start: int, stop: int) -> bytes:
+    """The file's bytes from ``start`` to ``stop``; raises _QuoteAcrossSlicesError when a quote is left open."""
+    with p.open("rb") as f:
+        f.seek(start)
+        data = f.read(stop - start)
+    if data.count(b'"') % 2:
+        raise _QuoteAcrossSlicesError
+    return data
+
+
+def _parse_slice(piece: bytes | memoryview, sep: str, names: list[str] | None,
                  convert: pacsv.ConvertOptions) -> pa.Table:
     """One slice parsed as a single block: the parser then sees every quoted value whole."""
     block = len(piece) + 1
@@ -264,45 +331,75 @@ def _parse_slice(piece: memoryview, sep: str, names: list[str] | None,
     return pacsv.read_csv(pa.py_buffer(piece), read_options=read, parse_options=parse, convert_options=convert)
 
 
-def _read_with_arrow(p: Path, *, sep: str, keep: Selector | None) -> pd.DataFrame | None:
+def _read_with_arrow(p: Path, *, sep: str, keep: Selector | None, labels: Selector | None = None
+                     ) -> pd.DataFrame | None:
     """pyarrow's parser over slices of the file, several at a time, keeping the columns ``keep`` picks.
 
-    None when pyarrow cannot read the file as pandas would (a malformed row, columns without a
-    unique name, text that is not UTF-8): pandas' C parser then reads it or names the problem.
+    The slices are planned from a few bytes around each boundary and read by the parsing threads;
+    when a boundary falls inside a quoted value that spans lines, the file is sliced again while
+    counting quotes from its start. None when pyarrow cannot read the file as pandas would (a
+    malformed row, columns without a unique name, text that is not UTF-8): pandas' C parser then
+    reads it or names the problem.
     """
+    planned = (partial(_read_range, p, a, b) for a, b in _plan(p))
+    try:
+        table = _parse_slices(planned, sep, keep, labels)
+    except _QuoteAcrossSlicesError:
+        table = _parse_slices((partial(bytes, piece) for piece in _slices(p)), sep, keep, labels)
+    plain = [t.value_type if pa.types.is_dictionary(t) else t for t in table.schema.types] if table else []
+    if table is None or any(pa.types.is_binary(t) for t in plain):
+        return None  # mixed column, or not UTF-8 after all (pyarrow keeps such text as bytes)
+    empty = [i for i, t in enumerate(table.schema.types) if pa.types.is_null(t)]
+    for i in empty:  # an all-empty column: NaN floats, as pandas reads it
+        table = table.set_column(i, table.column_names[i], table.column(i).cast(pa.float64()))
+    return table.to_pandas(split_blocks=True, self_destruct=True)
+
+
+def _encode(table: pa.Table, columns: list[str]) -> pa.Table:
+    """``table`` with ``columns`` dictionary-encoded (pandas reads them as categoricals)."""
+    for name in columns:
+        i = table.schema.get_field_index(name)
+        if not pa.types.is_dictionary(table.schema.field(i).type):
+            table = table.set_column(i, name, pc.dictionary_encode(table.column(i)))
+    return table
+
+
+def _parse_slices(pieces: Iterator[Callable[[], bytes]], sep: str, keep: Selector | None,
+                  labels: Selector | None = None) -> pa.Table | None:
+    """Parse the slices ``pieces`` give, the first here (for the header), the others two at a time."""
     tables: list[pa.Table] = []
     workers = max(2, os.cpu_count() or 1)
-    slices = _slices(p)
+    encoded: list[str] = []
+
+    def work(get: Callable[[], bytes], names: list[str], convert: pacsv.ConvertOptions) -> pa.Table:
+        return _encode(_parse_slice(get(), sep, names, convert), encoded)
+
     try:
-        first = next(slices, None)
-        if first is None:
+        get_first = next(pieces, None)
+        if get_first is None:
             return None
-        table = _parse_slice(first, sep, None, pacsv.ConvertOptions(null_values=NA_TEXT, strings_can_be_null=True))
+        table = _parse_slice(get_first(), sep, None,
+                             pacsv.ConvertOptions(null_values=NA_TEXT, strings_can_be_null=True))
         names = table.column_names
         stripped = [n.lstrip("\ufeff").strip() for n in names]
         if "" in stripped or len(set(stripped)) < len(stripped):
             return None  # pandas renames such headers ("Unnamed: 2", "Reach.1")
         wanted = set(keep(stripped)) if keep is not None else set(stripped)
         chosen = [n for n, s in zip(names, stripped, strict=True) if s in wanted]
-        tables.append(table.select(chosen))
+        categories = set(labels(stripped)) if labels is not None else set()
+        encoded.extend(n for n, s in zip(names, stripped, strict=True) if s in categories and n in chosen)
+        tables.append(_encode(table.select(chosen), encoded))
         convert = pacsv.ConvertOptions(null_values=NA_TEXT, strings_can_be_null=True, include_columns=chosen)
-        with ThreadPoolExecutor(max_workers=workers) as pool:  # pyarrow parses without holding the GIL
+        with ThreadPoolExecutor(max_workers=workers) as pool:  # reading and parsing release the GIL
             pending: deque = deque()
-            for piece in slices:
-                pending.append(pool.submit(_parse_slice, piece, sep, names, convert))
+            for get in pieces:
+                pending.append(pool.submit(work, get, names, convert))
                 if len(pending) > workers:  # at most a few slices of text in memory at once
                     tables.append(pending.popleft().result())
             tables.extend(f.result() for f in pending)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # its messages name no line
         return None
-    table = _unify(tables)
-    del tables
-    if table is None or any(pa.types.is_binary(t) for t in table.schema.types):
-        return None  # mixed column, or not UTF-8 after all (pyarrow keeps such text as bytes)
-    empty = [i for i, t in enumerate(table.schema.types) if pa.types.is_null(t)]
-    for i in empty:  # an all-empty column: NaN floats, as pandas reads it
-        table = table.set_column(i, table.column_names[i], table.column(i).cast(pa.float64()))
-    return table.to_pandas(split_blocks=True, self_destruct=True)
+    return _unify(tables)
 
 
 def _read_with_c_parser(p: Path, name: str, *, sep: str, dec: str, enc: str) -> pd.DataFrame | None:
@@ -409,8 +506,14 @@ def _parse(text: pd.Series, fmt: str) -> pd.Series:
     millions of rows; ISO 8601 through pandas, which reads its many variants.
     """
     if fmt != "ISO8601":
-        parsed = pc.strptime(pa.array(text, type=pa.string()), format=fmt, unit="s", error_is_null=True)
-        return pd.Series(parsed.to_numpy(zero_copy_only=False), index=text.index, dtype="datetime64[s]")
+        parsed = pc.strptime(pa.array(text.array), format=fmt, unit="s", error_is_null=True)
+        try:
+            parsed = parsed.cast(pa.timestamp("ns"))
+        except pa.ArrowInvalid:  # beyond the years pandas holds (1678-2261): left unread, so reported
+            fits = pc.and_(pc.greater_equal(parsed, pa.scalar(pd.Timestamp.min.ceil("s"), pa.timestamp("s"))),
+                           pc.less_equal(parsed, pa.scalar(pd.Timestamp.max.floor("s"), pa.timestamp("s"))))
+            parsed = pc.if_else(fits, parsed, pa.scalar(None, pa.timestamp("s"))).cast(pa.timestamp("ns"))
+        return pd.Series(parsed.to_numpy(zero_copy_only=False), index=text.index, copy=False)
     has_offset = bool(text.head(1000).str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True).any())
     parsed = pd.to_datetime(text, format=fmt, errors="coerce", utc=has_offset)
     return parsed.dt.tz_convert(None) if has_offset else parsed
@@ -434,12 +537,18 @@ def to_datetime(
         if getattr(out.dt, "tz", None) is not None:
             out = out.dt.tz_convert(None)
     else:
-        text = values.astype("string").str.strip()
-        present = text.notna() & (text != "")
-        sample = text[present].head(1000)
+        raw = values.astype("string")
+        sample = raw.dropna().head(1000).str.strip()
+        sample = sample[sample != ""]
         # Try the formats that read a sample first: one full parse instead of one per format.
         ranked = sorted(formats, key=lambda fmt: int(_parse(sample, fmt).isna().sum()))
-        out = None
+        out = _parse(raw, ranked[0])
+        if out.notna().sum() == raw.notna().sum():
+            ranked = []  # every cell read as it is: no need to trim spaces and try again
+        else:
+            out = None
+            text = raw.str.strip()
+            present = text.notna() & (text != "")
         best_bad = None
         for fmt in ranked:
             parsed = _parse(text, fmt)

@@ -350,3 +350,11 @@ def test_once_accepts_ids_in_strict_order_and_still_catches_a_repeat_among_them(
     assert _once(rising).all() and _once(rising[::-1].reset_index(drop=True)).all()
     repeat = pd.Series(["a", "b", "b", "c"], dtype="string")  # sorted but not strictly: compared in full
     assert _once(repeat).tolist() == [True, False, False, True]
+
+
+def test_ids_keep_whole_numbers_as_written_and_strip_text():
+    from casebook.posts import _ids
+
+    assert _ids(pd.Series([10000000001, 7])).tolist() == ["10000000001", "7"]
+    got = _ids(pd.Series([" 12_34 ", "  ", None], dtype=object))
+    assert got.iloc[0] == "12_34" and got.iloc[1:].isna().all()

@@ -191,3 +191,62 @@ def test_all_empty_column_reads_as_float_like_pandas(write):
     got, _ = read_table(path)
     pd.testing.assert_frame_equal(got, _c_parser(path))
     assert got["b"].dtype == "float64"
+
+
+def test_plan_covers_the_file_with_ranges_ending_at_line_breaks(write):
+    from casebook.tabular import _plan
+
+    long_line = "x" * 200_000
+    text = "a,b\n" + "".join(f"{i},{long_line if i == 7 else i}\n" for i in range(40))
+    path = write("plan.csv", text)
+    data = text.encode()
+    for size in (50, 1000, 150_000, 10**7):
+        ranges = _plan(path, size)
+        assert ranges[0][0] == 0 and ranges[-1][1] == len(data)
+        assert all(a == b for (_, a), (b, _) in zip(ranges, ranges[1:], strict=False))
+        assert all(data[stop - 1:stop] == b"\n" for _, stop in ranges)
+
+
+def test_a_planned_boundary_inside_a_quoted_value_is_read_again_counting_quotes(write, monkeypatch):
+    import casebook.tabular as tabular
+
+    monkeypatch.setattr(tabular, "SLICE_BYTES", 40)
+    careful = []
+    real = tabular._slices
+    monkeypatch.setattr(tabular, "_slices", lambda p, size=None: careful.append(p) or real(p, size))
+    path = write("multi.csv", "id,message\n" + "".join(f'{i},"first line\nsecond, {i}"\n' for i in range(30)))
+    got, _ = read_table(path)
+    pd.testing.assert_frame_equal(got, _c_parser(path))
+    assert careful == [path]  # the planned slices were given up for the careful ones
+    careful.clear()
+    plain = write("plain.csv", "id,message\n" + "".join(f"{i},one line {i}\n" for i in range(30)))
+    pd.testing.assert_frame_equal(read_table(plain)[0], _c_parser(plain))
+    assert careful == []  # no quoted line breaks: the planned slices were kept
+
+
+def test_dates_beyond_the_years_pandas_holds_are_reported_not_crashed_on():
+    values = pd.Series(["01/02/2014 10:00", "01/01/2500 00:00", "03/02/2014 11:00"], dtype="string")
+    with pytest.raises(InputError, match=r"x.csv: column 'Publish time', row 3: dates that do not parse "
+                                         r"\('01/01/2500 00:00'\)"):
+        to_datetime(values, path="x.csv", column="Publish time", formats=("%m/%d/%Y %H:%M",))
+    fine = to_datetime(values.iloc[[0, 2]], path="x.csv", column="c", formats=("%m/%d/%Y %H:%M",))
+    assert fine.dtype == "datetime64[ns]" and fine.iloc[1] == pd.Timestamp("2014-03-02 11:00")
+
+
+def test_label_columns_are_read_as_categories_on_every_path(write, monkeypatch):
+    import casebook.tabular as tabular
+
+    monkeypatch.setattr(tabular, "SLICE_BYTES", 30)
+    rows = "".join(f"{i},{'Photo' if i % 3 else 'Video'},{1 if i % 2 else 0}\n" for i in range(30)) + "30,,1.5\n"
+    for name, content, encoding in (("fast.csv", "id,type,paid\n" + rows, "utf-8"),
+                                    ("slow.csv", "id;type;paid\n" + rows.replace(",", ";").replace("1.5", "1,5"),
+                                     "latin-1")):  # a decimal comma: read by pandas' C parser
+        path = write(name, content, encoding)
+        got, info = read_table(path, labels=lambda cols: ["type", "paid"])
+        assert isinstance(got["type"].dtype, pd.CategoricalDtype) and isinstance(got["paid"].dtype, pd.CategoricalDtype)
+        want = pd.read_csv(path, sep=None, engine="python", encoding=encoding, decimal="," if ";" in content else ".")
+        assert info.decimal == ("," if ";" in content else ".")
+        assert got["type"].astype(object).where(got["type"].notna(), None).tolist() == \
+            want["type"].astype(object).where(want["type"].notna(), None).tolist()
+        assert got["paid"].astype(float).tolist() == want["paid"].tolist()  # ints in early slices, 1.5 later
+        assert got["id"].tolist() == list(range(31))
