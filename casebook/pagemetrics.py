@@ -124,35 +124,43 @@ def _posting_days(days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.unique(days, return_counts=True)
 
 
-def _by_code(codes: np.ndarray, n: int) -> pd.Categorical:
-    """A grouping key from integer codes 0..n-1 (pandas groups a categorical without hashing)."""
-    return pd.Categorical.from_codes(codes, categories=pd.RangeIndex(n))
-
-
 def _medians(codes: np.ndarray, n: int, *columns: np.ndarray) -> list[np.ndarray]:
     """Each column's median per group 0..n-1, skipping NaN (NaN for a group without values).
 
-    One counting sort makes the groups contiguous (none is needed for time groups of posts in date
-    order); each group's median is then a partition of its slice, with no per-group copy of the data.
+    Time groups of posts in date order are already contiguous slices; a few groups are picked out
+    by masks; many groups are made contiguous by one counting sort. Each median is then a partition.
     """
     small = codes.astype(_code_type(n), copy=False)
-    if len(small) and not bool((small[1:] >= small[:-1]).all()):
-        order = np.argsort(small, kind="stable")
-        small = small[order]
-        columns = tuple(c[order] for c in columns)
-    bounds = np.searchsorted(small, np.arange(n + 1))
-    present = np.flatnonzero(bounds[1:] > bounds[:-1])
+    counts = np.bincount(small, minlength=n)
+    present = np.flatnonzero(counts)
+    bounds = np.concatenate([[0], np.cumsum(counts)])
+    if not len(small) or bool((small[1:] >= small[:-1]).all()):  # views of the caller's data: copied
+        return [_median_each(n, {k: col[bounds[k]:bounds[k + 1]] for k in present}) for col in columns]
+    if len(present) <= 8:
+        masks = {k: small == k for k in present}
+        return [_median_each(n, {k: col[m] for k, m in masks.items()}, own=True) for col in columns]
+    order = np.argsort(small, kind="stable")
     out = []
     for col in columns:
-        med = np.full(n, np.nan)
-        nan = np.isnan(col) if col.dtype.kind == "f" else None
-        for k in present:
-            v = col[bounds[k]:bounds[k + 1]]
-            if nan is not None and nan[bounds[k]:bounds[k + 1]].any():
-                v = v[~nan[bounds[k]:bounds[k + 1]]]
-            if len(v):
-                med[k] = np.median(v)
-        out.append(med)
+        ordered = col[order]
+        out.append(_median_each(n, {k: ordered[bounds[k]:bounds[k + 1]] for k in present}, own=True))
+    return out
+
+
+def _median_each(n: int, groups: dict[int, np.ndarray], own: bool = False) -> np.ndarray:
+    """The median of each group's values (NaN left out), at its code; NaN for codes without values.
+
+    ``own``: the arrays are scratch copies, which the median may reorder in place.
+    """
+    out = np.full(n, np.nan)
+    for k, v in groups.items():
+        scratch = own
+        if v.dtype.kind == "f":
+            nan = np.isnan(v)
+            if nan.any():
+                v, scratch = v[~nan], True
+        if len(v):
+            out[k] = np.median(v, overwrite_input=scratch)
     return out
 
 
@@ -322,16 +330,19 @@ def _engagement_by(page: Page, keys: list[str], basis: str) -> pd.DataFrame:
     parts = [page.codes(k) for k in keys]
     sizes = [len(labels) for _, labels in parts]
     total = int(np.prod(sizes))
-    # One integer code per combination of keys (mixed radix), so pandas groups a single categorical.
+    # One integer code per combination of keys (mixed radix): every table below is indexed by it.
     code = np.zeros(len(page.posts), dtype=_code_type(total))
     for codes, labels in parts:
         code = code * len(labels) + codes
-    er = pd.Series(page.er(basis), copy=False)
-    g = er.groupby(_by_code(code, total), observed=True)
-    out = pd.DataFrame({"posts": g.size(), "er_mean": g.mean()})
-    observed = out.index.to_numpy().astype("int64")
-    er_median, interactions_median = _medians(code, total, page.er(basis), page.posts["interactions"].to_numpy())
-    out = out.reset_index(drop=True)
+    er = page.er(basis)
+    rated = ~np.isnan(er)
+    posts = np.bincount(code, minlength=total)
+    observed = np.flatnonzero(posts)
+    with np.errstate(invalid="ignore"):
+        er_mean = np.bincount(code, weights=np.where(rated, er, 0.0), minlength=total) / np.bincount(
+            code, weights=rated, minlength=total)
+    er_median, interactions_median = _medians(code, total, er, page.posts["interactions"].to_numpy())
+    out = pd.DataFrame({"posts": posts[observed].astype("int64"), "er_mean": er_mean[observed]})
     out["er_median"] = er_median[observed]
     out["interactions_median"] = interactions_median[observed]
     for i, (k, (_, labels)) in enumerate(zip(keys, parts, strict=True)):

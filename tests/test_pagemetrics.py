@@ -317,3 +317,21 @@ def test_weekly_and_daily_medians_follow_posts_in_any_order(page):
     pd.testing.assert_frame_equal(m.daily_activity(shuffled), m.daily_activity(page))
     pd.testing.assert_frame_equal(m.engagement_by(shuffled, "type"), m.engagement_by(page, "type"))
     assert m.daily_activity(page)["er_median"].tolist() == [pytest.approx(0.075), 0.2, 0.02]
+
+
+@pytest.mark.parametrize("codes", [[0, 0, 1, 1, 1, 2], [2, 0, 1, 0, 1, 1], [9, 0, 3, 0, 3, 3]])
+def test_medians_by_group_leave_the_input_untouched(codes):
+    values = np.array([1.0, np.nan, 5.0, 3.0, 4.0, 7.0])
+    counts = np.array([3, 1, 4, 6, 2, 8])
+    before = values.copy(), counts.copy()
+    n = max(codes) + 1
+    many = np.array(codes * 3)  # also the counting-sort path (more than 8 groups present)
+    got_v, got_c = m._medians(np.array(codes), n, values, counts)
+    assert np.array_equal(values, before[0], equal_nan=True) and np.array_equal(counts, before[1])
+    want = pd.DataFrame({"k": codes, "v": values, "c": counts}).groupby("k").median()
+    assert np.allclose(got_v[want.index], want["v"]) and np.allclose(got_c[want.index], want["c"])
+    assert np.isnan(np.delete(got_v, want.index)).all()
+    assert len(m._medians(many, n, np.tile(values, 3))[0]) == n
+    spread = np.arange(40) % 20  # 20 groups, not in order: sorted by code before the medians
+    got = m._medians(spread, 20, np.arange(40.0))[0]
+    assert got.tolist() == [k + 10.0 for k in range(20)]
