@@ -167,6 +167,11 @@ def _parquet_columns(path: Path, explicit: list[str]) -> list[str] | None:
         names = [str(n) for n in pq.read_schema(path).names]
     except Exception:  # a corrupt file: let read_table raise the user-facing error
         return None
+    return _useful_columns(names, explicit)
+
+
+def _useful_columns(names: list[str], explicit: list[str]) -> list[str] | None:
+    """The columns with usual or ``explicit`` names, if they include a customer and a date (else None)."""
     usual = {*CUSTOMER_NAMES, *DATE_NAMES, *AMOUNT_NAMES, *QUANTITY_NAMES, *PRICE_NAMES, *INVOICE_NAMES}
     wanted = {_key(e) for e in explicit if e}
     keep = [n for n in names if _key(n) in usual or _key(n) in wanted]
@@ -179,8 +184,8 @@ def _parquet_columns(path: Path, explicit: list[str]) -> list[str] | None:
 def read_transactions_table(path: str | Path, explicit: list[str] | None = None) -> tuple[pd.DataFrame, TableInfo, int]:
     """Read any supported layout; returns the frame, how it was read and the number of header rows.
 
-    A Parquet file is read column by column: only the columns with usual or ``explicit`` names are
-    loaded, which matters at millions of rows.
+    Only the columns with usual or ``explicit`` names are converted (Parquet: read), which matters
+    at millions of rows.
     """
     p = Path(path)
     if p.suffix.lower() == ".parquet" and p.is_file():
@@ -189,7 +194,8 @@ def read_transactions_table(path: str | Path, explicit: list[str] | None = None)
             df = pd.read_parquet(p, columns=keep)
             return df, TableInfo(str(path), "parquet", rows=len(df)), 1
     if p.suffix.lower() not in (".parquet", ".xlsx", ".xlsm") and p.is_file():
-        head = p.read_bytes()[:65536]
+        with p.open("rb") as f:
+            head = f.read(65536)
         if head.strip() and b"\x00" not in head:
             try:
                 sample = head.decode(sniff_encoding(head, str(path)), errors="ignore")
@@ -199,7 +205,7 @@ def read_transactions_table(path: str | Path, explicit: list[str] | None = None)
                 df, info = read_whitespace_table(path)
                 header_rows = 0 if str(df.columns[0]) == "column_1" else 1
                 return df, info, header_rows
-    df, info = read_table(path)
+    df, info = read_table(path, keep=lambda names: _useful_columns(names, explicit or []) or names)
     return df, info, 1
 
 

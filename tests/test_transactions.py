@@ -151,3 +151,16 @@ def test_large_file_errors_still_name_the_right_rows() -> None:
     raw.loc[55_000, "date"] = "2011-01-05"
     tx, rep = standardise(raw, path="big.csv")
     assert rep.customers == 500 and tx["timestamp"].iloc[8] == pd.Timestamp("2011-01-09")
+
+
+def test_a_large_csv_is_read_for_its_useful_columns_only(tmp_path):
+    from casebook.transactions import read_transactions_table
+
+    path = tmp_path / "big.csv"
+    path.write_text("InvoiceNo,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+                    "536365,WHITE HEART,6,2010-12-01 08:26,2.55,17850,United Kingdom\n")
+    df, info, header_rows = read_transactions_table(path)
+    assert list(df.columns) == ["InvoiceNo", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID"]
+    assert header_rows == 1 and info.rows == 1
+    df, _, _ = read_transactions_table(path, explicit=["Country"])
+    assert "Country" in df.columns
