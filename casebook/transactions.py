@@ -245,7 +245,10 @@ def _text_codes(values: pd.Series) -> pd.Series:
         labels = labels.astype("string").str.strip()
         labels = labels.mask(labels == "")
     new_codes, categories = pd.factorize(labels, use_na_sentinel=True)
-    final = np.where(codes >= 0, new_codes[np.maximum(codes, 0)], -1) if len(new_codes) else codes
+    if len(new_codes) and not np.array_equal(new_codes, np.arange(len(new_codes))):  # values merged or blanked
+        final = np.where(codes >= 0, new_codes[np.maximum(codes, 0)], -1)
+    else:
+        final = codes
     cat = pd.Categorical.from_codes(final, categories=pd.Index(categories.astype(str), dtype="string"))
     return pd.Series(cat, index=values.index)
 
