@@ -323,10 +323,11 @@ def _read_range(p: Path, start: int, stop: int) -> bytes:
 
 
 def _parse_slice(piece: bytes | memoryview, sep: str, names: list[str] | None,
-                 convert: pacsv.ConvertOptions) -> pa.Table:
+                 convert: pacsv.ConvertOptions, skip: int = 0) -> pa.Table:
     """One slice parsed as a single block: the parser then sees every quoted value whole."""
     block = len(piece) + 1
-    read = pacsv.ReadOptions(use_threads=False, block_size=min(block, MAX_BLOCK), column_names=names or [])
+    read = pacsv.ReadOptions(use_threads=False, block_size=min(block, MAX_BLOCK), column_names=names or [],
+                             skip_rows=skip)
     parse = pacsv.ParseOptions(delimiter=sep, newlines_in_values=block > MAX_BLOCK)
     return pacsv.read_csv(pa.py_buffer(piece), read_options=read, parse_options=parse, convert_options=convert)
 
@@ -366,21 +367,23 @@ def _encode(table: pa.Table, columns: list[str]) -> pa.Table:
 
 def _parse_slices(pieces: Iterator[Callable[[], bytes]], sep: str, keep: Selector | None,
                   labels: Selector | None = None) -> pa.Table | None:
-    """Parse the slices ``pieces`` give, the first here (for the header), the others two at a time."""
+    """Parse the slices ``pieces`` give, two at a time (the header first, to know the columns)."""
     tables: list[pa.Table] = []
     workers = max(2, os.cpu_count() or 1)
     encoded: list[str] = []
 
-    def work(get: Callable[[], bytes], names: list[str], convert: pacsv.ConvertOptions) -> pa.Table:
-        return _encode(_parse_slice(get(), sep, names, convert), encoded)
+    def work(get: Callable[[], bytes], names: list[str], convert: pacsv.ConvertOptions, skip: int = 0) -> pa.Table:
+        return _encode(_parse_slice(get(), sep, names, convert, skip), encoded)
 
     try:
         get_first = next(pieces, None)
         if get_first is None:
             return None
-        table = _parse_slice(get_first(), sep, None,
-                             pacsv.ConvertOptions(null_values=NA_TEXT, strings_can_be_null=True))
-        names = table.column_names
+        first = get_first()
+        end = first.find(b"\n") + 1
+        while end and first.count(b'"', 0, end) % 2:  # a line break inside a quoted column name
+            end = first.find(b"\n", end) + 1
+        names = _parse_slice(first[: end or len(first)], sep, None, pacsv.ConvertOptions()).column_names
         stripped = [n.lstrip("\ufeff").strip() for n in names]
         if "" in stripped or len(set(stripped)) < len(stripped):
             return None  # pandas renames such headers ("Unnamed: 2", "Reach.1")
@@ -388,10 +391,9 @@ def _parse_slices(pieces: Iterator[Callable[[], bytes]], sep: str, keep: Selecto
         chosen = [n for n, s in zip(names, stripped, strict=True) if s in wanted]
         categories = set(labels(stripped)) if labels is not None else set()
         encoded.extend(n for n, s in zip(names, stripped, strict=True) if s in categories and n in chosen)
-        tables.append(_encode(table.select(chosen), encoded))
         convert = pacsv.ConvertOptions(null_values=NA_TEXT, strings_can_be_null=True, include_columns=chosen)
         with ThreadPoolExecutor(max_workers=workers) as pool:  # reading and parsing release the GIL
-            pending: deque = deque()
+            pending: deque = deque([pool.submit(work, lambda: first, names, convert, 1)])
             for get in pieces:
                 pending.append(pool.submit(work, get, names, convert))
                 if len(pending) > workers:  # at most a few slices of text in memory at once

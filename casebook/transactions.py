@@ -205,7 +205,8 @@ def read_transactions_table(path: str | Path, explicit: list[str] | None = None)
                 df, info = read_whitespace_table(path)
                 header_rows = 0 if str(df.columns[0]) == "column_1" else 1
                 return df, info, header_rows
-    df, info = read_table(path, keep=lambda names: _useful_columns(names, explicit or []) or names)
+    df, info = read_table(path, keep=lambda names: _useful_columns(names, explicit or []) or names,
+                          labels=lambda names: [n for n in names if _key(n) in INVOICE_NAMES])
     return df, info, 1
 
 
