@@ -513,23 +513,23 @@ def load_posts(
     name = str(path)
     header: list[str] = []
 
+    def found(columns: list[str]) -> dict[str, str]:
+        """The file columns of the layout (none when it cannot be told: the checks below explain)."""
+        try:
+            return _resolve(columns, _layout(columns, layout, mapping, name), mapping, name)
+        except InputError:
+            return {}
+
     def keep(columns: list[str]) -> list[str]:
         """The columns the layout uses; all of them when one is missing (the error then lists them)."""
         header[:] = columns
-        try:
-            found = _resolve(columns, _layout(columns, layout, mapping, name), mapping, name)
-        except InputError:
-            return columns
-        used = set(found.values())
-        return [c for c in columns if c in used or _norm(c) == "description"]
+        used = set(found(columns).values())
+        return [c for c in columns if c in used or _norm(c) == "description"] if used else columns
 
     def labels(columns: list[str]) -> list[str]:
         """Post types, labels and paid flags: a few values repeated on every row."""
-        try:
-            found = _resolve(columns, _layout(columns, layout, mapping, name), mapping, name)
-        except InputError:
-            return []
-        return [found[c] for c in ("type", "category", "paid") if c in found]
+        cols = found(columns)
+        return [cols[c] for c in ("type", "category", "paid") if c in cols]
 
     df, info = read_table(path, sheet=sheet, keep=keep, labels=labels)
     detected = _layout(header, layout, mapping, name)

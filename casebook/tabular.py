@@ -347,7 +347,7 @@ def _read_with_arrow(p: Path, *, sep: str, keep: Selector | None, labels: Select
         table = _parse_slices(planned, sep, keep, labels)
     except _QuoteAcrossSlicesError:
         table = _parse_slices((partial(bytes, piece) for piece in _slices(p)), sep, keep, labels)
-    plain = [t.value_type if pa.types.is_dictionary(t) else t for t in table.schema.types] if table else []
+    plain = [t.value_type if pa.types.is_dictionary(t) else t for t in table.schema.types] if table is not None else []
     if table is None or any(pa.types.is_binary(t) for t in plain):
         return None  # mixed column, or not UTF-8 after all (pyarrow keeps such text as bytes)
     empty = [i for i, t in enumerate(table.schema.types) if pa.types.is_null(t)]
