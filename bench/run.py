@@ -300,7 +300,7 @@ def write_results(
             "",
             "Inputs: seeded resamples of the book's real data sets (`bench/data.py`) written as CSV exports. "
             "Wall time of the analysis (imports excluded) and peak resident memory of its process (imports "
-            "included); the DuckDB column runs the same aggregations in SQL over the same file. Ratio = "
+            "included; MB and GB here are binary, 1 GB = 1,024 MB); the DuckDB column runs the same aggregations in SQL over the same file. Ratio = "
             "casebook ÷ DuckDB (below 1: the casebook is faster). *Same* = both computed identical check "
             "values (counts, medians, segment sizes, fitted parameters).",
             "",
