@@ -238,10 +238,14 @@ def weekly_posts(posts: pd.DataFrame | Page, start: str | pd.Timestamp | np.date
                          "er_median": er_median})
 
 
+def _weekday(days: np.ndarray) -> np.ndarray:
+    """Day of the week of each day, 0 = Monday (1970-01-01 was a Thursday)."""
+    return (days.astype("int64") + 3) % 7
+
+
 def _week_start(days: np.ndarray) -> np.ndarray:
-    """Monday of each day's week (1970-01-01 was a Thursday)."""
-    n = days.astype("int64")
-    return (n - (n + 3) % 7).astype("datetime64[D]")
+    """Monday of each day's week."""
+    return (days.astype("int64") - _weekday(days)).astype("datetime64[D]")
 
 
 def period_engagement(posts: pd.DataFrame | Page, freq: str = "MS", basis: str = "reach") -> pd.DataFrame:
@@ -342,17 +346,15 @@ def _engagement_by(page: Page, keys: list[str], basis: str) -> pd.DataFrame:
         er_mean = np.bincount(code, weights=np.where(rated, er, 0.0), minlength=total) / np.bincount(
             code, weights=rated, minlength=total)
     er_median, interactions_median = _medians(code, total, er, page.posts["interactions"].to_numpy())
-    out = pd.DataFrame({"posts": posts[observed].astype("int64"), "er_mean": er_mean[observed]})
-    out["er_median"] = er_median[observed]
-    out["interactions_median"] = interactions_median[observed]
+    columns = {}
     for i, (k, (_, labels)) in enumerate(zip(keys, parts, strict=True)):
-        stride = int(np.prod(sizes[i + 1:]))
-        values = labels.take((observed // stride) % sizes[i])
+        values = labels.take((observed // int(np.prod(sizes[i + 1:]))) % sizes[i])
         if k not in ("weekday", "hour"):
             values = pd.Series(values, dtype=object).astype("string").fillna("(none)").array
-        out.insert(i, k, values)
-    out["share_of_posts"] = out["posts"] / out["posts"].sum()
-    out = out[[*keys, "posts", "er_median", "er_mean", "interactions_median", "share_of_posts"]]
+        columns[k] = values
+    out = pd.DataFrame({**columns, "posts": posts[observed].astype("int64"), "er_median": er_median[observed],
+                        "er_mean": er_mean[observed], "interactions_median": interactions_median[observed],
+                        "share_of_posts": posts[observed] / posts.sum()})
     out = out.sort_values(["er_median", *keys], ascending=[False] + [True] * len(keys), kind="stable")
     return out.reset_index(drop=True)
 
@@ -360,10 +362,10 @@ def _engagement_by(page: Page, keys: list[str], basis: str) -> pd.DataFrame:
 def _group_codes(page: Page, key: str) -> tuple[np.ndarray, pd.Index | pd.Categorical]:
     """Integer codes of each post's group and the group labels (missing values get the last code)."""
     posts = page.posts
-    if key in ("weekday", "hour"):
+    if key == "weekday":
+        return _weekday(page.days()).astype("int8"), pd.Categorical(WEEKDAYS, categories=WEEKDAYS)
+    if key == "hour":
         hours = posts["published"].to_numpy().astype("datetime64[h]").astype("int64")
-        if key == "weekday":  # 1970-01-01 was a Thursday (3)
-            return ((hours // 24 + 3) % 7).astype("int8"), pd.Categorical(WEEKDAYS, categories=WEEKDAYS)
         return (hours % 24).astype("int8"), pd.Index(np.arange(24, dtype="int8"))
     if key == "paid":
         paid = posts["paid"]

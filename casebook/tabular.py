@@ -216,7 +216,7 @@ def _select(df: pd.DataFrame, keep: Selector | None, labels: Selector | None) ->
     return df
 
 
-def _slices(p: Path, size: int | None = None) -> Iterator[memoryview]:
+def _slices(p: Path, size: int | None = None) -> Iterator[bytes]:
     """The file's bytes in slices of about ``size``, each ending at a line break outside quotes.
 
     Each slice is a buffer of its own, so slices can be parsed at the same time; the bytes after a
@@ -233,7 +233,7 @@ def _slices(p: Path, size: int | None = None) -> Iterator[memoryview]:
                 data = f.read(want)
                 if len(data) < want:  # the end of the file: the rest is the last slice
                     if data.strip():
-                        yield memoryview(data)
+                        yield data
                     return
                 cut = data.rfind(b"\n") + 1
                 quotes = data.count(b'"', 0, cut)
@@ -245,7 +245,7 @@ def _slices(p: Path, size: int | None = None) -> Iterator[memoryview]:
                     break
                 f.seek(pos)  # no line break outside quotes yet: read a larger slice
                 want *= 2
-            yield memoryview(data)[:cut]
+            yield data[:cut]
             pos += cut
 
 
