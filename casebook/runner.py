@@ -65,17 +65,50 @@ def tag_injected_parameters(notebook: nbformat.NotebookNode) -> int:
 
 
 def data_display(chapter: Chapter, values: dict[str, Any], user: dict[str, Any]) -> str | None:
-    """The data file as the header shows it: the reader's path, or the bundled file relative to the book."""
+    """The data file as the header shows it: the reader's file name (never the folders of their machine),
+    or the bundled file relative to the book."""
     if "data_path" not in values:
         return None
     value = values["data_path"]
-    if "data_path" in user or not isinstance(value, str) or not value:
-        return str(value) if value != "" else None
+    if not isinstance(value, str) or not value:
+        return None
+    if "data_path" in user:
+        return Path(value).name
     path = (NOTEBOOKS / value).resolve()
     try:
         return str(path.relative_to(ROOT))
     except ValueError:
         return str(path)
+
+
+def private_paths(chapter: Chapter, user: dict[str, Any]) -> dict[str, str]:
+    """The reader's file paths among ``user`` values, each mapped to its bare file name.
+
+    Reports are meant to be sent: they name the reader's files, never the folders of their machine.
+    """
+    return {
+        p.name: Path(user[p.name]).name
+        for p in chapter.parameters
+        if p.is_path and isinstance(user.get(p.name), str) and user[p.name]
+    }
+
+
+def scrub_paths(notebook: nbformat.NotebookNode, slug: str, shown: dict[str, str]) -> None:
+    """Replace the machine's folders in the executed notebook: paths of the reader's files become
+    their names (parameters cell and papermill's record), the book's and the output's folders go."""
+    meta = notebook.metadata.get("papermill")
+    if meta is not None:
+        meta["input_path"] = f"notebooks/{slug}.ipynb"
+        meta["output_path"] = f"{slug}.ipynb"
+        meta["parameters"] = {**meta.get("parameters", {}), **shown}
+    for cell in notebook.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            lines = cell.source.splitlines()
+            for i, line in enumerate(lines):
+                name = line.split("=", 1)[0].strip()
+                if name in shown:
+                    lines[i] = f"{name} = {shown[name]!r}"
+            cell.source = "\n".join(lines)
 
 
 def output_names(slug: str) -> set[str]:
@@ -153,10 +186,11 @@ def run_chapter(
     out_dir.parent.mkdir(parents=True, exist_ok=True)
 
     values = {p.name: user.get(p.name, p.default) for p in chapter.parameters}
+    shown = private_paths(chapter, user)
     info = report.RunInfo(
         slug=slug,
         title=chapter.title,
-        parameters=[(name, value, name in user) for name, value in values.items()],
+        parameters=[(name, shown.get(name, value), name in user) for name, value in values.items()],
         data_file=data_display(chapter, values, user),
         run_at=dt.datetime.now(dt.UTC),
         brand=str(values["brand"]) if values.get("brand") not in (None, "") else None,
@@ -192,8 +226,7 @@ def run_chapter(
             ) from None
         nb = nbformat.read(nb_path, as_version=4)
         tag_injected_parameters(nb)
-        if "papermill" in nb.metadata:  # where the notebook ends up, not the temporary folder
-            nb.metadata["papermill"]["output_path"] = str(out_dir / f"{slug}.ipynb")
+        scrub_paths(nb, slug, shown)
         nbformat.write(nb, nb_path)
         figures = book.glued_scalars(nb)
         figures_path = tmp / "figures.json"

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import numpy as np
 import pandas as pd
 import pytest
@@ -226,15 +227,16 @@ def test_validate_unknown_kind(capsys: pytest.CaptureFixture) -> None:
     assert err == "casebook: error: unknown kind 'orders'; valid kinds: posts, transactions, survey\n"
 
 
-def test_list_shows_every_chapter_with_parameters(capsys: pytest.CaptureFixture) -> None:
+def test_list_shows_every_chapter_with_parameters_and_their_domains(capsys: pytest.CaptureFixture) -> None:
     code, out, _ = run_main(capsys, "list")
     assert code == 0
     assert "survey-evidence: What the surveys say\n" in out
     assert (
-        "    confidence (float, default 0.95): confidence level of every interval, strictly between 0 and 1\n"
-        in out
+        "    confidence (number strictly between 0 and 1; default 0.95): confidence level of every interval, "
+        "strictly between 0 and 1\n" in out
     )
-    assert "    data_path (str, default '../data/survey_counts.csv'): survey counts: " in out
+    assert "    data_path (path of a file; default '../data/survey_counts.csv'): survey counts: " in out
+    assert "    time_unit (one of W, D; default 'W'): " in out
     for nb in sorted((ROOT / "notebooks").glob("*.ipynb")):
         assert f"\n{nb.stem}: " in "\n" + out
 
@@ -250,8 +252,9 @@ def test_list_shows_every_chapter_with_parameters(capsys: pytest.CaptureFixture)
         ),
         (
             ["run", "survey-evidence", "-p", "confidence=high"],
-            "casebook: error: parameter 'confidence' of chapter 'survey-evidence' expects float "
-            "(default 0.95), got 'high'; valid parameters: confidence (float), data_path (str)\n",
+            "casebook: error: parameter 'confidence' of chapter 'survey-evidence' expects number strictly "
+            "between 0 and 1 (default 0.95), got 'high' (Input should be a valid number); valid parameters: "
+            "confidence (float), data_path (str)\n",
         ),
     ],
 )
@@ -316,3 +319,51 @@ def test_python_m_casebook_unknown_chapter(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert proc.stderr.startswith("casebook: error: unknown chapter 'nope'; valid chapters: ")
     assert "survey-evidence" in proc.stderr and proc.stderr.count("\n") == 1
+
+
+def _evil_notebook(folder: Path, canary: Path) -> Path:
+    """A notebook that would create ``canary`` if anything executed it."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(f"open({str(canary)!r}, 'w').write('ran')")]
+    path = folder / "evil.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.mark.parametrize("form", ["absolute", "relative", "dotted"])
+def test_run_never_executes_a_notebook_named_by_path(
+    capsys: pytest.CaptureFixture, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, form: str
+) -> None:
+    canary = tmp_path / "canary"
+    evil = _evil_notebook(tmp_path, canary)
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    slug = {"absolute": str(evil.with_suffix("")), "relative": "../evil", "dotted": "../.." + str(evil)[:-6]}[form]
+    code, _, err = run_main(capsys, "run", slug, "-q", "--out", str(tmp_path / "out"))
+    assert code == 2
+    assert err.startswith(f"casebook: error: unknown chapter {slug!r}; valid chapters: ") and err.count("\n") == 1
+    assert not canary.exists() and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "{!!binary KEY: message}",
+        "{message: !!binary KEY}",
+        "{message: !!python/object/apply:os.system [CMD]}",
+        "{message: !!set {a: null}}",
+        "!!omap [{message: a}]",
+    ],
+)
+def test_a_parameter_value_never_runs_code(capsys: pytest.CaptureFixture, tmp_path: Path, value: str) -> None:
+    import base64
+
+    canary = tmp_path / "canary"
+    # the key papermill once wrote unescaped: a bytes key whose text closes the string and calls os.system
+    payload = f"\" + __import__('os').system('touch {canary}') + \"".encode()
+    raw = value.replace("KEY", base64.b64encode(payload).decode()).replace("CMD", f"'touch {canary}'")
+    code, _, err = run_main(capsys, "run", "monceau-fleurs", "-q", "-p", f"column_mapping={raw}",
+                            "--out", str(tmp_path / "out"))
+    assert code == 2
+    assert "YAML tags" in err and err.count("\n") == 1
+    assert not canary.exists() and not (tmp_path / "out").exists()
