@@ -128,13 +128,13 @@ def load_series(path: str | Path | None = None, brand: str | None = None) -> pd.
     record's spreadsheet row in ``row``; ``attrs["path"]`` names the file for later messages.
     """
     name = str(path if path is not None else SERIES_PATH)
-    df, _ = read_table(name)
+    df, info = read_table(name)
     require_columns(df, SERIES_REQUIRED, name, "a series of dated figures")
     require_rows(df, name)
     df["row"] = sheet_rows(range(len(df)))
     df["metric"] = _labels(df, "metric", name)
     df["date"] = to_datetime(df["date"], path=name, column="date", latest=clock.today())
-    df["value"] = to_number(df["value"], path=name, column="value", minimum=0)
+    df["value"] = to_number(df["value"], path=name, column="value", minimum=0, decimal=info.decimal)
     over = (df["metric"] == SHARE) & (df["value"] > 100)
     if over.any():
         raise InputError(
@@ -353,6 +353,8 @@ def growth_fits(
         ],
         ignore_index=True,
     )
+    # a chart's points: rounded, so the last bits of exp() on this machine's CPU do not reach the page
+    curves["value"] = curves["value"].round(3)
     fits = pd.DataFrame(
         {
             "model": ["straight line", "exponential"],
@@ -372,7 +374,7 @@ def load_mybo(path: str | Path | None = None) -> pd.DataFrame:
     rows: the final figure to compare with) and confidence (C / P / U).
     """
     name = str(path if path is not None else MYBO_PATH)
-    df, _ = read_table(name)
+    df, info = read_table(name)
     require_columns(df, MYBO_REQUIRED, name, "MyBO figures")
     require_rows(df, name)
     df["row"] = sheet_rows(range(len(df)))
@@ -384,7 +386,7 @@ def load_mybo(path: str | Path | None = None) -> pd.DataFrame:
     df["qualifier"] = df["qualifier"].astype("string").str.strip().fillna("about")
     df["confidence"] = df["confidence"].astype("string").str.strip()
     df["compare_to"] = df["compare_to"].astype("string").str.strip()
-    df["value"] = to_number(df["value"], path=name, column="value", minimum=0)
+    df["value"] = to_number(df["value"], path=name, column="value", minimum=0, decimal=info.decimal)
     require_unique(df, ["figure", "kind"], path=name, column="figure", what="figure and kind",
                    expected="one row per figure and kind", rows=df["row"])
     finals = set(df.loc[df["kind"] == "final", "figure"])

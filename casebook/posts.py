@@ -568,7 +568,7 @@ def load_posts(
         if canon in cols:
             allow = canon in OPTIONAL_COUNTS or canon == "paid_impressions"
             num[canon] = to_number(df[cols[canon]], path=name, column=col(canon), header_rows=header_rows,
-                                   allow_missing=allow, integer=True)
+                                   allow_missing=allow, integer=True, decimal=info.decimal)
     # Missing values: report and handle explicitly.
     for canon in OPTIONAL_COUNTS:
         if canon in num and num[canon].isna().any():
@@ -614,7 +614,7 @@ def load_posts(
         raw = df[cols["category"]]
         if detected == "uci":
             codes = to_number(raw, path=name, column=col("category"), header_rows=header_rows,
-                              allow_missing=True, integer=True)
+                              allow_missing=True, integer=True, decimal=info.decimal)
             category = codes.map(UCI_CATEGORIES).astype("string")
             bad = codes.notna() & category.isna()
             if bad.any():

@@ -7,10 +7,13 @@ from pathlib import Path
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint, samplesize_confint_proportion
 
+from casebook import clock
 from casebook.errors import InputError, ParameterError, sheet_rows
 from casebook.tabular import read_table, require_columns, require_rows, require_unique, to_number
 
 REQUIRED = ["study", "year", "question", "option", "count", "n"]
+#: The earliest survey year accepted: anything before is a typing error.
+FIRST_YEAR = 1900
 
 
 def check_confidence(confidence: float) -> float:
@@ -23,20 +26,26 @@ def check_confidence(confidence: float) -> float:
 def load_survey(path: str | Path) -> pd.DataFrame:
     """Read survey counts (columns study, year, question, option, count, n; others kept) and check them.
 
-    Counts and sample sizes must be whole numbers with 0 ≤ count ≤ n and n > 0.
+    Counts and sample sizes must be whole numbers with 0 ≤ count ≤ n and n > 0; years lie between
+    ``FIRST_YEAR`` and the book's today (:func:`casebook.clock.today`). Labels are read as text.
     """
     name = str(path)
-    df, _ = read_table(path)
+    df, info = read_table(path)
     require_columns(df, REQUIRED, name, "survey counts")
     require_rows(df, name)
     for col in ("study", "question", "option"):
-        empty = df[col].isna() | (df[col].astype("string").str.strip() == "")
+        df[col] = df[col].astype("string").str.strip()
+        empty = df[col].isna() | (df[col] == "")
         if empty.any():
             raise InputError(name, "empty cells", column=col, rows=sheet_rows(empty.to_numpy().nonzero()[0]),
                              expected="a label in every row")
-    df["year"] = to_number(df["year"], path=name, column="year", integer=True).astype("int64")
-    df["n"] = to_number(df["n"], path=name, column="n", minimum=1, integer=True).astype("int64")
-    df["count"] = to_number(df["count"], path=name, column="count", minimum=0, integer=True).astype("int64")
+    if "population" in df.columns:
+        df["population"] = df["population"].astype("string").str.strip()
+    num = {"path": name, "integer": True, "decimal": info.decimal}
+    df["year"] = to_number(df["year"], column="year", minimum=FIRST_YEAR, maximum=clock.today().year,
+                           **num).astype("int64")
+    df["n"] = to_number(df["n"], column="n", minimum=1, **num).astype("int64")
+    df["count"] = to_number(df["count"], column="count", minimum=0, **num).astype("int64")
     over = df["count"] > df["n"]
     if over.any():
         raise InputError(name, "count larger than the sample size n", column="count",
@@ -69,11 +78,13 @@ def label(df: pd.DataFrame) -> pd.Series:
 def perception_gap(df: pd.DataFrame, a: str = "consumers", b: str = "executives") -> pd.DataFrame:
     """Options asked of two populations in the same study and question: both shares and the gap (b − a).
 
-    Options reported for only one population are kept with the other share missing.
+    Options reported for only one population are kept with the other share missing. Without a
+    ``population`` column (it is optional) no question was asked of both: the table is empty.
     """
-    if "population" not in df.columns:
-        raise ParameterError("perception_gap needs a 'population' column in the survey data")
     keys = ["study", "year", "question", "option"]
+    if "population" not in df.columns:
+        return pd.DataFrame({c: pd.Series(dtype=df[c].dtype) for c in keys}
+                            | {c: pd.Series(dtype="float64") for c in (a, b, "gap")})
     sub = df[df["population"].isin([a, b])]
     wide = sub.pivot_table(index=keys, columns="population", values="estimate", aggfunc="first")
     wide = wide.reindex(columns=[a, b]).reset_index()
@@ -92,13 +103,30 @@ def sample_size_for(half_width: float, confidence: float = 0.95, proportion: flo
     return int(-(-n // 1))
 
 
+def rows(df: pd.DataFrame, *, study: str, year: int, option: str | None = None,
+         population: str | None = None) -> pd.DataFrame:
+    """The rows of ``df`` for a study (substring match) and year, and an option and population if given.
+
+    Empty when the file holds no such row (any valid survey file runs the chapter).
+    """
+    mask = df["study"].str.contains(study, regex=False).fillna(False) & (df["year"] == year)
+    if option is not None:
+        mask &= df["option"] == option
+    if population is not None and "population" in df.columns:
+        mask &= (df["population"] == population).fillna(False)
+    return df[mask]
+
+
 def pick(df: pd.DataFrame, *, study: str, year: int, option: str, population: str | None = None) -> pd.Series | None:
     """The one row of ``df`` for a study (substring match), year and option, or None when absent."""
-    mask = df["study"].str.contains(study, regex=False) & (df["year"] == year) & (df["option"] == option)
-    if population is not None and "population" in df.columns:
-        mask &= df["population"] == population
-    rows = df[mask]
-    return rows.iloc[0] if len(rows) == 1 else None
+    found = rows(df, study=study, year=year, option=option, population=population)
+    return found.iloc[0] if len(found) == 1 else None
+
+
+def picked(df: pd.DataFrame, keys: tuple[str, ...], **where: object) -> dict[str, object]:
+    """The ``keys`` of the row :func:`pick` finds with ``where``; NaN for each when there is no such row."""
+    row = pick(df, **where)
+    return {k: float("nan") if row is None else row[k] for k in keys}
 
 
 def interval_table(df: pd.DataFrame) -> pd.DataFrame:

@@ -8,7 +8,9 @@ one-line :class:`~casebook.errors.InputError` messages, never as a pandas traceb
 from __future__ import annotations
 
 import codecs
+import copy
 import csv
+import io
 import os
 import re
 from collections import deque
@@ -18,10 +20,12 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 
 from casebook.errors import InputError, sheet_rows
 
@@ -36,7 +40,8 @@ NA_TEXT = ["", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan",
 #: Picks the columns to keep from a file's (stripped) column names.
 Selector = Callable[[list[str]], Iterable[str]]
 DELIMITERS = [",", ";", "\t"]
-_DECIMAL_COMMA = re.compile(r"(?:^|[;\t])\s*-?\d+,\d+\s*(?=$|[;\t])", re.M)
+#: A field written with a decimal comma (``12,5``, ``1.250,5``, ``1 250,5``) in a ``;`` or tab separated file.
+_DECIMAL_COMMA = re.compile(r"(?:^|[;\t])\s*-?(?:\d{1,3}(?:[. \u00a0\u202f]\d{3})+|\d+),\d+\s*(?=$|[;\t])", re.M)
 
 
 @dataclass
@@ -135,7 +140,10 @@ def read_table(
     suffix = p.suffix.lower()
     if suffix == ".parquet":
         try:
+            require_distinct_header(pq.read_schema(p).names, name)
             df = pd.read_parquet(p)
+        except InputError:
+            raise
         except Exception as exc:  # pyarrow raises many types for a corrupt file
             raise InputError(name, f"not a readable Parquet file ({type(exc).__name__})",
                              expected="a Parquet file") from None
@@ -143,9 +151,11 @@ def read_table(
     elif suffix in (".xlsx", ".xlsm"):
         try:
             df = pd.read_excel(p, sheet_name=sheet, dtype=object)
+            header = pd.read_excel(p, sheet_name=sheet, header=None, nrows=1, dtype=object)  # before renaming
         except Exception as exc:
             raise InputError(name, f"not a readable Excel workbook ({type(exc).__name__})",
                              expected="an .xlsx export") from None
+        require_distinct_header(header.iloc[0] if len(header) else [], name)
         info = TableInfo(name, "xlsx")
     else:
         df, info = _read_text_table(p, name, delimiter=delimiter, encoding=encoding, decimal=decimal, keep=keep,
@@ -178,15 +188,18 @@ def _read_text_table(
     if truncated and not encoding:
         head = head[: head.rfind(b"\n") + 1] or head  # do not cut a character in two
     enc = encoding or sniff_encoding(head, name)
-    try:
-        text = head.decode(enc)
+    try:  # incrementally: a UTF-16 head cut after a line break's first byte keeps its last byte for later
+        text = codecs.getincrementaldecoder(enc)().decode(head, final=not truncated)
     except (UnicodeDecodeError, LookupError):
         raise InputError(name, f"the file cannot be decoded as {enc}",
                          expected="UTF-8, UTF-16 or latin-1 text") from None
     if "\x00" in text:
         raise InputError(name, "this is a binary file, not a table", expected="a CSV, TSV or XLSX export")
+    if truncated and not codecs.lookup(enc).name.startswith("utf-16"):  # UTF-16 text is half NUL bytes
+        require_no_nul(p, name)
     text = text.lstrip("\ufeff")
     sep = delimiter or sniff_delimiter(text, name)
+    require_distinct_header(next((r for r in csv.reader(io.StringIO(text), delimiter=sep) if r), []), name)
     dec = decimal or sniff_decimal(text, sep)
     df = None
     if enc in ("utf-8", "utf-8-sig") and dec == ".":
@@ -203,6 +216,49 @@ def _read_text_table(
     if not selected:
         df = _select(df, keep, labels)
     return df, TableInfo(name, "csv", encoding=enc, delimiter=sep, decimal=dec)
+
+
+def require_distinct_header(names: Iterable[object], path: str) -> None:
+    """Raise an InputError naming the first column name a header repeats (compared stripped of spaces).
+
+    Readers rename repeated names (pandas writes ``Reach.1``), so the check reads the header as written.
+    Empty names are left to the readers (pandas calls them ``Unnamed: 2``).
+    """
+    seen: set[str] = set()
+    for raw in names:
+        key = "" if pd.isna(raw) else str(raw).lstrip("\ufeff").strip()
+        if key in seen:
+            raise InputError(path, "the header names this column twice", column=key, rows=[1],
+                             expected="a different name for every column")
+        if key:
+            seen.add(key)
+
+
+def find_nul(path: str | Path, chunk: int = 16 * 1024 * 1024) -> tuple[int, int] | None:
+    """Where the file's first NUL byte is, as (byte offset, line number), or None: text files hold none.
+
+    Reads the file in chunks and searches each with ``bytes.find``; lines are counted only when one is found.
+    """
+    with open(path, "rb") as f:
+        pos = 0
+        while data := f.read(chunk):
+            at = data.find(b"\x00")
+            if at >= 0:
+                f.seek(0)
+                offset, line = pos + at, 1
+                while offset - f.tell() > 0:
+                    line += f.read(min(chunk, offset - f.tell())).count(b"\n")
+                return offset, line
+            pos += len(data)
+    return None
+
+
+def require_no_nul(path: str | Path, name: str) -> None:
+    """Raise an InputError, as for a binary file, when a NUL byte appears anywhere in a text file."""
+    found = find_nul(path)
+    if found is not None:
+        raise InputError(name, f"this is a binary file, not a table (a NUL byte on line {found[1]:,}, "
+                         f"byte {found[0]:,})", expected="a CSV, TSV or XLSX export")
 
 
 def _select(df: pd.DataFrame, keep: Selector | None, labels: Selector | None) -> pd.DataFrame:
@@ -329,7 +385,13 @@ def _parse_slice(piece: bytes | memoryview, sep: str, names: list[str] | None,
     read = pacsv.ReadOptions(use_threads=False, block_size=min(block, MAX_BLOCK), column_names=names or [],
                              skip_rows=skip)
     parse = pacsv.ParseOptions(delimiter=sep, newlines_in_values=block > MAX_BLOCK)
-    return pacsv.read_csv(pa.py_buffer(piece), read_options=read, parse_options=parse, convert_options=convert)
+    table = pacsv.read_csv(pa.py_buffer(piece), read_options=read, parse_options=parse, convert_options=convert)
+    zoned = {f.name: pa.string() for f in table.schema if pa.types.is_timestamp(f.type) and f.type.tz}
+    if zoned:  # pyarrow turns timestamps with offsets into UTC: keep their text, to_datetime keeps the local time
+        convert = copy.copy(convert)
+        convert.column_types = {**convert.column_types, **zoned}
+        table = pacsv.read_csv(pa.py_buffer(piece), read_options=read, parse_options=parse, convert_options=convert)
+    return table
 
 
 def _read_with_arrow(p: Path, *, sep: str, keep: Selector | None, labels: Selector | None = None
@@ -456,6 +518,23 @@ def require_rows(df: pd.DataFrame, path: str) -> None:
         raise InputError(path, "the file has a header but no data rows", expected="at least one data row")
 
 
+#: Spaces accepted between groups of three digits whatever the decimal mark: space, no-break, narrow no-break.
+THOUSANDS_SPACES = " \u00a0\u202f"
+#: Largest count a float64 holds exactly: larger "counts" are overflows or typing errors.
+MAX_COUNT = 2**53
+
+
+def _grouped(decimal: str) -> str:
+    """A number whose thousands are separated in valid groups of three, with ``decimal`` as decimal mark.
+
+    One kind of separator per number (``1,250.5``, ``1 250.5``; ``1.250,5`` for a decimal comma).
+    No backreference: pandas runs this with Arrow's RE2.
+    """
+    seps = ("," if decimal == "." else ".") + THOUSANDS_SPACES
+    groups = "|".join(rf"\d{{1,3}}(?:{re.escape(c)}\d{{3}})+" for c in seps)
+    return rf"[+-]?(?:{groups})(?:{re.escape(decimal)}\d+)?"
+
+
 def to_number(
     values: pd.Series,
     *,
@@ -464,48 +543,86 @@ def to_number(
     header_rows: int = 1,
     allow_missing: bool = False,
     minimum: float | None = None,
+    maximum: float | None = None,
     integer: bool = False,
+    decimal: str = ".",
 ) -> pd.Series:
-    """Convert a column to numbers, or raise an InputError naming the offending rows.
+    """Convert a column to finite numbers, or raise an InputError naming the offending rows.
 
-    Accepts numbers already parsed, and text with a decimal comma or spaces as thousands separators.
+    Accepts numbers already parsed, and text written with the file's ``decimal`` mark (``TableInfo.decimal``).
+    Thousands separators are accepted only between groups of three digits: a comma (or a space) in a
+    decimal-point file, a point or a space in a decimal-comma file. Any other use of the other mark
+    (``1,25`` in a decimal-point file) is ambiguous and refused. ``integer`` counts must be whole and
+    at most 2**53, the largest a float holds exactly.
     """
     s = values
+    text: pd.Series | None = None
+
+    def refuse(mask: pd.Series, problem: str, expected: str) -> None:
+        """Raise naming the rows of ``mask`` and up to three of their values, as written."""
+        mask = mask.fillna(False).astype(bool)  # nullable numbers compare to <NA>
+        if mask.any():
+            shown = (text if text is not None else s)[mask].head(3)
+            examples = ", ".join(repr(v) if isinstance(v, str) else f"{v:g}" if isinstance(v, float) else str(v)
+                                 for v in shown)
+            raise InputError(path, problem % examples, column=column,
+                             rows=sheet_rows(mask.to_numpy().nonzero()[0], header_rows), expected=expected)
+
     if not pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
-        text = s.astype("string").str.strip().str.replace("\u00a0", "", regex=False).str.replace(" ", "", regex=False)
-        text = text.str.replace(r"^(-?\d+),(\d+)$", r"\1.\2", regex=True)
-        num = pd.to_numeric(text, errors="coerce")
-        bad = num.isna() & text.notna() & (text != "")
-        if bad.any():
-            examples = ", ".join(repr(v) for v in text[bad].head(3))
-            raise InputError(path, f"text where a number was expected ({examples})", column=column,
-                             rows=sheet_rows(bad.to_numpy().nonzero()[0], header_rows),
-                             expected="numbers only")
+        text = s.astype("string").str.strip()
+        thousands = ("," if decimal == "." else ".") + THOUSANDS_SPACES
+        grouped = text.str.fullmatch(_grouped(decimal)).fillna(False)
+        plain = text.where(~grouped, text.str.replace(f"[{re.escape(thousands)}]", "", regex=True))
+        comma = decimal == "."  # the mark that is not the decimal one: a comma in a decimal-point file
+        refuse(plain.str.contains(thousands[0], regex=False).fillna(False),
+               f"ambiguous numbers (%s): a {'comma' if comma else 'point'} that does not separate groups of "
+               f"three digits, in a file whose decimal mark is a {'point' if comma else 'comma'}",
+               f"1250{decimal}5 or {'1,250.5' if comma else '1.250,5'} (thousands separated only between "
+               "groups of three digits)")
+        num = pd.to_numeric(plain.str.replace(",", ".", regex=False), errors="coerce")
+        refuse(num.isna() & text.notna() & (text != ""), "text where a number was expected (%s)", "numbers only")
         s = num.astype("float64")
+    if pd.api.types.is_float_dtype(s):
+        inf = np.isinf(s.to_numpy(dtype="float64", na_value=np.nan))
+        refuse(pd.Series(inf, index=s.index), "infinite or overflowing numbers (%s)", "finite numbers")
     if not allow_missing and s.isna().any():
         raise InputError(path, "empty cells", column=column,
                          rows=sheet_rows(s.isna().to_numpy().nonzero()[0], header_rows),
                          expected="a number in every row")
     if minimum is not None:
-        low = s < minimum
-        if low.any():
-            raise InputError(path, f"values below {minimum:g} ({', '.join(f'{v:g}' for v in s[low].head(3))})",
-                             column=column, rows=sheet_rows(low.to_numpy().nonzero()[0], header_rows),
-                             expected=f"numbers of at least {minimum:g}")
-    if integer and not pd.api.types.is_integer_dtype(s.dtype):
-        frac = s.notna() & (s % 1 != 0)
-        if frac.any():
-            raise InputError(path, "fractional values in a count", column=column,
-                             rows=sheet_rows(frac.to_numpy().nonzero()[0], header_rows),
-                             expected="whole numbers")
+        refuse(s < minimum, f"values below {minimum:g} (%s)", f"numbers of at least {minimum:g}")
+    if maximum is not None:
+        refuse(s > maximum, f"values above {maximum:g} (%s)", f"numbers of at most {maximum:g}")
+    if integer:
+        refuse(s.abs() > MAX_COUNT, "counts too large to be held exactly (%s)",
+               f"whole numbers of at most {MAX_COUNT:,}")
+        if not pd.api.types.is_integer_dtype(s.dtype):
+            refuse(s.notna() & (s % 1 != 0), "fractional values in a count (%s)", "whole numbers")
     return s
 
 
-def _parse(text: pd.Series, fmt: str) -> pd.Series:
-    """Parse text dates with one format (NaT where it does not fit); offsets become UTC, then dropped.
+#: A time of day, and the UTC offset that may follow it (``10:00+01:00``, ``10:00:00.5-0500``, ``10:00Z``).
+_TIME = r"\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?"
+_ZONE = r"\s*(?:Z|[+-]\d\d(?::?\d\d)?)\s*$"
 
-    Explicit formats go through Arrow's vectorised strptime, several times faster than pandas' on
-    millions of rows; ISO 8601 through pandas, which reads its many variants.
+
+class _MixedOffsetsError(Exception):
+    """Some timestamps of a column carry a UTC offset and others do not."""
+
+
+def _has_offset(text: pd.Series) -> pd.Series:
+    """True where the text ends with a time and a UTC offset (missing cells: False)."""
+    return text.str.contains(_TIME + _ZONE, regex=True).fillna(False).astype(bool)
+
+
+def _parse(text: pd.Series, fmt: str) -> pd.Series:
+    """Parse text dates with one format (NaT where it does not fit), keeping the wall-clock time written.
+
+    A UTC offset is dropped without converting: a page's audience lives in its local time, so
+    ``10:00+02:00`` stays 10:00, whatever offset each row carries (summer and winter time).
+    Raises _MixedOffsetsError when only some timestamps have an offset. Explicit formats go through
+    Arrow's vectorised strptime, several times faster than pandas' on millions of rows; ISO 8601
+    through pandas, which reads its many variants.
     """
     if fmt != "ISO8601":
         parsed = pc.strptime(pa.array(text.array), format=fmt, unit="s", error_is_null=True)
@@ -516,9 +633,50 @@ def _parse(text: pd.Series, fmt: str) -> pd.Series:
                            pc.less_equal(parsed, pa.scalar(pd.Timestamp.max.floor("s"), pa.timestamp("s"))))
             parsed = pc.if_else(fits, parsed, pa.scalar(None, pa.timestamp("s"))).cast(pa.timestamp("ns"))
         return pd.Series(parsed.to_numpy(zero_copy_only=False), index=text.index, copy=False)
-    has_offset = bool(text.head(1000).str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True).any())
-    parsed = pd.to_datetime(text, format=fmt, errors="coerce", utc=has_offset)
-    return parsed.dt.tz_convert(None) if has_offset else parsed
+    try:  # naive timestamps, or one offset throughout (read as a time zone, then dropped)
+        parsed = pd.to_datetime(text, format=fmt, errors="coerce")
+    except ValueError:  # offsets that differ from row to row, or only on some rows
+        offset = _has_offset(text)
+        if offset.any() and not offset[text.notna() & (text.str.strip() != "")].all():
+            raise _MixedOffsetsError from None
+        try:
+            wall_clock = text.str.replace(f"({_TIME}){_ZONE}", r"\1", regex=True)
+            parsed = pd.to_datetime(wall_clock, format=fmt, errors="coerce")
+        except ValueError:  # offsets written in a way _ZONE does not know: reported as unread dates
+            parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    return parsed.dt.tz_localize(None) if parsed.dt.tz is not None else parsed
+
+
+def _to_datetime_text(values: pd.Series, *, path: str, column: str, header_rows: int,
+                      formats: tuple[str, ...]) -> pd.Series:
+    """Text dates parsed with the first of ``formats`` that reads every non-empty cell; raise naming the rows."""
+    raw = values.astype("string")
+    sample = raw.dropna().head(1000).str.strip()
+    sample = sample[sample != ""]
+    # Try the formats that read a sample first: one full parse instead of one per format.
+    ranked = sorted(formats, key=lambda fmt: int(_parse(sample, fmt).isna().sum()))
+    out = _parse(raw, ranked[0])
+    if out.notna().sum() == raw.notna().sum():
+        ranked = []  # every cell read as it is: no need to trim spaces and try again
+    else:
+        out = None
+        text = raw.str.strip()
+        present = text.notna() & (text != "")
+    best_bad = None
+    for fmt in ranked:
+        parsed = _parse(text, fmt)
+        bad = parsed.isna() & present
+        if not bad.any():
+            out = parsed
+            break
+        if best_bad is None or bad.sum() < best_bad.sum():
+            best_bad = bad
+    if out is None:
+        examples = ", ".join(repr(v) for v in text[best_bad].head(3))
+        raise InputError(path, f"dates that do not parse ({examples})", column=column,
+                         rows=sheet_rows(best_bad.to_numpy().nonzero()[0], header_rows),
+                         expected="dates like 2014-12-31, 2014-12-31 09:30 or 20141231")
+    return out
 
 
 def to_datetime(
@@ -537,34 +695,19 @@ def to_datetime(
     if pd.api.types.is_datetime64_any_dtype(values):
         out = values
         if getattr(out.dt, "tz", None) is not None:
-            out = out.dt.tz_convert(None)
+            out = out.dt.tz_localize(None)  # the wall-clock time, as for text with an offset
     else:
-        raw = values.astype("string")
-        sample = raw.dropna().head(1000).str.strip()
-        sample = sample[sample != ""]
-        # Try the formats that read a sample first: one full parse instead of one per format.
-        ranked = sorted(formats, key=lambda fmt: int(_parse(sample, fmt).isna().sum()))
-        out = _parse(raw, ranked[0])
-        if out.notna().sum() == raw.notna().sum():
-            ranked = []  # every cell read as it is: no need to trim spaces and try again
-        else:
-            out = None
-            text = raw.str.strip()
-            present = text.notna() & (text != "")
-        best_bad = None
-        for fmt in ranked:
-            parsed = _parse(text, fmt)
-            bad = parsed.isna() & present
-            if not bad.any():
-                out = parsed
-                break
-            if best_bad is None or bad.sum() < best_bad.sum():
-                best_bad = bad
-        if out is None:
-            examples = ", ".join(repr(v) for v in text[best_bad].head(3))
-            raise InputError(path, f"dates that do not parse ({examples})", column=column,
-                             rows=sheet_rows(best_bad.to_numpy().nonzero()[0], header_rows),
-                             expected="dates like 2014-12-31, 2014-12-31 09:30 or 20141231")
+        try:
+            out = _to_datetime_text(values, path=path, column=column, header_rows=header_rows, formats=formats)
+        except _MixedOffsetsError:
+            text = values.astype("string")
+            offset = _has_offset(text)
+            present = text.notna() & (text.str.strip() != "")
+            fewer = offset if offset.sum() <= (present & ~offset).sum() else present & ~offset
+            raise InputError(path, "timestamps with and without a UTC offset in one column (the rows named "
+                             f"{'have' if fewer is offset else 'lack'} one)", column=column,
+                             rows=sheet_rows(fewer.to_numpy().nonzero()[0], header_rows),
+                             expected="an offset on every timestamp (2014-03-30T10:00+02:00) or on none") from None
     if out.isna().any():
         raise InputError(path, "empty dates", column=column,
                          rows=sheet_rows(out.isna().to_numpy().nonzero()[0], header_rows),

@@ -29,6 +29,8 @@ from casebook.tabular import (
     TableInfo,
     header_text,
     read_table,
+    require_distinct_header,
+    require_no_nul,
     require_rows,
     sniff_encoding,
     to_datetime,
@@ -142,9 +144,13 @@ def read_whitespace_table(path: str | Path) -> tuple[pd.DataFrame, TableInfo]:
     name = str(path)
     raw = Path(path).read_bytes()
     enc = sniff_encoding(raw, name)
+    if not enc.startswith("utf-16"):  # sniff_encoding looked for binary data in the first bytes only
+        require_no_nul(path, name)
     text = raw.decode(enc).lstrip("\ufeff")
     first = next(ln for ln in text.splitlines() if ln.strip()).split()
     has_header = not all(_NUMBER.match(tok) for tok in first)
+    if has_header:
+        require_distinct_header(first, name)
     try:
         df = pd.read_csv(io.StringIO(text), sep=r"\s+", header=0 if has_header else None, dtype=str,
                          skip_blank_lines=True)
@@ -167,6 +173,7 @@ def _parquet_columns(path: Path, explicit: list[str]) -> list[str] | None:
         names = [str(n) for n in pq.read_schema(path).names]
     except Exception:  # a corrupt file: let read_table raise the user-facing error
         return None
+    require_distinct_header(names, str(path))
     return _useful_columns(names, explicit)
 
 
@@ -286,12 +293,13 @@ def standardise(
     drop_zero_amount: bool = False,
     latest: pd.Timestamp | None = None,
     table: str = "data frame",
+    decimal: str = ".",
 ) -> tuple[pd.DataFrame, CleaningReport]:
     """Map a raw transactions frame to the canonical table and clean it (see :data:`RULES`).
 
     Empty strings for the ``*_col`` arguments mean "detect". The amount is ``amount_col`` if given or
     found, else quantity × unit price. Lines with a zero amount are kept (free items still are
-    purchases) unless ``drop_zero_amount``.
+    purchases) unless ``drop_zero_amount``. ``decimal`` is the file's decimal mark, for numbers read as text.
     """
     require_rows(df, path)
     headerless = str(df.columns[0]) == "column_1" and header_rows == 0
@@ -312,7 +320,7 @@ def standardise(
                              expected="a column named amount, revenue or sales (parameter amount_col), "
                              "or both Quantity and UnitPrice")
     mapping = {"customer_id": cust, "timestamp": date}
-    num = {"path": path, "header_rows": header_rows}
+    num = {"path": path, "header_rows": header_rows, "decimal": decimal}
     out = pd.DataFrame({"customer_id": _text_codes(df[cust])})
     out["timestamp"] = _dates(df[date], path=path, column=date, header_rows=header_rows,
                               latest=latest if latest is not None else _end_of_today())
@@ -393,7 +401,7 @@ def load_transactions(
     return standardise(
         df, path=str(path), header_rows=header_rows, customer_col=customer_col, date_col=date_col,
         amount_col=amount_col, quantity_col=quantity_col, price_col=price_col, invoice_col=invoice_col,
-        drop_zero_amount=drop_zero_amount,
+        drop_zero_amount=drop_zero_amount, decimal=info.decimal,
         table=(f"text, {info.encoding}, whitespace separated, {info.rows:,} rows"
                if info.delimiter == "whitespace" else info.describe()),
     )

@@ -359,3 +359,26 @@ def test_nike_charts_are_titled_and_aggregated(series: pd.DataFrame, mybo: pd.Da
         "events 150k vs events 200k",
         "raised 639M vs raised through 2008-10-15 642M",
     ]
+
+
+# --- issue 17: wrong numbers with exit 0 -----------------------------------------------------------
+
+
+def test_quoted_thousands_keep_their_size(tmp_path: Path) -> None:
+    path = write(tmp_path, HEADER + 'Acme,miles_logged,2020-01-01,"1,234",C\nAcme,miles_logged,2021-01-01,"12,345.5",C\n')
+    assert community.load_series(path)["value"].tolist() == [1234.0, 12345.5]
+    path = write(tmp_path, HEADER + 'Acme,market_share,2020-01-01,"1,234",C\n')  # 1234, not 1.234
+    with pytest.raises(InputError, match=r"column 'value', row 2: a market share above 100"):
+        community.load_series(path)
+
+
+def test_decimal_comma_series(tmp_path: Path) -> None:
+    path = write(tmp_path, HEADER.replace(",", ";") + "Acme;market_share;2020-01-01;12,5;C\n"
+                 "Acme;miles_logged;2020-01-01;1.250.000;C\n")
+    assert community.load_series(path)["value"].tolist() == [12.5, 1250000.0]
+
+
+def test_infinite_values_are_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, HEADER + "Acme,miles_logged,2020-01-01,inf,C\n")
+    with pytest.raises(InputError, match=r"column 'value', row 2: infinite or overflowing numbers \(inf\)"):
+        community.load_series(path)

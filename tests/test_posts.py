@@ -358,3 +358,34 @@ def test_ids_keep_whole_numbers_as_written_and_strip_text():
     assert _ids(pd.Series([10000000001, 7])).tolist() == ["10000000001", "7"]
     got = _ids(pd.Series([" 12_34 ", "  ", None], dtype=object))
     assert got.iloc[0] == "12_34" and got.iloc[1:].isna().all()
+
+
+# --- issue 17: wrong numbers with exit 0 -----------------------------------------------------------
+
+def test_quoted_thousands_in_counts_keep_their_size(tmp_path):
+    p = write(tmp_path, MBS_HEAD + '1,01/02/2014 10:00,Photos,"12,500",5,1,"1,234"\n')
+    posts, _ = load_posts(p)
+    assert (posts["reach"].iloc[0], posts["shares"].iloc[0]) == (12500, 1234)
+    p = write(tmp_path, MBS_HEAD + '1,01/02/2014 10:00,Photos,100,5,1,"1,2"\n')
+    raises(p, "column 'Shares'", "row 2", "ambiguous numbers ('1,2')", "expected 1250.5 or 1,250.5")
+
+
+def test_infinite_reach_is_refused(tmp_path):
+    p = write(tmp_path, MBS_HEAD + "1,01/02/2014 10:00,Photos,1e309,5,1,0\n")
+    raises(p, "column 'Reach'", "row 2", "infinite or overflowing numbers")
+
+
+def test_posting_hours_stay_local_when_timestamps_carry_offsets(tmp_path):
+    p = write(tmp_path, "date,reach,engagements\n2014-03-29T20:00:00+01:00,100,5\n2014-03-31T20:00:00+02:00,100,5\n")
+    posts, _ = load_posts(p, mapping={"published": "date", "reach": "reach", "interactions": "engagements"})
+    assert posts["published"].dt.hour.tolist() == [20, 20]
+    p = write(tmp_path, "date,reach,engagements\n2014-03-29T20:00:00+01:00,100,5\n2014-03-31 20:00,100,5\n"
+              "2014-04-01T20:00:00+02:00,100,5\n")
+    raises(p, "column 'date'", "row 3", "timestamps with and without a UTC offset",
+           mapping={"published": "date", "reach": "reach", "interactions": "engagements"})
+
+
+def test_repeated_column_names_are_refused(tmp_path):
+    p = write(tmp_path, "Post ID,Publish time,Post type,Reach,Reactions,Comments,Shares,Reach\n"
+              "1,01/02/2014 10:00,Photos,100,5,1,0,200\n")
+    raises(p, "column 'Reach'", "row 1", "the header names this column twice")

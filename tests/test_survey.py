@@ -1,9 +1,13 @@
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
 from casebook import survey
 from casebook.errors import InputError, ParameterError
 from casebook.paths import dataset
+
+FIXTURES = Path(__file__).parent / "fixtures" / "survey"
 
 HEADER = "study,year,question,option,count,n\n"
 
@@ -81,8 +85,9 @@ def test_perception_gap_pairs_populations():
     gap = survey.perception_gap(df).set_index("option")
     assert gap.loc["connected", "gap"] == pytest.approx(0.31)
     assert pd.isna(gap.loc["discounts", "gap"]) and gap.loc["discounts", "consumers"] == 0.61
-    with pytest.raises(ParameterError):
-        survey.perception_gap(df.drop(columns="population"))
+    empty = survey.perception_gap(df.drop(columns="population"))  # the column is optional: no gap, no error
+    assert empty.empty and list(empty.columns) == ["study", "year", "question", "option", "consumers",
+                                                   "executives", "gap"]
 
 
 def test_sample_size_for():
@@ -99,3 +104,59 @@ def test_interval_table_and_label():
     assert table.loc[0, "Share"] == "21.0%" and table.loc[0, "Interval"].startswith("14.")
     assert survey.label(df).iloc[0] == "yes (S 2008)"
     assert survey.pick(df, study="S", year=2009, option="yes") is None
+
+
+# --- issue 17: wrong numbers with exit 0 -----------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("year", "message"),
+    [("-5000", r"column 'year', row 2: values below 1900 \(-5000\); expected numbers of at least 1900"),
+     ("1899", "values below 1900"),
+     ("2027", r"values above 2026 \(2027\); expected numbers of at most 2026"),
+     ("1e309", "infinite or overflowing numbers")],
+)
+def test_survey_years_lie_between_1900_and_the_book_today(write, year, message):
+    with pytest.raises(InputError, match=message):
+        survey.load_survey(write("s.csv", HEADER + f"A,{year},Q,yes,1,100\n"))
+
+
+def test_survey_year_limit_follows_the_clock(write, monkeypatch):
+    monkeypatch.setenv("CASEBOOK_TODAY", "2030-01-01")
+    assert survey.load_survey(write("s.csv", HEADER + "A,2029,Q,yes,1,100\n"))["year"].tolist() == [2029]
+
+
+def test_a_40_digit_count_is_refused_not_turned_negative(write):
+    digits = "1" * 40
+    with pytest.raises(InputError, match=r"column 'n', row 2: counts too large to be held exactly"):
+        survey.load_survey(write("s.csv", HEADER + f"A,2008,Q,yes,1,{digits}\n"))
+    with pytest.raises(InputError, match=r"column 'count', row 2: counts too large"):
+        survey.load_survey(write("s.csv", HEADER + f"A,2008,Q,yes,{digits},100\n"))
+
+
+def test_survey_counts_with_thousands_separators(write):
+    df = survey.load_survey(write("s.csv", HEADER + 'A,2008,Q,yes,"1,250","4,000"\n'))
+    assert (df["count"].iloc[0], df["n"].iloc[0]) == (1250, 4000)
+    semicolon = write("t.csv", HEADER.replace(",", ";") + "A;2008;Q;yes;1.250;4.000\nA;2008;Q;no;2,5;4.000\n")
+    with pytest.raises(InputError, match=r"column 'count', row 3: fractional values in a count \('2,5'\)"):
+        survey.load_survey(semicolon)  # a decimal comma file: 1.250 is 1250, and 2,5 is not a count
+
+
+def test_the_chapter_runs_on_another_study_set():
+    """The survey chapter's calls on a valid file without the book's studies: empty tables and NaN, no error."""
+    counts = survey.load_survey(FIXTURES / "other_brand.csv")
+    assert len(counts) == 4 and 2008 not in set(counts["year"]) and "population" not in counts.columns
+    assert counts["n"].tolist() == [480, 480, 480, 1720]  # "1,720" is one thousand seven hundred and twenty
+    results = survey.wilson_intervals(counts, 0.95)
+    assert survey.perception_gap(results).empty
+    ex = survey.wilson_intervals(survey.rows(counts, study="McKinsey", year=2008), 0.90)
+    assert ex.empty
+    values = survey.picked(ex, ("low", "high"), study="McKinsey", year=2008, option="Satisfied overall")
+    assert all(pd.isna(v) for v in values.values())
+    row = survey.picked(results, ("estimate", "n"), study="Acme web", year=2021, option="Yes")
+    assert row["n"] == 1720 and row["estimate"] == pytest.approx(1034 / 1720)
+    assert survey.label(results).iloc[0] == "Offers and discounts (Acme 2019)"
+
+
+def test_numeric_labels_are_read_as_text(write):
+    df = survey.load_survey(write("s.csv", HEADER + "2020,2020,7,1,5,10\n"))
+    assert survey.pick(df, study="2020", year=2020, option="1")["count"] == 5

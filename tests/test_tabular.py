@@ -75,8 +75,8 @@ def test_require_columns_and_rows():
 def test_to_number_names_rows_and_values():
     s = pd.Series(["1", "2,5", "x", " 1 000 ", None])
     with pytest.raises(InputError, match=r"column 'c', row 4: text where a number was expected \('x'\)"):
-        to_number(s, path="f", column="c")
-    ok = to_number(pd.Series(["1", "2,5", " 1 000 "]), path="f", column="c")
+        to_number(s, path="f", column="c", decimal=",")
+    ok = to_number(pd.Series(["1", "2,5", " 1 000 "]), path="f", column="c", decimal=",")
     assert ok.tolist() == [1.0, 2.5, 1000.0]
     with pytest.raises(InputError, match=r"row 3: values below 0"):
         to_number(pd.Series([1, -2]), path="f", column="c", minimum=0)
@@ -109,9 +109,9 @@ def test_utf8_bom_header_is_clean_on_the_fast_path(write):
     assert list(df.columns) == ["Post ID", "Reach"] and info.encoding == "utf-8-sig"
 
 
-def test_to_datetime_converts_offsets_to_utc():
+def test_to_datetime_keeps_the_wall_clock_time_written_before_an_offset():
     out = to_datetime(pd.Series(["2014-01-01T10:00:00+01:00", "2014-01-02T00:30:00Z"]), path="f", column="d")
-    assert out.tolist() == [pd.Timestamp("2014-01-01 09:00"), pd.Timestamp("2014-01-02 00:30")]
+    assert out.tolist() == [pd.Timestamp("2014-01-01 10:00"), pd.Timestamp("2014-01-02 00:30")]
 
 
 def test_to_datetime_picks_the_format_that_reads_the_sample():
@@ -250,3 +250,120 @@ def test_label_columns_are_read_as_categories_on_every_path(write, monkeypatch):
             want["type"].astype(object).where(want["type"].notna(), None).tolist()
         assert got["paid"].astype(float).tolist() == want["paid"].tolist()  # ints in early slices, 1.5 later
         assert got["id"].tolist() == list(range(31))
+
+
+# --- issue 17: wrong numbers with exit 0 -----------------------------------------------------------
+
+def test_commas_are_thousands_only_in_valid_groups_of_a_decimal_point_file():
+    ok = to_number(pd.Series(["1,250", "12,345,678.5", "-1,000", "1 000", "7.5"]), path="f", column="c")
+    assert ok.tolist() == [1250.0, 12345678.5, -1000.0, 1000.0, 7.5]
+    for bad in ("1,25", "12,5", "1,2345", "1,250,5", "1,250.5,0"):
+        with pytest.raises(InputError, match=r"f: column 'c', row 3: ambiguous numbers \('" + bad + r"'\): "
+                                             r"a comma .* decimal mark is a point; expected 1250\.5 or 1,250\.5"):
+            to_number(pd.Series(["1", bad]), path="f", column="c")
+
+
+def test_points_and_spaces_are_thousands_only_in_valid_groups_of_a_decimal_comma_file():
+    text = ["1.250,5", "1 250,5", "1\u00a0250,5", "1\u202f250", "12.345.678", "2,5", "-3"]
+    ok = to_number(pd.Series(text), path="f", column="c", decimal=",")
+    assert ok.tolist() == [1250.5, 1250.5, 1250.5, 1250.0, 12345678.0, 2.5, -3.0]
+    with pytest.raises(InputError, match=r"row 2: ambiguous numbers \('1\.5'\): a point .* decimal mark is a comma"):
+        to_number(pd.Series(["1.5"]), path="f", column="c", decimal=",")
+    with pytest.raises(InputError, match=r"row 2: text where a number was expected \('1 25,5'\)"):
+        to_number(pd.Series(["1 25,5"]), path="f", column="c", decimal=",")
+
+
+def test_a_quoted_thousands_value_in_a_comma_separated_file_keeps_its_size(write):
+    df, info = read_table(write("t.csv", 'id,amount\n1,"1,250"\n2,"12,345.50"\n'))
+    got = to_number(df["amount"], path="t.csv", column="amount", decimal=info.decimal)
+    assert got.tolist() == [1250.0, 12345.5]
+
+
+def test_decimal_comma_with_thousands_is_sniffed():
+    assert sniff_decimal("a;b\n1.250,5;x\n", ";") == ","
+    assert sniff_decimal("a\tb\n1 250,5\tx\n", "\t") == ","
+
+
+@pytest.mark.parametrize("value", ["1e309", "inf", "-Infinity", "1" * 400])
+def test_to_number_refuses_infinite_and_overflowing_text(value):
+    with pytest.raises(InputError, match=r"^f: column 'q', row 3: infinite or overflowing numbers .*; "
+                                         r"expected finite numbers$"):
+        to_number(pd.Series(["1", value]), path="f", column="q")
+
+
+def test_to_number_refuses_infinite_parsed_numbers(write):
+    df, info = read_table(write("q.csv", "id,quantity\n1,2.5\n2,inf\n3,1e309\n"))
+    with pytest.raises(InputError, match=r"column 'quantity', rows 3, 4: infinite or overflowing numbers"):
+        to_number(df["quantity"], path="q.csv", column="quantity", decimal=info.decimal)
+
+
+def test_counts_above_2_53_and_values_above_the_maximum_are_refused():
+    with pytest.raises(InputError, match=r"column 'n', row 2: counts too large to be held exactly "
+                                         r"\('1234567890123456789012345678901234567890'\); expected whole numbers "
+                                         r"of at most 9,007,199,254,740,992"):
+        to_number(pd.Series(["1234567890123456789012345678901234567890"]), path="f", column="n", integer=True)
+    with pytest.raises(InputError, match=r"row 3: counts too large"):
+        to_number(pd.Series([5, 2**60], dtype="int64"), path="f", column="n", integer=True)
+    assert to_number(pd.Series([2**53]), path="f", column="n", integer=True).tolist() == [2**53]
+    assert to_number(pd.Series(["1" * 20]), path="f", column="big").iloc[0] == float("1" * 20)
+    with pytest.raises(InputError, match=r"row 2: values above 2026 \('3000'\); expected numbers of at most 2026"):
+        to_number(pd.Series(["3000"]), path="f", column="year", maximum=2026)
+
+
+def test_offsets_may_change_within_a_column_but_not_appear_on_some_rows_only():
+    summer_winter = pd.Series(["2014-03-29T10:00:00+01:00", "2014-03-31T10:00:00+02:00", "2014-11-02 09:15-0500"])
+    out = to_datetime(summer_winter, path="f", column="d")
+    assert out.tolist() == [pd.Timestamp("2014-03-29 10:00"), pd.Timestamp("2014-03-31 10:00"),
+                            pd.Timestamp("2014-11-02 09:15")]
+    mixed = pd.Series(["2014-03-29 10:00", "2014-03-30 10:00", "2014-03-31T10:00+02:00", "2014-04-01 10:00"])
+    with pytest.raises(InputError, match=r"^f: column 'd', row 4: timestamps with and without a UTC offset in one "
+                                         r"column \(the rows named have one\); expected an offset on every"):
+        to_datetime(mixed, path="f", column="d")
+    stamps = pd.Series(pd.to_datetime(["2014-03-29 10:00"]).tz_localize("Europe/Paris"))
+    assert to_datetime(stamps, path="f", column="d").tolist() == [pd.Timestamp("2014-03-29 10:00")]
+
+
+def test_a_mixed_offset_column_beyond_the_sample_is_named_not_crashed_on():
+    values = pd.Series(["2014-01-01 10:00"] * 1500 + ["2014-01-02 10:00+01:00"])
+    with pytest.raises(InputError, match=r"row 1502: timestamps with and without a UTC offset"):
+        to_datetime(values, path="f", column="d")
+
+
+@pytest.mark.parametrize(("name", "content", "encoding"), [
+    ("fast.csv", "id,Reach,Likes,Reach\n1,2,3,4\n", "utf-8"),
+    ("slow.csv", "id;Reach ;Likes;Reach\n1;2,5;3;4\n", "latin-1"),
+    ("spaces.csv", "id,Reach, Reach\n1,2,3\n", "utf-8"),
+])
+def test_read_table_refuses_a_repeated_column_name(write, name, content, encoding):
+    path = write(name, content, encoding)
+    with pytest.raises(InputError, match=rf"^{path}: column 'Reach', row 1: the header names this column twice; "
+                                         "expected a different name for every column$"):
+        read_table(path)
+
+
+def test_read_table_refuses_repeated_names_in_workbooks_and_parquet(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    xlsx = tmp_path / "d.xlsx"
+    pd.DataFrame([[1, 2, 3]], columns=["id", "Reach", "Reach "]).to_excel(xlsx, index=False)
+    with pytest.raises(InputError, match=r"column 'Reach', row 1: the header names this column twice"):
+        read_table(xlsx)
+    parquet = tmp_path / "d.parquet"
+    pq.write_table(pa.table([pa.array([1]), pa.array([2])], names=["Reach", "Reach"]), parquet)
+    with pytest.raises(InputError, match=r"column 'Reach', row 1: the header names this column twice"):
+        read_table(parquet)
+
+
+def test_read_table_finds_a_nul_byte_beyond_the_sniffed_sample(write):
+    import casebook.tabular as tabular
+
+    rows = "".join(f"{i},{i * 2}\n" for i in range(40_000))  # over 256 kB
+    assert len(rows) > tabular.SAMPLE_BYTES
+    path = write("n.csv", ("a,b\n" + rows + "40000,\x0080\n" + rows).encode())
+    with pytest.raises(InputError, match=r"n.csv: this is a binary file, not a table \(a NUL byte on line 40,002, "
+                                         r"byte [\d,]+\); expected a CSV"):
+        read_table(path)
+    assert tabular.find_nul(path, chunk=1000)[1] == 40_002  # the same place, read in small chunks
+    utf16 = write("u.csv", "a,b\n" + rows, encoding="utf-16")  # half its bytes are NUL: text all the same
+    assert read_table(utf16)[1].rows == 40_000

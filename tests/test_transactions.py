@@ -164,3 +164,57 @@ def test_a_large_csv_is_read_for_its_useful_columns_only(tmp_path):
     assert header_rows == 1 and info.rows == 1
     df, _, _ = read_transactions_table(path, explicit=["Country"])
     assert "Country" in df.columns
+
+
+def test_quoted_thousands_keep_revenue_at_its_size(tmp_path) -> None:
+    path = tmp_path / "tx.csv"
+    path.write_text('customer_id,date,amount\nc1,2020-01-02,"1,250"\nc2,2020-01-03,"2,500.50"\nc3,2020-01-04,12.5\n')
+    tx, rep = load_transactions(path)
+    assert tx["amount"].tolist() == [1250.0, 2500.5, 12.5] and rep.revenue == pytest.approx(3763.0)
+    path.write_text('customer_id,date,amount\nc1,2020-01-02,"1,25"\n')
+    with pytest.raises(InputError, match=r"column 'amount', row 2: ambiguous numbers \('1,25'\)"):
+        load_transactions(path)
+
+
+def test_decimal_comma_files_read_points_as_thousands(tmp_path) -> None:
+    path = tmp_path / "tx.csv"
+    path.write_text("client;date;amount\nc1;2020-01-02;1.250,50\nc2;2020-01-03;19,90\n")
+    tx, _ = load_transactions(path)
+    assert tx["amount"].tolist() == [1250.5, 19.9]
+
+
+def test_infinite_quantities_are_refused(tmp_path) -> None:
+    path = tmp_path / "tx.csv"
+    path.write_text("customer_id,date,quantity,price\nc1,2020-01-02,1e309,2.5\nc2,2020-01-03,2,2.5\n")
+    with pytest.raises(InputError, match=r"column 'quantity', row 2: infinite or overflowing numbers"):
+        load_transactions(path)
+
+
+def test_timestamps_keep_their_local_time_and_may_not_mix_offsets(tmp_path) -> None:
+    path = tmp_path / "tx.csv"
+    path.write_text("customer_id,date,amount\nc1,2020-03-28T21:30:00+01:00,1\nc1,2020-03-30T21:30:00+02:00,1\n")
+    tx, _ = load_transactions(path)
+    assert tx["timestamp"].dt.hour.tolist() == [21, 21]
+    path.write_text("customer_id,date,amount\nc1,2020-03-28T21:30:00+01:00,1\nc1,2020-03-30 21:30:00,1\n"
+                    "c2,2020-03-31T08:00:00+02:00,1\n")
+    with pytest.raises(InputError, match=r"column 'date', row 3: timestamps with and without a UTC offset"):
+        load_transactions(path)
+
+
+def test_a_repeated_header_name_is_refused(tmp_path) -> None:
+    path = tmp_path / "tx.csv"
+    path.write_text("customer_id,date,amount,amount\nc1,2020-01-02,1,2\n")
+    with pytest.raises(InputError, match=r"column 'amount', row 1: the header names this column twice"):
+        load_transactions(path)
+    path = tmp_path / "tx.txt"
+    path.write_text("cust date dollars dollars\nA1 20200102 1 2\n")
+    with pytest.raises(InputError, match=r"column 'dollars', row 1: the header names this column twice"):
+        load_transactions(path)
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "tx.parquet"
+    pq.write_table(pa.table([pa.array(["c1"]), pa.array(["2020-01-02"]), pa.array([1.0]), pa.array([2.0])],
+                            names=["customer_id", "date", "amount", "amount"]), path)
+    with pytest.raises(InputError, match=r"column 'amount', row 1: the header names this column twice"):
+        load_transactions(path)
