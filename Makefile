@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 .PHONY: book test unit nbval site-build site-check pdf pdf-test bench lint notebooks clean
 
 book: $(STAMP)
-	$(PY) -m casebook.build book
+	$(PY) -m casebook.build.book book
 
 test: $(STAMP) lint unit nbval site-build site-check pdf
 
@@ -29,7 +29,7 @@ nbval: $(STAMP)
 	$(VENV)/bin/pytest --nbval notebooks -q -n 2 --dist loadfile
 
 site-build: $(STAMP)
-	$(PY) -m casebook.build book
+	$(PY) -m casebook.build.book book
 
 # Static checks and the real-browser checks (tests/site/test_browser.py: Debian's chromium).
 site-check: $(STAMP)
@@ -38,7 +38,7 @@ site-check: $(STAMP)
 # The PDF edition (_build/casebook.pdf): Jupyter Book's single-page build printed by Debian's chromium
 # (what its pdfhtml builder does, waiting for the charts: casebook/pdf.py), then its checks.
 pdf: $(STAMP)
-	$(PY) -m casebook.pdf
+	$(PY) -m casebook.build.pdf
 	$(MAKE) --no-print-directory pdf-test
 
 pdf-test: $(STAMP)
@@ -49,7 +49,7 @@ bench: $(STAMP)
 	$(PY) -m bench.run
 
 notebooks: $(STAMP)
-	$(PY) -m casebook.build execute
+	$(PY) -m casebook.build.book execute
 
 clean:
 	rm -rf _build reports

@@ -90,7 +90,7 @@ def warm_split(copy: Path) -> dict[str, float]:
     python = str(ROOT / ".venv" / "bin" / "python")
     jb = str(ROOT / ".venv" / "bin" / "jupyter-book")
     return {
-        "python start + import casebook.build": _seconds([python, "-c", "import casebook.build"], copy),
+        "python start + import casebook.build.book": _seconds([python, "-c", "import casebook.build.book"], copy),
         "jupyter-book build alone (incremental, nothing to do)": _seconds(
             [jb, "build", str(copy), "--builder", "html", "--warningiserror", "--keep-going"], copy
         ),

@@ -4,14 +4,14 @@ Prints one JSON line: ``seconds`` (wall time of the workload: the sum of its ste
 ``peak_mb`` (the process's peak resident memory, imports included), the seconds of each step, and ``check`` values
 that both implementations compute, so the report can show they did the same work.
 
-- ``pages-pandas``: the page audit a reader re-runs (``casebook.posts.load_posts`` then the
-  ``casebook.pagemetrics`` tables of the page chapters, from one ``Page``: chapter figures, audit scorecard, engagement
+- ``pages-pandas``: the page audit a reader re-runs (``casebook.io.posts.load_posts`` then the
+  ``casebook.pages.metrics`` tables of the page chapters, from one ``Page``: chapter figures, audit scorecard, engagement
   by type and by label, best-time table, weekly posts, gap table, frequency vs engagement).
   The bootstrap interval of paid vs organic is left out: it resamples a fixed-size sample (no SQL
   counterpart, constant cost).
 - ``pages-duckdb``: the same aggregations written directly in DuckDB SQL over the same CSV.
-- ``rfm-pandas``: ``casebook.transactions.load_transactions``, RFM scores, segments and their summary,
-  then the BG/NBD summary and fit (``casebook.rfm``, ``casebook.bgnbd``), as in the Volvo chapter.
+- ``rfm-pandas``: ``casebook.io.transactions.load_transactions``, RFM scores, segments and their summary,
+  then the BG/NBD summary and fit (``casebook.crm.rfm``, ``casebook.crm.bgnbd``), as in the Volvo chapter.
 - ``rfm-duckdb``: the same cleaning, RFM scores, segments, summary and BG/NBD calibration summary in
   DuckDB SQL; the summary then goes to the same ``bgnbd.fit`` (a numerical optimisation, not an
   aggregation), so both sides fit identical numbers.
@@ -49,8 +49,8 @@ def _r(x: float) -> float:
 
 def pages_pandas(path: Path) -> tuple[dict, dict]:
     """The page audit with the casebook package."""
-    from casebook import pagemetrics as pm
-    from casebook import posts as ps
+    from casebook.io import posts as ps
+    from casebook.pages import metrics as pm
 
     s = Steps()
     posts, _ = ps.load_posts(path)
@@ -83,7 +83,7 @@ def pages_pandas(path: Path) -> tuple[dict, dict]:
 
 
 def _gap_case() -> str:
-    from casebook.pagemetrics import GAP_BINS, GAP_LABELS
+    from casebook.pages.metrics import GAP_BINS, GAP_LABELS
 
     whens = [
         f"WHEN gap <= {hi} THEN '{label}'" for hi, label in zip(GAP_BINS[1:-1], GAP_LABELS[:-1], strict=True)
@@ -92,7 +92,7 @@ def _gap_case() -> str:
 
 
 def _type_case() -> str:
-    from casebook.posts import TYPE_NAMES
+    from casebook.io.posts import TYPE_NAMES
 
     whens = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in TYPE_NAMES.items())
     return f'CASE lower(trim("Post Type")) {whens} ELSE trim("Post Type") END'
@@ -102,7 +102,7 @@ def _warm_up_fit() -> None:
     """One tiny BG/NBD fit before timing: scipy loads parts of itself on first use."""
     import pandas as pd
 
-    from casebook import bgnbd
+    from casebook.crm import bgnbd
 
     bgnbd.fit(
         pd.DataFrame({"frequency": [0, 1, 2, 0], "recency": [0.0, 3.0, 5.0, 0.0], "T": [6.0, 6.0, 6.0, 4.0]})
@@ -113,7 +113,7 @@ def pages_duckdb(path: Path) -> tuple[dict, dict]:
     """The same page-audit aggregations in DuckDB SQL over the same file."""
     import duckdb
 
-    from casebook.pagemetrics import GAP_LABELS
+    from casebook.pages.metrics import GAP_LABELS
 
     s = Steps()
     con = duckdb.connect()
@@ -187,7 +187,8 @@ def pages_duckdb(path: Path) -> tuple[dict, dict]:
 
 def rfm_pandas(path: Path) -> tuple[dict, dict]:
     """RFM and the BG/NBD fit with the casebook package."""
-    from casebook import bgnbd, rfm, transactions
+    from casebook.crm import bgnbd, rfm
+    from casebook.io import transactions
 
     _warm_up_fit()
     s = Steps()
@@ -221,7 +222,7 @@ def rfm_duckdb(path: Path) -> tuple[dict, dict]:
     """The same cleaning, RFM and BG/NBD summary in DuckDB SQL; the same scipy fit on its summary."""
     import duckdb
 
-    from casebook import bgnbd, rfm
+    from casebook.crm import bgnbd, rfm
 
     _warm_up_fit()
     s = Steps()

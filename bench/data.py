@@ -1,7 +1,7 @@
 """Benchmark inputs: seeded resamples of the book's real data sets, written as the CSV a reader exports.
 
 - Posts: rows of the UCI Facebook metrics file (500 real posts) drawn with replacement and written as a
-  Meta Business Suite post export (the layout ``casebook.posts`` detects), with publication times drawn
+  Meta Business Suite post export (the layout ``casebook.io.posts`` detects), with publication times drawn
   uniformly over 2013-2014 (the UCI file has no dates) and written in time order, as exports are.
 - Transactions: whole customers of the UCI Online Retail file drawn with replacement (each draw is a
   new customer id, keeping that customer's invoices, dates and lines), plus the lines without a

@@ -2,6 +2,6 @@
 
 import sys
 
-from casebook.cli import main
+from casebook.cli.main import main
 
 sys.exit(main())

@@ -10,9 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from casebook import bgnbd, paths
+from casebook import paths
+from casebook.crm import bgnbd
 from casebook.errors import ParameterError
-from casebook.transactions import load_transactions
+from casebook.io.transactions import load_transactions
 
 CDNOW = Path(__file__).parent / "data" / "cdnow"
 PUBLISHED = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}  # FHL 2005, CDNOW 1/10 sample, weeks

@@ -2,7 +2,8 @@ from pathlib import Path
 
 import nbformat
 
-from casebook import build, sphinxext
+from casebook.build import book as build
+from casebook.build import sphinxext
 
 
 def test_chapters_and_fingerprint_follow_inputs(tmp_path, monkeypatch):

@@ -4,7 +4,7 @@ import re
 import altair as alt
 import pandas as pd
 
-from casebook import charts
+from casebook.charts import base as charts
 
 
 def _spec_of(html: str) -> dict:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from casebook import churn
-from casebook.bgnbd import BGNBDParams
+from casebook.crm import churn
+from casebook.crm.bgnbd import BGNBDParams
 from casebook.errors import ParameterError
 
 PARAMS = BGNBDParams(r=0.243, alpha=4.414, a=0.793, b=2.426, log_likelihood=0.0, customers=0, time_unit="W")

@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from casebook import cli
+from casebook.cli import main as cli
+from casebook.io.posts import load_posts
 from casebook.paths import ROOT
-from casebook.posts import load_posts
 
 BAD = Path(__file__).parent / "fixtures" / "bad"
 

@@ -1,4 +1,4 @@
-"""Tests for casebook.community: the Nike+ series, share points, attribution, miles, MyBO ratios."""
+"""Tests for casebook.community.share: the Nike+ series, share points, attribution, miles, MyBO ratios."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from casebook import community
+from casebook.community import share as community
 from casebook.errors import InputError, ParameterError
 
 HEADER = "brand,metric,date,value,confidence\n"
@@ -340,7 +340,7 @@ def _data_rows(chart) -> list[int]:
 
 
 def test_nike_charts_are_titled_and_aggregated(series: pd.DataFrame, mybo: pd.DataFrame) -> None:
-    from casebook import community_charts as cc
+    from casebook.community import charts as cc
 
     gain = community.share_gain(series)
     share = cc.share_chart(series, gain).to_dict()

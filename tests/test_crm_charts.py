@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from casebook import crm_charts, readiness
+from casebook.crm import charts as crm_charts
+from casebook.crm import readiness
 
 
 def _values(chart) -> list[dict]:

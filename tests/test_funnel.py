@@ -1,4 +1,4 @@
-"""Tests for casebook.funnel: closed forms against hand-computed values and against the simulations.
+"""Tests for casebook.community.funnel: closed forms against hand-computed values and against the simulations.
 
 Tolerance for simulation checks: the simulated mean must lie within 4 standard errors (sample standard
 deviation / √n) of the model expectation. For a normal sampling distribution that fails by chance about
@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from casebook import funnel
+from casebook.community import funnel
 from casebook.errors import ParameterError
 
 Z = 4.0
@@ -313,7 +313,7 @@ def test_bad_branching_parameters(kwargs: dict, message: str) -> None:
 
 
 def test_sncf_charts_say_model_or_simulated() -> None:
-    from casebook import community_charts as cc
+    from casebook.community import charts as cc
 
     sim = funnel.simulate_bookings(simulations=2_000, seed=1)
     hist = funnel.bookings_histogram(sim, bins=25)

@@ -1,4 +1,4 @@
-"""Tests of casebook.pagemetrics against values computed by hand on a four-post page."""
+"""Tests of casebook.pages.metrics against values computed by hand on a four-post page."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from casebook import pagemetrics as m
-from casebook.posts import CANONICAL, DTYPES
+from casebook.io.posts import CANONICAL, DTYPES
+from casebook.pages import metrics as m
 
 
 def table(rows: list[dict]) -> pd.DataFrame:
@@ -233,14 +233,14 @@ def test_engagement_trend_theil_sen():
     assert np.isnan(short["slope"])
 
 
-# --- chart builders (casebook.pages_charts): aggregated data only, "simulated" in titles ----------
+# --- chart builders (casebook.pages.charts): aggregated data only, "simulated" in titles ----------
 
 def _rows(chart) -> list[int]:
     return sorted(len(v) for v in chart.to_dict()["datasets"].values())
 
 
 def test_charts_embed_aggregated_tables(page):
-    from casebook import pages_charts as pc
+    from casebook.pages import charts as pc
 
     weekly = pd.concat([m.weekly_posts(page).assign(page="real"), m.weekly_posts(page).assign(page="sim")])
     chart = pc.weekly_posts_chart(weekly, "Posts per week", simulated=True)
@@ -257,7 +257,7 @@ def test_charts_embed_aggregated_tables(page):
 
 
 def test_heatmap_leaves_out_small_cells(page):
-    from casebook import pages_charts as pc
+    from casebook.pages import charts as pc
 
     cells = m.best_time_table(page)
     assert _rows(pc.heatmap_chart(cells, "Heat")) == [4]

@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from casebook import params
+from casebook.cli import params
 from casebook.errors import ParameterError
 from casebook.paths import NOTEBOOKS
 

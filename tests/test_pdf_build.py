@@ -2,15 +2,15 @@ from types import SimpleNamespace
 
 import yaml
 
-from casebook import pdf
+from casebook.build import pdf
 
 
 def test_pdf_config_uses_stored_outputs_and_loads_the_extension(tmp_path, monkeypatch):
     monkeypatch.setattr(pdf, "OUT", tmp_path)
     config = yaml.safe_load(pdf.pdf_config().read_text(encoding="utf-8"))
     assert config["execute"]["execute_notebooks"] == "off"
-    assert config["sphinx"]["extra_extensions"][-1] == "casebook.pdf"
-    assert "casebook.sphinxext" in config["sphinx"]["extra_extensions"]
+    assert config["sphinx"]["extra_extensions"][-1] == "casebook.build.pdf"
+    assert "casebook.build.sphinxext" in config["sphinx"]["extra_extensions"]
 
 
 def test_single_page_builder_inherits_html_only_handlers():

@@ -1,4 +1,4 @@
-"""Tests of casebook.posts: every export layout gives the same posts; bad files give clear errors."""
+"""Tests of casebook.io.posts: every export layout gives the same posts; bad files give clear errors."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from casebook import pagemetrics
 from casebook.errors import InputError
+from casebook.io.posts import CANONICAL, detect_layout, filter_posts, load_posts, validate_posts
+from casebook.pages import metrics as pagemetrics
 from casebook.paths import dataset
-from casebook.posts import CANONICAL, detect_layout, filter_posts, load_posts, validate_posts
 
 FIX = Path(__file__).parent / "fixtures" / "posts"
 UCI = dataset("facebook_metrics")
@@ -324,7 +324,7 @@ def test_validate_posts_rejects_duplicate_ids_directly(uci):
     (["18446744073709551616", "1", "1"], [True, False, False]),  # beyond 64 bits: text
 ])
 def test_once_marks_every_occurrence_of_a_repeated_id(ids, once):
-    from casebook.posts import _once
+    from casebook.io.posts import _once
 
     got = _once(pd.Series(ids, dtype="string", index=[10 + i for i in range(len(ids))]))
     assert got.tolist() == once
@@ -332,7 +332,7 @@ def test_once_marks_every_occurrence_of_a_repeated_id(ids, once):
 
 
 def test_missing_and_nullable_int_columns():
-    from casebook.posts import _missing, _nullable_int
+    from casebook.io.posts import _missing, _nullable_int
 
     for dtype in ("Int64", "boolean", "string"):
         col = _missing(3, dtype)
@@ -344,7 +344,7 @@ def test_missing_and_nullable_int_columns():
 
 
 def test_once_accepts_ids_in_strict_order_and_still_catches_a_repeat_among_them():
-    from casebook.posts import _once
+    from casebook.io.posts import _once
 
     rising = pd.Series([f"id-{i:03d}" for i in range(50)], dtype="string")
     assert _once(rising).all() and _once(rising[::-1].reset_index(drop=True)).all()
@@ -353,7 +353,7 @@ def test_once_accepts_ids_in_strict_order_and_still_catches_a_repeat_among_them(
 
 
 def test_ids_keep_whole_numbers_as_written_and_strip_text():
-    from casebook.posts import _ids
+    from casebook.io.posts import _ids
 
     assert _ids(pd.Series([10000000001, 7])).tolist() == ["10000000001", "7"]
     got = _ids(pd.Series([" 12_34 ", "  ", None], dtype=object))

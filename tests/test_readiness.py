@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from casebook import readiness
+from casebook.crm import readiness
 from casebook.errors import ParameterError
 
 

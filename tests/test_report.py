@@ -10,7 +10,8 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from casebook import charts, report
+from casebook.build import report
+from casebook.charts import base as charts
 
 PREFIX = "application/papermill.record/"
 XSS = "<script>alert(1)</script>"
@@ -240,7 +241,7 @@ def test_reports_of_every_chapter_render_offline_in_chromium(tmp_path: Path) -> 
     aborted: no request, no console error, every chart drawn (its SVG holds data marks)."""
     from playwright.sync_api import sync_playwright
 
-    from casebook.browser import CHROMIUM, HEADLESS_ARGS, OFFLINE_ARGS
+    from casebook.build.browser import CHROMIUM, HEADLESS_ARGS, OFFLINE_ARGS
     from casebook.paths import NOTEBOOKS
 
     pages = {}

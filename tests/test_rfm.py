@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from casebook import rfm
+from casebook.crm import rfm
 from casebook.errors import ParameterError
 
 AS_OF = pd.Timestamp("2020-02-01")

@@ -19,7 +19,9 @@ import nbformat
 import pandas as pd
 import pytest
 
-from casebook import book, cli, params, runner
+from casebook import notebook as book
+from casebook.cli import main as cli
+from casebook.cli import params, runner
 from casebook.paths import NOTEBOOKS, ROOT
 
 XSS = "<script>alert(1)</script>"

@@ -1,4 +1,4 @@
-"""Tests of casebook.simulate: seeded, labelled, and faithful to its stated assumptions."""
+"""Tests of casebook.pages.simulate: seeded, labelled, and faithful to its stated assumptions."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from casebook import pagemetrics
-from casebook.posts import CANONICAL, DTYPES, validate_posts
-from casebook.simulate import SilentPageAssumptions, simulate_silent_page
+from casebook.io.posts import CANONICAL, DTYPES, validate_posts
+from casebook.pages import metrics as pagemetrics
+from casebook.pages.simulate import SilentPageAssumptions, simulate_silent_page
 
 
 @pytest.fixture

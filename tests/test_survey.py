@@ -3,9 +3,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from casebook import survey
 from casebook.errors import InputError, ParameterError
 from casebook.paths import dataset
+from casebook.survey import stats as survey
 
 FIXTURES = Path(__file__).parent / "fixtures" / "survey"
 

@@ -9,7 +9,7 @@ import pytest
 
 from casebook import paths
 from casebook.errors import InputError
-from casebook.transactions import load_transactions, purchase_days, standardise
+from casebook.io.transactions import load_transactions, purchase_days, standardise
 
 FIX = Path(__file__).parent / "fixtures" / "transactions"
 CDNOW = Path(__file__).parent / "data" / "cdnow" / "CDNOW_sample.txt"
@@ -130,7 +130,7 @@ def test_standardise_a_frame_in_memory() -> None:
 
 
 def test_parquet_reads_only_the_columns_it_needs() -> None:
-    from casebook.transactions import read_transactions_table
+    from casebook.io.transactions import read_transactions_table
 
     df, info, header_rows = read_transactions_table(paths.dataset("online_retail"))
     assert list(df.columns) == ["InvoiceNo", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID"]
@@ -154,7 +154,7 @@ def test_large_file_errors_still_name_the_right_rows() -> None:
 
 
 def test_a_large_csv_is_read_for_its_useful_columns_only(tmp_path):
-    from casebook.transactions import read_transactions_table
+    from casebook.io.transactions import read_transactions_table
 
     path = tmp_path / "big.csv"
     path.write_text("InvoiceNo,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"

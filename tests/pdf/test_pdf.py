@@ -1,4 +1,4 @@
-"""Checks of the PDF edition (run by `make pdf` after `python -m casebook.pdf` built it).
+"""Checks of the PDF edition (run by `make pdf` after `python -m casebook.build.pdf` built it).
 
 - every page of the table of contents is in the PDF, in order, and the page count is sane;
 - every chart of the book is in the PDF, drawn: its title (vega writes it inside the SVG) is on a page,

@@ -25,7 +25,7 @@ import yaml
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, sync_playwright
 
-from casebook.browser import CHROMIUM, HEADLESS_ARGS
+from casebook.build.browser import CHROMIUM, HEADLESS_ARGS
 from casebook.paths import NOTEBOOKS, ROOT
 
 HTML = ROOT / "_build" / "html"

@@ -1,4 +1,4 @@
-"""Checks of the built site (run after `python -m casebook.build book`): offline, complete, tidy."""
+"""Checks of the built site (run after `python -m casebook.build.book book`): offline, complete, tidy."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Page audit metrics on the canonical post table of :mod:`casebook.posts`.
+"""Page audit metrics on the canonical post table of :mod:`casebook.io.posts`.
 
 Engagement rates follow ANALYTICS.md section 3 (interactions ÷ reach, ÷ impressions, ÷ followers);
 Kaushik's conversation, amplification and applause rates are comments, shares and likes per post.

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from casebook.errors import ParameterError
-from casebook.transactions import customer_codes
+from casebook.io.transactions import customer_codes
 
 #: (name, (R low, R high), (F low, F high), (M low, M high)), in the order they are tried.
 SEGMENTS: list[tuple[str, tuple[int, int], tuple[int, int], tuple[int, int]]] = [

@@ -26,7 +26,7 @@ def _value(value: object) -> str:
 
 def cmd_list(args: argparse.Namespace) -> int:
     """Print every chapter: slug, title, and its parameters with domain, default and help."""
-    from casebook.params import chapter_slugs, load_chapter
+    from casebook.cli.params import chapter_slugs, load_chapter
 
     for slug in chapter_slugs():
         chapter = load_chapter(slug)
@@ -42,7 +42,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Run a chapter with papermill and write SLUG.ipynb, SLUG.html and figures.json."""
-    from casebook.runner import run_chapter
+    from casebook.cli.runner import run_chapter
 
     for name in (
         "papermill",
@@ -62,8 +62,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def validate_survey(path: str) -> list[str]:
     """Read survey counts as the survey chapter does; the lines ``validate`` prints."""
-    from casebook.survey import load_survey
-    from casebook.tabular import read_table
+    from casebook.io.tables import read_table
+    from casebook.survey.stats import load_survey
 
     _, info = read_table(path)
     df = load_survey(path)
@@ -80,7 +80,7 @@ def validate_survey(path: str) -> list[str]:
 
 def validate_posts(path: str) -> list[str]:
     """Read a post export as the page chapters do; the loader's report lines."""
-    from casebook.posts import load_posts
+    from casebook.io.posts import load_posts
 
     _, rep = load_posts(path)
     return rep.lines()
@@ -88,7 +88,7 @@ def validate_posts(path: str) -> list[str]:
 
 def validate_transactions(path: str) -> list[str]:
     """Read a transactions export as the Volvo chapter does; the cleaning report lines."""
-    from casebook.transactions import load_transactions
+    from casebook.io.transactions import load_transactions
 
     _, rep = load_transactions(path)
     return rep.lines()
@@ -96,7 +96,7 @@ def validate_transactions(path: str) -> list[str]:
 
 def detected(path: str) -> str:
     """How the file reads as a table (format, encoding, delimiter, decimal mark, rows), or why it does not."""
-    from casebook.transactions import read_transactions_table
+    from casebook.io.transactions import read_transactions_table
 
     try:
         _, info, _ = read_transactions_table(path)
@@ -169,7 +169,7 @@ def _interrupt(signum: int, frame: object) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``casebook`` and ``python -m casebook``; returns the exit code."""
-    from casebook.runner import ChapterError
+    from casebook.cli.runner import ChapterError
 
     args = build_parser().parse_args(argv)
     if threading.current_thread() is threading.main_thread():

@@ -7,7 +7,7 @@ The canonical table has one row per transaction line:
 
 Columns are found by their usual names (``CustomerID``, ``customer_id``, ``client``; ``InvoiceDate``,
 ``date``, ``order_date``; ``amount``, or ``Quantity`` × ``UnitPrice``) or named explicitly. Besides the
-layouts :func:`casebook.tabular.read_table` sniffs (CSV with ``,`` ``;`` or tab, XLSX, Parquet), a
+layouts :func:`casebook.io.tables.read_table` sniffs (CSV with ``,`` ``;`` or tab, XLSX, Parquet), a
 whitespace-separated text file is read too, with or without a header: the classic CDNOW layout
 (customer id, ``YYYYMMDD`` date, quantity, amount). Cleaning is explicit; every rule reports how many
 lines it removed (:class:`CleaningReport`).
@@ -25,7 +25,7 @@ import pandas as pd
 
 from casebook import clock
 from casebook.errors import InputError
-from casebook.tabular import (
+from casebook.io.tables import (
     TableInfo,
     header_text,
     read_table,
@@ -262,7 +262,7 @@ def _text_codes(values: pd.Series) -> pd.Series:
 
 
 def _dates(values: pd.Series, *, path: str, column: str, header_rows: int, latest: pd.Timestamp) -> pd.Series:
-    """:func:`casebook.tabular.to_datetime`, parsing each distinct text once when values repeat a lot.
+    """:func:`casebook.io.tables.to_datetime`, parsing each distinct text once when values repeat a lot.
 
     On any problem the whole column is parsed again, so that the error names the right rows.
     """

@@ -20,10 +20,11 @@ from typing import Any
 
 import nbformat
 
-from casebook import book, report
+from casebook import notebook as book
+from casebook.build import report
+from casebook.cli.params import Chapter, absolute, load_chapter, parse_overrides
 from casebook.errors import CasebookError, InputError, ParameterError
-from casebook.kernel import QuietKernelManager
-from casebook.params import Chapter, absolute, load_chapter, parse_overrides
+from casebook.execute import QuietKernelManager
 from casebook.paths import NOTEBOOKS, ROOT
 
 #: Exception names raised inside a chapter's kernel that mean "bad input", not a bug.

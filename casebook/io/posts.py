@@ -11,7 +11,7 @@
 - ``mapping``: any other table, through an explicit ``mapping`` of canonical name -> file column.
 
 The layout is detected from the header (case and spacing ignored). Encoding, delimiter and decimal
-mark are sniffed by :func:`casebook.tabular.read_table`.
+mark are sniffed by :func:`casebook.io.tables.read_table`.
 
 Canonical columns (one row per post, sorted by ``published``):
 
@@ -60,7 +60,7 @@ import pyarrow.compute as pc
 
 from casebook import clock
 from casebook.errors import InputError, format_rows, sheet_rows
-from casebook.tabular import TableInfo, header_text, read_table, require_rows, to_datetime, to_number
+from casebook.io.tables import TableInfo, header_text, read_table, require_rows, to_datetime, to_number
 
 CANONICAL = ["post_id", "published", "type", "category", "paid", "reach", "impressions", "engaged_users",
              "comments", "likes", "shares", "interactions", "page_likes", "message"]
@@ -473,7 +473,7 @@ def _missing(n: int, dtype: str) -> pd.api.extensions.ExtensionArray:
 
 
 def _nullable_int(values: pd.Series) -> pd.arrays.IntegerArray:
-    """Whole numbers (int or float with NaN, as :func:`~casebook.tabular.to_number` returns) as Int64."""
+    """Whole numbers (int or float with NaN, as :func:`~casebook.io.tables.to_number` returns) as Int64."""
     if pd.api.types.is_integer_dtype(values.dtype) and not isinstance(values.dtype, pd.api.extensions.ExtensionDtype):
         return pd.arrays.IntegerArray(values.to_numpy(dtype="int64"), np.zeros(len(values), dtype=bool))
     f = values.to_numpy(dtype="float64", na_value=np.nan)

@@ -1,7 +1,7 @@
 """Build helpers behind ``make book``: execute notebooks in place and build the static site.
 
-``python -m casebook.build execute [NOTEBOOK ...]`` re-executes chapter notebooks and stores their
-outputs (what nbval later compares); ``python -m casebook.build book`` invalidates the execution cache when the data or the package changed, and runs
+``python -m casebook.build.book execute [NOTEBOOK ...]`` re-executes chapter notebooks and stores their
+outputs (what nbval later compares); ``python -m casebook.build.book book`` invalidates the execution cache when the data or the package changed, and runs
 Jupyter Book with warnings as errors.
 """
 
@@ -18,7 +18,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from casebook.kernel import QuietKernelManager
+from casebook.execute import QuietKernelManager
 from casebook.paths import DATA, NOTEBOOKS, ROOT
 
 BUILD = ROOT / "_build"
@@ -36,7 +36,7 @@ def inputs_fingerprint() -> str:
     """A digest of what notebook outputs depend on besides their code: the data and the package."""
     h = hashlib.sha256()
     files = sorted(p for p in DATA.rglob("*") if p.is_file())
-    files += sorted((ROOT / "casebook").glob("*.py"))
+    files += sorted((ROOT / "casebook").rglob("*.py"))
     for p in files:
         h.update(str(p.relative_to(ROOT)).encode())
         h.update(p.read_bytes())
@@ -80,7 +80,7 @@ def build_book(builder: str = "html", extra: list[str] | None = None) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point: ``execute`` or ``book``."""
-    parser = argparse.ArgumentParser(prog="python -m casebook.build")
+    parser = argparse.ArgumentParser(prog="python -m casebook.build.book")
     sub = parser.add_subparsers(dest="command", required=True)
     ex = sub.add_parser("execute", help="execute notebooks in place, storing their outputs")
     ex.add_argument("notebooks", nargs="*", type=Path)

@@ -17,8 +17,8 @@ from scipy import stats
 
 from casebook import clock
 from casebook.errors import InputError, ParameterError, sheet_rows
+from casebook.io.tables import read_table, require_columns, require_rows, require_unique, to_datetime, to_number
 from casebook.paths import dataset
-from casebook.tabular import read_table, require_columns, require_rows, require_unique, to_datetime, to_number
 
 #: The chapter's own files (provenance in book/data.md).
 SERIES_PATH = dataset("nike_plus_series")

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from nbclient import NotebookClient
 
-from casebook import book
+from casebook import notebook as book
 
 
 def test_plain_converts_numpy_and_pandas_scalars():
@@ -22,7 +22,7 @@ def test_glue_rejects_tables():
 def test_glued_scalars_round_trip_through_a_kernel(tmp_path):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
         "import numpy as np, altair as alt, pandas as pd\n"
-        "from casebook import book\nbook.setup()\n"
+        "from casebook import notebook as book\nbook.setup()\n"
         "book.glue('share', np.float64(0.25))\nbook.glue('n', np.int64(1988))\n"
         "book.glue('kind', 'Photo')\nbook.glue('missing', float('nan'))\n"
         "book.glue('fig', alt.Chart(pd.DataFrame({'a': [1]})).mark_point())\n")])

@@ -9,7 +9,7 @@ from statsmodels.stats.proportion import proportion_confint, samplesize_confint_
 
 from casebook import clock
 from casebook.errors import InputError, ParameterError, sheet_rows
-from casebook.tabular import read_table, require_columns, require_rows, require_unique, to_number
+from casebook.io.tables import read_table, require_columns, require_rows, require_unique, to_number
 
 REQUIRED = ["study", "year", "question", "option", "count", "n"]
 #: The earliest survey year accepted: anything before is a typing error.

@@ -1,8 +1,8 @@
-"""Charts of the Nike+ and SNCF chapters, built on the theme of :mod:`casebook.charts`.
+"""Charts of the Nike+ and SNCF chapters, built on the theme of :mod:`casebook.charts.base`.
 
-Every builder takes an aggregated table from :mod:`casebook.community` or :mod:`casebook.funnel` and
+Every builder takes an aggregated table from :mod:`casebook.community.share` or :mod:`casebook.community.funnel` and
 returns a titled Altair chart. Charts fed by a model say "Model" in their title; charts fed by a
-simulation say "simulated" (through :func:`casebook.charts.simulated_title`).
+simulation say "simulated" (through :func:`casebook.charts.base.simulated_title`).
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from casebook import charts
-from casebook.community import ShareGain
+from casebook.charts import base as charts
+from casebook.community.share import ShareGain
 
 USD_AXIS = "replace(format(datum.value, '$.2s'), 'G', 'B')"  # $130M, $1.3B
 

@@ -1,4 +1,4 @@
-"""Tests of casebook.kernel: the kernel chapters run in keeps its own stderr off the terminal."""
+"""Tests of casebook.execute: the kernel chapters run in keeps its own stderr off the terminal."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ def test_quiet_kernel_keeps_the_kernels_own_stderr_off_the_terminal(tmp_path: Pa
     nbformat.write(nb, path)
     script = (
         "import sys, papermill as pm\n"
-        "from casebook import kernel\n"
+        "from casebook import execute as kernel\n"
         "quiet = sys.argv[2] == 'quiet'\n"
         "pm.execute_notebook(sys.argv[1], sys.argv[1], progress_bar=False, log_output=False,\n"
         "    **({'kernel_manager_class': kernel.QuietKernelManager} if quiet else {}))\n"

@@ -10,7 +10,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from casebook import charts
+from casebook.charts import base as charts
 
 
 def setup() -> None:

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from casebook.errors import InputError
-from casebook.tabular import (
+from casebook.io.tables import (
     read_table,
     require_columns,
     require_rows,
@@ -142,7 +142,7 @@ def _c_parser(path, **kw) -> pd.DataFrame:
 
 
 def test_slices_end_outside_quotes_and_join_back(write):
-    from casebook.tabular import _slices
+    from casebook.io.tables import _slices
 
     text = 'id,message\n1,"one\nline two"\n2,"say ""hi""\nthen go"\n3,plain\n' * 50
     path = write("q.csv", text)
@@ -153,7 +153,7 @@ def test_slices_end_outside_quotes_and_join_back(write):
 
 
 def test_sliced_reading_matches_pandas_on_quoted_newlines_and_mixed_slices(write, monkeypatch):
-    import casebook.tabular as tabular
+    import casebook.io.tables as tabular
 
     monkeypatch.setattr(tabular, "SLICE_BYTES", 64)
     rows = [f'{i},"line {i}\nnext",{i}' for i in range(40)] + ["40,x,1.5", "41,,NA", "42,y,"]
@@ -165,7 +165,7 @@ def test_sliced_reading_matches_pandas_on_quoted_newlines_and_mixed_slices(write
 
 
 def test_sliced_reading_falls_back_when_a_column_is_text_in_one_slice(write, monkeypatch):
-    import casebook.tabular as tabular
+    import casebook.io.tables as tabular
 
     monkeypatch.setattr(tabular, "SLICE_BYTES", 32)
     path = write("t.csv", "code,n\n" + "".join(f"{i},{i}\n" for i in range(30)) + "A7,1\n")
@@ -175,7 +175,7 @@ def test_sliced_reading_falls_back_when_a_column_is_text_in_one_slice(write, mon
 
 
 def test_keep_selects_columns_and_a_ragged_row_is_still_rejected(write, monkeypatch):
-    import casebook.tabular as tabular
+    import casebook.io.tables as tabular
 
     path = write("k.csv", "a,b,c\n1,2,3\n4,5,6\n")
     got, _ = read_table(path, keep=lambda cols: [c for c in cols if c != "b"])
@@ -194,7 +194,7 @@ def test_all_empty_column_reads_as_float_like_pandas(write):
 
 
 def test_plan_covers_the_file_with_ranges_ending_at_line_breaks(write):
-    from casebook.tabular import _plan
+    from casebook.io.tables import _plan
 
     long_line = "x" * 200_000
     text = "a,b\n" + "".join(f"{i},{long_line if i == 7 else i}\n" for i in range(40))
@@ -208,7 +208,7 @@ def test_plan_covers_the_file_with_ranges_ending_at_line_breaks(write):
 
 
 def test_a_planned_boundary_inside_a_quoted_value_is_read_again_counting_quotes(write, monkeypatch):
-    import casebook.tabular as tabular
+    import casebook.io.tables as tabular
 
     monkeypatch.setattr(tabular, "SLICE_BYTES", 40)
     careful = []
@@ -234,7 +234,7 @@ def test_dates_beyond_the_years_pandas_holds_are_reported_not_crashed_on():
 
 
 def test_label_columns_are_read_as_categories_on_every_path(write, monkeypatch):
-    import casebook.tabular as tabular
+    import casebook.io.tables as tabular
 
     monkeypatch.setattr(tabular, "SLICE_BYTES", 30)
     rows = "".join(f"{i},{'Photo' if i % 3 else 'Video'},{1 if i % 2 else 0}\n" for i in range(30)) + "30,,1.5\n"
@@ -356,7 +356,7 @@ def test_read_table_refuses_repeated_names_in_workbooks_and_parquet(tmp_path):
 
 
 def test_read_table_finds_a_nul_byte_beyond_the_sniffed_sample(write):
-    import casebook.tabular as tabular
+    import casebook.io.tables as tabular
 
     rows = "".join(f"{i},{i * 2}\n" for i in range(40_000))  # over 256 kB
     assert len(rows) > tabular.SAMPLE_BYTES

@@ -2,7 +2,7 @@
 
 Two signals, as in ANALYTICS.md section 5:
 
-1. the BG/NBD probability that the customer is still active (:func:`casebook.bgnbd.p_alive`) has
+1. the BG/NBD probability that the customer is still active (:func:`casebook.crm.bgnbd.p_alive`) has
    dropped below a threshold;
 2. the customer's silence (days since their last purchase) exceeds their own usual gap between
    purchases (the mean gap between their purchase days) times a factor. Customers with a single
@@ -16,9 +16,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from casebook import bgnbd
+from casebook.crm import bgnbd
 from casebook.errors import ParameterError
-from casebook.transactions import purchase_days
+from casebook.io.transactions import purchase_days
 
 REASONS = ("both signals", "P(alive) below threshold", "silence beyond usual gap")
 

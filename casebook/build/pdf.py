@@ -1,4 +1,4 @@
-"""The PDF edition: ``make pdf`` runs ``python -m casebook.pdf`` to build the whole book as one PDF.
+"""The PDF edition: ``make pdf`` runs ``python -m casebook.build.pdf`` to build the whole book as one PDF.
 
 What Jupyter Book's ``pdfhtml`` builder does (a single-page HTML build printed by Chromium through
 playwright), with Debian's Chromium, in two steps, and the small Sphinx extension that build loads:
@@ -28,8 +28,8 @@ from typing import Any
 
 import yaml
 
-from casebook import browser
-from casebook.browser import CHARTS_DRAWN_JS, HEADLESS_ARGS
+from casebook.build import browser
+from casebook.build.browser import CHARTS_DRAWN_JS, HEADLESS_ARGS
 from casebook.paths import ROOT
 
 OUT = ROOT / "_build" / "pdf"
@@ -81,7 +81,7 @@ def pdf_config() -> Path:
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     config.setdefault("execute", {})["execute_notebooks"] = "off"
     extensions = config.setdefault("sphinx", {}).setdefault("extra_extensions", [])
-    extensions.append("casebook.pdf")
+    extensions.append("casebook.build.pdf")
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / "_config.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")

@@ -1,6 +1,6 @@
 """Charts of the page-audit chapters (Monceau Fleurs, 1-800-Flowers), in the book's theme.
 
-Every builder takes an aggregated table from :mod:`casebook.pagemetrics` (one row per week, gap band,
+Every builder takes an aggregated table from :mod:`casebook.pages.metrics` (one row per week, gap band,
 criterion, group or weekday × hour cell), never one row per post. A title passed for data that is
 wholly or partly simulated must say so: builders given ``simulated=True`` add the word themselves.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from casebook.charts import PALETTE, WIDTH, simulated_title, titled
-from casebook.pagemetrics import GAP_LABELS, WEEKDAYS
+from casebook.charts.base import PALETTE, WIDTH, simulated_title, titled
+from casebook.pages.metrics import GAP_LABELS, WEEKDAYS
 
 GRADE_COLOURS = {"good": PALETTE[2], "weak": PALETTE[3], "too much": PALETTE[1], "not measured": "#bbbbbb"}
 

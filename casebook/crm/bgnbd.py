@@ -22,7 +22,7 @@ from numpy.typing import ArrayLike
 from scipy import optimize, special
 
 from casebook.errors import ParameterError
-from casebook.transactions import purchase_days
+from casebook.io.transactions import purchase_days
 
 TIME_UNITS = {"D": 1.0, "W": 7.0}
 
