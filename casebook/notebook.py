@@ -10,7 +10,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from casebook.charts import base as charts
+from casebook import charts
 
 
 def setup() -> None:

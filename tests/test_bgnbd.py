@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 from pathlib import Path
 
 import numpy as np
@@ -132,12 +131,10 @@ def test_holdout_check(cdnow_summary: pd.DataFrame) -> None:
     assert check["frequency_label"].iloc[-1] == "7+"
 
 
-def test_full_uci_fit_takes_seconds() -> None:
+def test_full_uci_fit() -> None:  # its speed is measured by the benchmarks, not here
     tx, _ = load_transactions(paths.dataset("online_retail"))
-    start = time.perf_counter()
     summary = bgnbd.summarise(tx, "2011-12-09", time_unit="W")
     p = bgnbd.fit(summary)
-    assert time.perf_counter() - start < 10
     assert p.customers == 4_339
     # this retailer's data show almost no drop-out: a / (a + b) is tiny, as with lifetimes' fit
     assert p.mean_dropout < 0.01 and 0.7 < p.r < 0.95

@@ -3,8 +3,9 @@ import re
 
 import altair as alt
 import pandas as pd
+import pytest
 
-from casebook.charts import base as charts
+from casebook import charts
 
 
 def _spec_of(html: str) -> dict:
@@ -65,3 +66,12 @@ def test_vega_bundle_defines_globals_and_versions(tmp_path):
     dest.write_text("/* casebook-vega old */\n")
     charts.write_vega_bundle(dest)
     assert dest.read_text() == text
+
+
+@pytest.mark.parametrize("text", ["Acme <!--<script>", "</script><script>alert(1)</script>", "A & B > C"])
+def test_chart_json_in_a_script_holds_no_markup(text: str) -> None:
+    html = charts.render_spec({"title": text, "data": {"values": [{"x": text}]}})
+    script = html.split("<script>", 1)[1].rsplit("</script>", 1)[0]
+    assert not any(ch in script.split("var spec=", 1)[1].split(";if(", 1)[0] for ch in "<>&")
+    spec = json.loads(script.split("var spec=", 1)[1].split(";if(", 1)[0])
+    assert spec["title"] == text and spec["data"]["values"][0]["x"] == text

@@ -10,6 +10,7 @@ import pytest
 
 from casebook.community import share as community
 from casebook.errors import InputError, ParameterError
+from casebook.io import series as series_io
 
 HEADER = "brand,metric,date,value,confidence\n"
 
@@ -22,12 +23,12 @@ def write(tmp_path: Path, text: str, name: str = "series.csv") -> Path:
 
 @pytest.fixture(scope="module")
 def series() -> pd.DataFrame:
-    return community.load_series()
+    return series_io.load_series()
 
 
 @pytest.fixture(scope="module")
 def mybo() -> pd.DataFrame:
-    return community.load_mybo()
+    return series_io.load_mybo()
 
 
 # --- the bundled series -------------------------------------------------------------------------
@@ -74,7 +75,7 @@ def test_growth_fits_recover_an_exact_line(tmp_path: Path) -> None:
         "metric,date,value\nmiles_logged,2020-01-01,100\nmiles_logged,2020-01-11,200\n"
         "miles_logged,2020-01-31,400\n",
     )
-    curves, fits = community.growth_fits(community.load_series(path), points=4)
+    curves, fits = community.growth_fits(series_io.load_series(path), points=4)
     line = fits.set_index("model").loc["straight line"]
     assert line["r_squared"] == pytest.approx(1.0)
     assert line["rate"] == pytest.approx(10.0)  # 10 miles a day
@@ -161,7 +162,7 @@ def test_attribution_share_must_be_between_0_and_1(series: pd.DataFrame) -> None
 def test_share_above_100_names_file_column_and_row(tmp_path: Path) -> None:
     path = write(tmp_path, HEADER + "Acme,market_share,2020-01-01,40,C\nAcme,market_share,2021-01-01,120,C\n")
     with pytest.raises(InputError) as err:
-        community.load_series(path)
+        series_io.load_series(path)
     assert str(err.value) == (
         f"{path}: column 'value', row 3: a market share above 100; "
         "expected market_share in percent, between 0 and 100"
@@ -175,22 +176,22 @@ def test_text_in_value_column(tmp_path: Path) -> None:
     with pytest.raises(
         InputError, match=r"column 'value', row 3: text where a number was expected \('lots'\)"
     ):
-        community.load_series(path)
+        series_io.load_series(path)
 
 
 def test_missing_column_is_named(tmp_path: Path) -> None:
     path = write(tmp_path, "metric,value\nmarket_share,40\n")
     with pytest.raises(InputError, match=r"column 'date': missing column \(the file has: metric, value\)"):
-        community.load_series(path)
+        series_io.load_series(path)
 
 
 def test_bad_date_and_future_date(tmp_path: Path) -> None:
     path = write(tmp_path, HEADER + "Acme,market_share,2020-01-01,40,C\nAcme,market_share,soon,41,C\n")
     with pytest.raises(InputError, match=r"column 'date', row 3: dates that do not parse \('soon'\)"):
-        community.load_series(path)
+        series_io.load_series(path)
     path = write(tmp_path, HEADER + "Acme,market_share,2099-01-01,40,C\n")
     with pytest.raises(InputError, match=r"column 'date', row 2: dates after 2026-11-23"):
-        community.load_series(path)
+        series_io.load_series(path)
 
 
 def test_unknown_confidence(tmp_path: Path) -> None:
@@ -202,13 +203,13 @@ def test_unknown_confidence(tmp_path: Path) -> None:
         match=r"column 'confidence', row 3: unknown values \('sure'\); "
         r"expected one of C, P, U or an empty cell",
     ):
-        community.load_series(path)
+        series_io.load_series(path)
 
 
 def test_duplicate_metric_and_date(tmp_path: Path) -> None:
     path = write(tmp_path, HEADER + "Acme,market_share,2020-01-01,40,C\nAcme,market_share,2020-01-01,41,C\n")
     with pytest.raises(InputError, match=r"column 'date', row 3: the same metric and date appear twice"):
-        community.load_series(path)
+        series_io.load_series(path)
 
 
 def test_brand_selection(tmp_path: Path) -> None:
@@ -217,21 +218,21 @@ def test_brand_selection(tmp_path: Path) -> None:
         HEADER + "Acme,market_share,2020-01-01,40,C\nAcme,market_share,2021-01-01,44,C\n"
         "Bolt,market_share,2020-01-01,20,C\nBolt,market_share,2021-01-01,18,\n",
     )
-    bolt = community.share_gain(community.load_series(path, brand="Bolt"))
+    bolt = community.share_gain(series_io.load_series(path, brand="Bolt"))
     assert (bolt.brand, bolt.points, bolt.relative) == ("Bolt", -2.0, pytest.approx(-0.1))
     with pytest.raises(ParameterError, match=r"holds several brands \(Acme, Bolt\): set brand"):
-        community.load_series(path)
+        series_io.load_series(path)
     with pytest.raises(
         InputError,
         match=r"column 'brand': no rows for brand 'Zed'; expected one of the brands "
         r"in the file: Acme, Bolt",
     ):
-        community.load_series(path, brand="Zed")
+        series_io.load_series(path, brand="Zed")
 
 
 def test_a_file_without_brand_takes_the_parameter(tmp_path: Path) -> None:
     path = write(tmp_path, "metric,date,value\nmarket_share,2020-01-01,10\nmarket_share,2022-01-01,12.5\n")
-    gain = community.share_gain(community.load_series(path, brand="Acme"))
+    gain = community.share_gain(series_io.load_series(path, brand="Acme"))
     assert (gain.brand, gain.points, gain.relative) == ("Acme", 2.5, 0.25)
 
 
@@ -242,7 +243,7 @@ def test_share_gain_needs_two_rows(tmp_path: Path) -> None:
         match=r"column 'metric': 1 row\(s\) for metric 'market_share'; expected at "
         r"least 2 dated rows",
     ):
-        community.share_gain(community.load_series(path))
+        community.share_gain(series_io.load_series(path))
 
 
 # --- MyBO -----------------------------------------------------------------------------------------
@@ -312,7 +313,7 @@ def test_mybo_claim_must_name_a_final_figure(tmp_path: Path) -> None:
         match=r"mybo\.csv: column 'compare_to', row 3: a claim that names no final "
         r"figure; expected the name of a figure whose kind is final",
     ):
-        community.load_mybo(path)
+        series_io.load_mybo(path)
 
 
 def test_mybo_kind_and_qualifier_are_checked(tmp_path: Path) -> None:
@@ -325,10 +326,10 @@ def test_mybo_kind_and_qualifier_are_checked(tmp_path: Path) -> None:
         match=r"column 'kind', row 3: unknown values \('guess'\); expected one of "
         r"final, seed_claim$",
     ):
-        community.load_mybo(path)
+        series_io.load_mybo(path)
     path = write(tmp_path, head + "profiles,final,2000000,profiles,roughly,,C\n", "m.csv")
     with pytest.raises(InputError, match=r"column 'qualifier', row 2: unknown values \('roughly'\)"):
-        community.load_mybo(path)
+        series_io.load_mybo(path)
 
 
 # --- charts ---------------------------------------------------------------------------------------
@@ -366,19 +367,19 @@ def test_nike_charts_are_titled_and_aggregated(series: pd.DataFrame, mybo: pd.Da
 
 def test_quoted_thousands_keep_their_size(tmp_path: Path) -> None:
     path = write(tmp_path, HEADER + 'Acme,miles_logged,2020-01-01,"1,234",C\nAcme,miles_logged,2021-01-01,"12,345.5",C\n')
-    assert community.load_series(path)["value"].tolist() == [1234.0, 12345.5]
+    assert series_io.load_series(path)["value"].tolist() == [1234.0, 12345.5]
     path = write(tmp_path, HEADER + 'Acme,market_share,2020-01-01,"1,234",C\n')  # 1234, not 1.234
     with pytest.raises(InputError, match=r"column 'value', row 2: a market share above 100"):
-        community.load_series(path)
+        series_io.load_series(path)
 
 
 def test_decimal_comma_series(tmp_path: Path) -> None:
     path = write(tmp_path, HEADER.replace(",", ";") + "Acme;market_share;2020-01-01;12,5;C\n"
                  "Acme;miles_logged;2020-01-01;1.250.000;C\n")
-    assert community.load_series(path)["value"].tolist() == [12.5, 1250000.0]
+    assert series_io.load_series(path)["value"].tolist() == [12.5, 1250000.0]
 
 
 def test_infinite_values_are_refused(tmp_path: Path) -> None:
     path = write(tmp_path, HEADER + "Acme,miles_logged,2020-01-01,inf,C\n")
     with pytest.raises(InputError, match=r"column 'value', row 2: infinite or overflowing numbers \(inf\)"):
-        community.load_series(path)
+        series_io.load_series(path)

@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from casebook.errors import InputError, ParameterError
+from casebook.io import survey as survey_io
 from casebook.paths import dataset
 from casebook.survey import stats as survey
 
@@ -39,7 +40,7 @@ def test_confidence_must_be_between_0_and_1(bad):
 
 
 def test_bundled_survey_counts_load_and_reconstruct():
-    df = survey.load_survey(dataset("survey_counts"))
+    df = survey_io.load_survey(dataset("survey_counts"))
     assert len(df) == 11
     assert (df["count"] == (df["percent_reported"] / 100 * df["n"]).round()).all()
     row = survey.pick(df, study="McKinsey", year=2008, option="Satisfied overall")
@@ -49,7 +50,7 @@ def test_bundled_survey_counts_load_and_reconstruct():
 def test_malformed_survey_rejected_with_column_and_row(write):
     path = write("s.csv", HEADER + "A,2008,Q,yes,10,100\nA,2008,Q,no,lots,100\n")
     with pytest.raises(InputError) as err:
-        survey.load_survey(path)
+        survey_io.load_survey(path)
     assert str(err.value) == (f"{path}: column 'count', row 3: text where a number was expected ('lots'); "
                               "expected numbers only")
 
@@ -67,12 +68,12 @@ def test_malformed_survey_rejected_with_column_and_row(write):
 )
 def test_survey_checks(write, body, message):
     with pytest.raises(InputError, match=message):
-        survey.load_survey(write("s.csv", HEADER + body))
+        survey_io.load_survey(write("s.csv", HEADER + body))
 
 
 def test_missing_column_named(write):
     with pytest.raises(InputError, match="column 'n': missing column"):
-        survey.load_survey(write("s.csv", "study,year,question,option,count\nA,2008,Q,yes,1\n"))
+        survey_io.load_survey(write("s.csv", "study,year,question,option,count\nA,2008,Q,yes,1\n"))
 
 
 def test_perception_gap_pairs_populations():
@@ -117,33 +118,33 @@ def test_interval_table_and_label():
 )
 def test_survey_years_lie_between_1900_and_the_book_today(write, year, message):
     with pytest.raises(InputError, match=message):
-        survey.load_survey(write("s.csv", HEADER + f"A,{year},Q,yes,1,100\n"))
+        survey_io.load_survey(write("s.csv", HEADER + f"A,{year},Q,yes,1,100\n"))
 
 
 def test_survey_year_limit_follows_the_clock(write, monkeypatch):
     monkeypatch.setenv("CASEBOOK_TODAY", "2030-01-01")
-    assert survey.load_survey(write("s.csv", HEADER + "A,2029,Q,yes,1,100\n"))["year"].tolist() == [2029]
+    assert survey_io.load_survey(write("s.csv", HEADER + "A,2029,Q,yes,1,100\n"))["year"].tolist() == [2029]
 
 
 def test_a_40_digit_count_is_refused_not_turned_negative(write):
     digits = "1" * 40
     with pytest.raises(InputError, match=r"column 'n', row 2: counts too large to be held exactly"):
-        survey.load_survey(write("s.csv", HEADER + f"A,2008,Q,yes,1,{digits}\n"))
+        survey_io.load_survey(write("s.csv", HEADER + f"A,2008,Q,yes,1,{digits}\n"))
     with pytest.raises(InputError, match=r"column 'count', row 2: counts too large"):
-        survey.load_survey(write("s.csv", HEADER + f"A,2008,Q,yes,{digits},100\n"))
+        survey_io.load_survey(write("s.csv", HEADER + f"A,2008,Q,yes,{digits},100\n"))
 
 
 def test_survey_counts_with_thousands_separators(write):
-    df = survey.load_survey(write("s.csv", HEADER + 'A,2008,Q,yes,"1,250","4,000"\n'))
+    df = survey_io.load_survey(write("s.csv", HEADER + 'A,2008,Q,yes,"1,250","4,000"\n'))
     assert (df["count"].iloc[0], df["n"].iloc[0]) == (1250, 4000)
     semicolon = write("t.csv", HEADER.replace(",", ";") + "A;2008;Q;yes;1.250;4.000\nA;2008;Q;no;2,5;4.000\n")
     with pytest.raises(InputError, match=r"column 'count', row 3: fractional values in a count \('2,5'\)"):
-        survey.load_survey(semicolon)  # a decimal comma file: 1.250 is 1250, and 2,5 is not a count
+        survey_io.load_survey(semicolon)  # a decimal comma file: 1.250 is 1250, and 2,5 is not a count
 
 
 def test_the_chapter_runs_on_another_study_set():
     """The survey chapter's calls on a valid file without the book's studies: empty tables and NaN, no error."""
-    counts = survey.load_survey(FIXTURES / "other_brand.csv")
+    counts = survey_io.load_survey(FIXTURES / "other_brand.csv")
     assert len(counts) == 4 and 2008 not in set(counts["year"]) and "population" not in counts.columns
     assert counts["n"].tolist() == [480, 480, 480, 1720]  # "1,720" is one thousand seven hundred and twenty
     results = survey.wilson_intervals(counts, 0.95)
@@ -158,5 +159,5 @@ def test_the_chapter_runs_on_another_study_set():
 
 
 def test_numeric_labels_are_read_as_text(write):
-    df = survey.load_survey(write("s.csv", HEADER + "2020,2020,7,1,5,10\n"))
+    df = survey_io.load_survey(write("s.csv", HEADER + "2020,2020,7,1,5,10\n"))
     assert survey.pick(df, study="2020", year=2020, option="1")["count"] == 5

@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 
 from casebook import paths
+from casebook.crm.summary import purchase_days
 from casebook.errors import InputError
-from casebook.io.transactions import load_transactions, purchase_days, standardise
+from casebook.io.transactions import load_transactions, standardise
 
 FIX = Path(__file__).parent / "fixtures" / "transactions"
 CDNOW = Path(__file__).parent / "data" / "cdnow" / "CDNOW_sample.txt"

@@ -29,7 +29,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.myst_role import myst_role_plugin
 from myst_nb.core.variables import format_plain_text
 
-from casebook.charts import base as charts
+from casebook import charts
 from casebook.paths import ROOT
 
 RECORD = "application/papermill.record/"

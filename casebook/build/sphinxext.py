@@ -12,7 +12,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from casebook.charts import base as charts
+from casebook import charts
 from casebook.paths import STATIC
 
 

@@ -2,3 +2,21 @@
 
 May import: the foundation. Charts take tables, never files.
 """
+
+from casebook.charts.builders import bar_chart, dumbbell_chart, interval_chart, titled
+from casebook.charts.render import (
+    bundle_header,
+    chart_id,
+    enable,
+    render_spec,
+    script_json,
+    vega_bundle,
+    write_vega_bundle,
+)
+from casebook.charts.theme import FONT, PALETTE, SIMULATED, WIDTH, simulated_title, theme
+
+__all__ = [
+    "FONT", "PALETTE", "SIMULATED", "WIDTH", "bar_chart", "bundle_header", "chart_id", "dumbbell_chart",
+    "enable", "interval_chart", "render_spec", "script_json", "simulated_title", "theme", "titled",
+    "vega_bundle", "write_vega_bundle",
+]

@@ -62,8 +62,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def validate_survey(path: str) -> list[str]:
     """Read survey counts as the survey chapter does; the lines ``validate`` prints."""
+    from casebook.io.survey import load_survey
     from casebook.io.tables import read_table
-    from casebook.survey.stats import load_survey
 
     _, info = read_table(path)
     df = load_survey(path)

@@ -1,8 +1,8 @@
-"""Charts of the Nike+ and SNCF chapters, built on the theme of :mod:`casebook.charts.base`.
+"""Charts of the Nike+ and SNCF chapters, built on the theme of :mod:`casebook.charts`.
 
 Every builder takes an aggregated table from :mod:`casebook.community.share` or :mod:`casebook.community.funnel` and
 returns a titled Altair chart. Charts fed by a model say "Model" in their title; charts fed by a
-simulation say "simulated" (through :func:`casebook.charts.base.simulated_title`).
+simulation say "simulated" (through :func:`casebook.charts.simulated_title`).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from casebook.charts import base as charts
+from casebook import charts
 from casebook.community.share import ShareGain
 
 USD_AXIS = "replace(format(datum.value, '$.2s'), 'G', 'B')"  # $130M, $1.3B

@@ -21,8 +21,8 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import optimize, special
 
+from casebook.crm.summary import purchase_days
 from casebook.errors import ParameterError
-from casebook.io.transactions import purchase_days
 
 TIME_UNITS = {"D": 1.0, "W": 7.0}
 

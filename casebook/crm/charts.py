@@ -9,7 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from casebook.charts.base import PALETTE, WIDTH, titled
+from casebook.charts import PALETTE, WIDTH, titled
 
 ANSWER_COLOURS = {"yes": PALETTE[2], "partly": PALETTE[1], "no": PALETTE[3]}
 

@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from casebook.crm import bgnbd
+from casebook.crm.summary import purchase_days
 from casebook.errors import ParameterError
-from casebook.io.transactions import purchase_days
 
 REASONS = ("both signals", "P(alive) below threshold", "silence beyond usual gap")
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from casebook.crm.summary import customer_codes
 from casebook.errors import ParameterError
-from casebook.io.transactions import customer_codes
 
 #: (name, (R low, R high), (F low, F high), (M low, M high)), in the order they are tried.
 SEGMENTS: list[tuple[str, tuple[int, int], tuple[int, int], tuple[int, int]]] = [

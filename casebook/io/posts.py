@@ -61,15 +61,8 @@ import pyarrow.compute as pc
 from casebook import clock
 from casebook.errors import InputError, format_rows, sheet_rows
 from casebook.io.tables import TableInfo, header_text, read_table, require_rows, to_datetime, to_number
+from casebook.schemas import CANONICAL, COUNTS, DTYPES, OPTIONAL_COUNTS
 
-CANONICAL = ["post_id", "published", "type", "category", "paid", "reach", "impressions", "engaged_users",
-             "comments", "likes", "shares", "interactions", "page_likes", "message"]
-COUNTS = ["reach", "impressions", "engaged_users", "comments", "likes", "shares", "interactions", "page_likes"]
-OPTIONAL_COUNTS = ["impressions", "engaged_users", "comments", "likes", "shares", "page_likes"]
-DTYPES = {"post_id": "string", "published": "datetime64[ns]", "type": "string", "category": "string",
-          "paid": "boolean", "reach": "int64", "impressions": "Int64", "engaged_users": "Int64",
-          "comments": "Int64", "likes": "Int64", "shares": "Int64", "interactions": "int64",
-          "page_likes": "Int64", "message": "string"}
 UCI_CATEGORIES = {1: "action", 2: "product", 3: "inspiration"}
 UCI_YEAR = 2014
 UCI_PAPER_POSTS = 790

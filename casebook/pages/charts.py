@@ -10,7 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from casebook.charts.base import PALETTE, WIDTH, simulated_title, titled
+from casebook.charts import PALETTE, WIDTH, simulated_title, titled
 from casebook.pages.metrics import GAP_LABELS, WEEKDAYS
 
 GRADE_COLOURS = {"good": PALETTE[2], "weak": PALETTE[3], "too much": PALETTE[1], "not measured": "#bbbbbb"}

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from casebook.io.posts import CANONICAL, DTYPES
+from casebook.schemas import CANONICAL, DTYPES
 
 
 @dataclass(frozen=True)
