@@ -1,9 +1,13 @@
-"""What every chapter notebook calls: set-up, and gluing numbers and figures into the prose."""
+"""What every chapter notebook calls first (foundation): set-up, and gluing numbers and charts into the prose.
+
+May import: charts.
+"""
 
 from __future__ import annotations
 
 import ast
 import numbers
+from collections.abc import Mapping
 from typing import Any
 
 import altair as alt
@@ -49,6 +53,13 @@ def glue(name: str, value: Any) -> None:
     if not isinstance(value, (int, float, str, bool)):
         raise TypeError(f"glue {name!r}: expected a number, a string or a chart, got {type(value).__name__}")
     _glue(name, value, display=False)
+
+
+def glue_all(figures: Mapping[str, Any], prefix: str = "") -> None:
+    """Glue every entry of ``figures`` (an analysis's figures dict: numbers, text or charts), each under
+    ``prefix + name``; the prose quotes them with ``{glue:text}`name:.1%```."""
+    for name, value in figures.items():
+        glue(prefix + name, value)
 
 
 def glued_scalars(notebook: dict) -> dict[str, Any]:

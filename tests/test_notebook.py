@@ -31,3 +31,10 @@ def test_glued_scalars_round_trip_through_a_kernel(tmp_path):
     assert book.glued_scalars(nb) == {"share": 0.25, "n": 1988, "kind": "Photo", "missing": None}
     chart_out = [o for o in nb.cells[0].outputs if o.metadata.get("scrapbook", {}).get("name") == "fig"]
     assert "cb-chart-" in chart_out[0].data["application/papermill.record/text/html"]
+
+
+def test_glue_all_glues_each_figure_under_its_prefixed_name(monkeypatch) -> None:
+    seen: list[tuple[str, object]] = []
+    monkeypatch.setattr(book, "glue", lambda name, value: seen.append((name, value)))
+    book.glue_all({"share": 0.25, "label": "x"}, prefix="p_")
+    assert seen == [("p_share", 0.25), ("p_label", "x")]
