@@ -1,4 +1,7 @@
-"""Where the book's files live: the one registry of data and notebook paths."""
+"""Where the book's files live (foundation): the one registry of data and notebook paths.
+
+May import: the standard library only.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +20,8 @@ DATASETS: dict[str, Path] = {
     "online_retail": DATA / "uci_online_retail" / "online_retail.parquet",
     "nike_plus_series": DATA / "nike_plus" / "nike_plus_series.csv",
     "mybo_figures": DATA / "nike_plus" / "mybo_figures.csv",
+    "cdnow": DATA / "cdnow" / "CDNOW_sample.txt",
+    "cdnow_summary": DATA / "cdnow" / "cdnow_customers_summary.csv",
 }
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,13 +13,12 @@ from casebook.crm import bgnbd
 from casebook.errors import ParameterError
 from casebook.io.transactions import load_transactions
 
-CDNOW = Path(__file__).parent / "data" / "cdnow"
 PUBLISHED = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}  # FHL 2005, CDNOW 1/10 sample, weeks
 
 
 @pytest.fixture(scope="module")
 def cdnow_tx() -> pd.DataFrame:
-    tx, _ = load_transactions(CDNOW / "CDNOW_sample.txt", customer_col="column_2")
+    tx, _ = load_transactions(paths.dataset("cdnow"), customer_col="column_2")
     return tx
 
 
@@ -30,7 +28,7 @@ def cdnow_summary(cdnow_tx: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_summary_reproduces_published_calibration_summary(cdnow_summary: pd.DataFrame) -> None:
-    ref = pd.read_csv(CDNOW / "cdnow_customers_summary.csv").set_index("ID")
+    ref = pd.read_csv(paths.dataset("cdnow_summary")).set_index("ID")
     ours = cdnow_summary.set_axis(cdnow_summary.index.astype(int)).sort_index()
     assert len(ours) == len(ref) == 2_357
     assert (ours["frequency"] == ref["frequency"]).all()
@@ -41,7 +39,7 @@ def test_summary_reproduces_published_calibration_summary(cdnow_summary: pd.Data
 
 
 def test_fit_reproduces_published_parameters() -> None:
-    ref = pd.read_csv(CDNOW / "cdnow_customers_summary.csv")
+    ref = pd.read_csv(paths.dataset("cdnow_summary"))
     p = bgnbd.fit(ref)
     assert {k: round(v, 3) for k, v in p.as_dict().items()} == PUBLISHED
     assert round(p.log_likelihood, 1) == -9582.4
@@ -54,7 +52,7 @@ def test_fit_from_raw_transactions_matches_too(cdnow_summary: pd.DataFrame) -> N
 
 
 def test_log_likelihood_at_published_values() -> None:
-    ref = pd.read_csv(CDNOW / "cdnow_customers_summary.csv")
+    ref = pd.read_csv(paths.dataset("cdnow_summary"))
     ll = bgnbd.log_likelihood(PUBLISHED, ref["frequency"], ref["recency"], ref["T"])
     assert ll == pytest.approx(-9582.4, abs=0.05)
 

@@ -13,7 +13,6 @@ from casebook.errors import InputError
 from casebook.io.transactions import load_transactions, standardise
 
 FIX = Path(__file__).parent / "fixtures" / "transactions"
-CDNOW = Path(__file__).parent / "data" / "cdnow" / "CDNOW_sample.txt"
 
 
 def test_uci_online_retail_usual_cleaning() -> None:
@@ -73,7 +72,7 @@ def test_whitespace_file_with_header() -> None:
 
 
 def test_real_cdnow_sample_reads() -> None:
-    tx, rep = load_transactions(CDNOW, customer_col="column_2")
+    tx, rep = load_transactions(paths.dataset("cdnow"), customer_col="column_2")
     assert rep.lines_read == 6_919 and rep.customers == 2_357
     assert rep.first == pd.Timestamp("1997-01-01") and rep.last == pd.Timestamp("1998-06-30")
 

@@ -543,3 +543,64 @@ def reach_vs_relay_curve(
         ],
         ignore_index=True,
     )
+
+
+def funnel_figures(n_organisers: int, rates: Mapping[str, float]) -> dict[str, object]:
+    """The figures of the funnel section: the first wave, K, organisers and bookings over all waves,
+    seats per trip and what the loop adds to the first wave (a fraction)."""
+    totals = expected_totals(n_organisers, rates)
+    return {
+        "n_organisers": n_organisers,
+        "k_factor": k_factor(rates),
+        "model_organisers": totals["organisers"],
+        "model_bookings": totals["bookings"],
+        "bookings_per_trip": totals["bookings_per_trip"],
+        "loop_gain": totals["organisers"] / n_organisers - 1,
+    }
+
+
+def simulation_figures(sim: pd.DataFrame, summary: Mapping[str, float]) -> dict[str, object]:
+    """The figures of the Monte Carlo section, from :func:`simulate_bookings` and :func:`summarise_bookings`:
+    runs, median, mean, 5th and 95th percentiles of bookings, the share of runs with K ≥ 1 and the
+    highest K drawn."""
+    return {
+        "simulations": len(sim),
+        "bookings_median": summary["median"],
+        "bookings_mean": summary["mean"],
+        "bookings_p05": summary["p05"],
+        "bookings_p95": summary["p95"],
+        "share_supercritical": summary["share_supercritical"],
+        "k_max": float(sim["k"].max()),
+    }
+
+
+def tornado_figures(tornado: pd.DataFrame) -> dict[str, object]:
+    """The rates that move bookings the most and the least (in words) and their swings, from
+    :func:`tornado_table` (sorted by swing, widest first)."""
+    top, last = tornado.iloc[0], tornado.iloc[-1]
+    return {
+        "tornado_top": top["parameter"].replace("_", " "),
+        "tornado_top_swing": top["swing"],
+        "tornado_last": last["parameter"].replace("_", " "),
+        "tornado_last_swing": last["swing"],
+    }
+
+
+def relay_figures(comparison: Comparison, reach: Mapping[str, float], relays: Mapping[str, float],
+                  network: Mapping[str, float]) -> dict[str, object]:
+    """The figures of the reach-or-relay section: both first audiences and their expected conversions, the
+    relays' probability of passing on and its break-even, how often the relays win or tie in paired runs,
+    and each strategy's share of runs without any conversion."""
+    s = comparison.summary.set_index("strategy")
+    return {
+        "reach_size": int(s.loc["reach", "first_audience"]),
+        "relay_size": int(s.loc["relay", "first_audience"]),
+        "reach_expected": s.loc["reach", "model_conversions"],
+        "relay_expected": s.loc["relay", "model_conversions"],
+        "relay_probability": float(relays["relay"]),
+        "relay_break_even": relay_break_even(reach, relays, network),
+        "relay_wins": comparison.relay_wins,
+        "relay_ties": comparison.ties,
+        "reach_zero": s.loc["reach", "share_zero"],
+        "relay_zero": s.loc["relay", "share_zero"],
+    }

@@ -329,3 +329,86 @@ def mybo_ratios(figures: pd.DataFrame) -> pd.DataFrame:
         np.where(claim, "final figure against the seed's claim", "final figures"),
     )
     return spec.drop(columns=["numerator_kind", "denominator_kind"])
+
+
+def share_figures(gain: ShareGain) -> dict[str, object]:
+    """The figures of the share section: the brand, the gain in points and relative terms, the first and
+    last shares (as fractions) and the years between them."""
+    return {
+        "brand": gain.brand,
+        "share_gain_points": gain.points,
+        "share_gain_relative": gain.relative,
+        "share_start": gain.start_share / 100,
+        "share_end": gain.end_share / 100,
+        "share_years": gain.years,
+    }
+
+
+def value_figures(grid: pd.DataFrame) -> dict[str, object]:
+    """The figures of the value section, from :func:`points_value_grid`: the number of assumption sets,
+    the lowest and highest gross margin (USD millions) and the ratio between them."""
+    margin = grid["gross_margin_usd"]
+    return {
+        "n_assumptions": len(grid),
+        "value_low_musd": margin.min() / 1e6,
+        "value_high_musd": margin.max() / 1e6,
+        "value_spread": margin.max() / margin.min(),
+    }
+
+
+def attribution_figures(attribution: pd.DataFrame) -> dict[str, object]:
+    """The figures of the attribution section, from :func:`attribution_table`: the smallest positive
+    attributed share (the largest when none is positive) with its points and margin range, and the largest
+    share with its middle margin and the share the brand would have had without the community."""
+    high = attribution.iloc[attribution["attributed_share"].argmax()]
+    positive = attribution[attribution["attributed_share"] > 0]
+    small = positive.iloc[positive["attributed_share"].argmin()] if len(positive) else high
+    return {
+        "attr_small_share": small["attributed_share"],
+        "attr_small_points": small["points_credited"],
+        "attr_small_low_musd": small["margin_low_usd"] / 1e6,
+        "attr_small_high_musd": small["margin_high_usd"] / 1e6,
+        "attr_full_share": high["attributed_share"],
+        "attr_full_mid_musd": high["margin_mid_usd"] / 1e6,
+        "attr_full_without": high["share_without_community"] / 100,
+    }
+
+
+def growth_figures(series: pd.DataFrame, metric: str, growth: pd.DataFrame, fits: pd.DataFrame) -> dict[str, object]:
+    """The figures of the community-growth section, from :func:`miles_growth` and :func:`growth_fits` on
+    ``metric``: overall growth factor, milestones, monthly growth and additions per day over the first and
+    last intervals, both fits' R², the metric per Sport Kit sold (NaN without kit sales) and the last
+    value in millions."""
+    r2 = fits.set_index("model")["r_squared"]
+    kits = "sport_kits_sold" in set(series["metric"])
+    return {
+        "miles_growth_factor": miles_growth_factor(series, metric),
+        "milestones": len(growth),
+        "monthly_first": growth["monthly_growth"].iloc[1],
+        "monthly_last": growth["monthly_growth"].iloc[-1],
+        "per_day_first": growth["added_per_day"].iloc[1],
+        "per_day_last": growth["added_per_day"].iloc[-1],
+        "r2_line": r2["straight line"],
+        "r2_exp": r2["exponential"],
+        "miles_per_kit": ratio_at(series, metric, "sport_kits_sold")[0] if kits else float("nan"),
+        "miles_last_m": growth["value"].iloc[-1] / 1e6,
+    }
+
+
+#: The MyBO ratios the chapter quotes: figure name → ratio label of :data:`MYBO_RATIOS`.
+QUOTED_RATIOS: dict[str, str] = {
+    "events_per_profile": "events per profile",
+    "profiles_per_group": "profiles per group",
+    "fundraiser_share": "share of profiles raising money on a personal page",
+    "usd_per_fundraiser": "USD raised per personal-page fundraiser",
+    "usd_per_donor": "USD raised online per online donor",
+    "pages_share_online": "personal-page money as a share of money raised online",
+    "pages_share_of_claim": "personal-page money as a share of the claimed total",
+    "seed_usd_per_person": "USD per person (the seed's claim)",
+}
+
+
+def ratio_figures(ratios: pd.DataFrame) -> dict[str, object]:
+    """The :data:`QUOTED_RATIOS` of :func:`mybo_ratios`'s table, by figure name."""
+    value = ratios.set_index("ratio")["value"]
+    return {name: value[label] for name, label in QUOTED_RATIOS.items()}

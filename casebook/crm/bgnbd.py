@@ -336,3 +336,33 @@ def holdout_check(params: BGNBDParams, summary: pd.DataFrame) -> pd.DataFrame:
                                       predicted=("predicted", "mean")).reset_index()
     out["frequency_label"] = out["frequency"].astype(str).where(out["frequency"] < 7, "7+")
     return out
+
+
+#: The time units in words, for the prose.
+UNIT_WORDS = {"W": "weeks", "D": "days"}
+
+
+def model_figures(params: BGNBDParams, summary: pd.DataFrame, calibration_end: pd.Timestamp,
+                  holdout_end: pd.Timestamp) -> dict[str, object]:
+    """The figures of the model section: the parameters (rounded to 4 decimals, robust to last-digit
+    differences between machines), the cohort, the periods, and repeat purchases in the holdout, predicted
+    and actual, with the relative error (NaN without any actual purchase). ``summary`` is :func:`summarise`'s
+    table with its holdout columns."""
+    predicted = float(conditional_expected_purchases(
+        params, summary["holdout_length"], summary["frequency"], summary["recency"], summary["T"]).sum())
+    actual = int(summary["holdout_purchases"].sum())
+    return {
+        "bgnbd_r": round(params.r, 4),
+        "bgnbd_alpha": round(params.alpha, 4),
+        "bgnbd_a": round(params.a, 4),
+        "bgnbd_b": round(params.b, 4),
+        "bgnbd_customers": params.customers,
+        "mean_dropout": round(params.mean_dropout, 6),
+        "calibration_end": calibration_end.strftime("%d %B %Y"),
+        "holdout_end": holdout_end.strftime("%d %B %Y"),
+        "time_unit_word": UNIT_WORDS[params.time_unit],
+        "holdout_length": float(summary["holdout_length"].iloc[0]),
+        "holdout_predicted": round(predicted, 1),
+        "holdout_actual": actual,
+        "holdout_error": round(predicted / actual - 1, 4) if actual else float("nan"),
+    }

@@ -106,3 +106,19 @@ def silence_distribution(status: pd.DataFrame, edges: tuple[float, ...] = (0, 0.
     out["band"] = out["band"].astype(str)
     out["beyond_usual_gap"] = [lo >= 1 for lo in edges]
     return out
+
+
+def watchlist_figures(status: pd.DataFrame, summary: pd.DataFrame) -> dict[str, object]:
+    """The figures of the watch-list section, from :func:`customer_status` and :func:`watchlist_summary`:
+    customers and revenue on the list (and their shares), those flagged by P(alive), the lowest P(alive)
+    and the repeat customers (the only ones the silence rule can flag)."""
+    by = summary.set_index("reason")
+    return {
+        "watchlist_customers": int(by.loc["total", "customers"]),
+        "watchlist_share": float(by.loc["total", "customer_share"]),
+        "watchlist_revenue": float(by.loc["total", "revenue"]),
+        "watchlist_revenue_share": float(by.loc["total", "revenue_share"]),
+        "watchlist_by_p_alive": int(by.loc["both signals", "customers"] + by.loc["P(alive) below threshold", "customers"]),
+        "p_alive_min": float(status["p_alive"].min()),
+        "repeat_customers": int(status["usual_gap_days"].notna().sum()),
+    }

@@ -108,3 +108,21 @@ def scorecard(answers: dict[str, str] | None = None, weights: dict[str, float] |
     score = round(100 * float(table["points"].sum()) / total, 1)
     gaps = table[table["shortfall"] > 0].sort_values(["shortfall", "order"], ascending=[False, True])
     return Scorecard(table.drop(columns="order"), score, list(gaps["key"]))
+
+
+def readiness_figures(card: Scorecard, top: int = 3) -> dict[str, object]:
+    """The score, the number of gaps and the labels of the ``top`` first gaps (``"none"`` past the last)."""
+    labels = dict(zip(card.table["key"], card.table["label"], strict=True))
+    gaps = [labels[key] for key in card.gaps[:top]]
+    return {
+        "readiness_score": card.score,
+        "readiness_gaps": len(card.gaps),
+        **{f"readiness_gap_{i + 1}": gaps[i] if i < len(gaps) else "none" for i in range(top)},
+    }
+
+
+def chart_subtitle(answers: dict[str, str], card: Scorecard) -> str:
+    """The scorecard chart's subtitle: whether the answers are the book's illustration, and the score."""
+    source = ("Illustration: our reading of the article, not Volvo data" if answers == VOLVO_FRANCE_ILLUSTRATION
+              else "Answers given as parameters")
+    return f"{source} · score {card.score:.0f} / 100"

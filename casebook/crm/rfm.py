@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from casebook.crm.summary import customer_codes
+from casebook.crm.summary import customer_categories, row_order_sum
 from casebook.errors import ParameterError
 
 #: (name, (R low, R high), (F low, F high), (M low, M high)), in the order they are tried.
@@ -55,29 +55,16 @@ def rfm_table(tx: pd.DataFrame, as_of: str | pd.Timestamp | None = None) -> pd.D
     """
     as_of = (tx["timestamp"].max().normalize() + pd.Timedelta(days=1)) if as_of is None \
         else pd.Timestamp(as_of)
-    codes, ids = customer_codes(tx)
-    n = len(ids)
-    lines = np.bincount(codes, minlength=n)
-    stamp = tx["timestamp"].to_numpy().astype("datetime64[ns]").view(np.int64)
-    last = np.full(n, np.iinfo(np.int64).min)
-    np.maximum.at(last, codes, stamp)
-    monetary = np.bincount(codes, weights=tx["amount"].to_numpy(dtype=float), minlength=n)
-    if "invoice" in tx.columns:
-        occasion = tx["invoice"]
-        occasion = occasion.cat.codes.to_numpy() if isinstance(occasion.dtype, pd.CategoricalDtype) \
-            else pd.factorize(occasion)[0]
-    else:
-        occasion = stamp // 86_400_000_000_000  # calendar day
-    occasion = occasion.astype(np.int64)
-    occasion = occasion - occasion.min()
-    pairs = pd.unique(codes * (int(occasion.max()) + 1) + occasion)
-    freq = np.bincount(pairs // (int(occasion.max()) + 1), minlength=n)
-    seen = lines > 0
+    occasion = tx["invoice"] if "invoice" in tx.columns else tx["timestamp"].dt.floor("D")
+    lines = pd.DataFrame({"customer_id": customer_categories(tx["customer_id"]), "timestamp": tx["timestamp"],
+                          "amount": tx["amount"].astype(float), "occasion": occasion})
+    g = lines.groupby("customer_id", observed=True)
     out = pd.DataFrame({
-        "last_purchase": last[seen].astype("datetime64[ns]"),
-        "frequency": freq[seen].astype("int64"),
-        "monetary": monetary[seen],
-    }, index=pd.Index(np.asarray(ids)[seen], name="customer_id"))
+        "last_purchase": g["timestamp"].max().astype("datetime64[ns]"),
+        "frequency": g["occasion"].nunique().astype("int64"),
+        "monetary": row_order_sum(g, lines["amount"]),
+    })
+    out.index = pd.Index(np.asarray(out.index), name="customer_id")
     out = out.sort_index()
     out["recency_days"] = (as_of - out["last_purchase"]).dt.days
     out["r_score"] = quintile_scores(out["recency_days"], reverse=True)
@@ -131,3 +118,21 @@ def segment_summary(scores: pd.DataFrame, segments: pd.Series) -> pd.DataFrame:
     out["revenue_share"] = out["revenue"] / total if total else 0.0
     out.index.name = "segment"
     return out.reset_index()
+
+
+def segment_figures(summary: pd.DataFrame) -> dict[str, object]:
+    """The figures of the segments section, from :func:`segment_summary`: the Champions' share of customers,
+    of revenue and their median recency; the "At Risk" and "Can't Lose Them" customers and revenue share;
+    the "Others" share; and the empty segments as quoted text (``"none"`` when every segment has customers)."""
+    seg = summary.set_index("segment")
+    at_risk = seg.loc[["At Risk", "Can't Lose Them"]]
+    empty = [f'"{name}"' for name in seg.index[seg["customers"] == 0]]
+    return {
+        "champions_share": seg.loc["Champions", "customer_share"],
+        "champions_revenue_share": seg.loc["Champions", "revenue_share"],
+        "champions_recency": seg.loc["Champions", "median_recency_days"],
+        "at_risk_customers": int(at_risk["customers"].sum()),
+        "at_risk_revenue_share": float(at_risk["revenue_share"].sum()),
+        "others_share": seg.loc[OTHERS, "customer_share"],
+        "empty_segments": ", ".join(empty) if empty else "none",
+    }

@@ -99,3 +99,43 @@ def interval_table(df: pd.DataFrame) -> pd.DataFrame:
     out["interval"] = [f"{lo:.1%} – {hi:.1%}" for lo, hi in zip(df["low"], df["high"], strict=True)]
     out["± points"] = (df["half_width"] * 100).map("{:.1f}".format)
     return out.rename(columns=str.capitalize).reset_index(drop=True)
+
+
+#: The survey figures the chapter quotes, by figure name: the row that holds each.
+QUOTED: dict[str, dict[str, object]] = {
+    "mck2008_satisfied": {"study": "McKinsey", "year": 2008, "option": "Satisfied overall"},
+    "mck2008_dissatisfied": {"study": "McKinsey", "year": 2008, "option": "Clearly dissatisfied"},
+    "mck2009_benefits": {"study": "McKinsey", "year": 2009, "option": "Measurable business benefits"},
+    "mck2010_fully": {"study": "McKinsey", "year": 2010, "option": "Fully networked"},
+    "ibm57": {"study": "Ipsos MORI", "year": 2011, "option": "Free trials or discount coupons"},
+}
+IBM_2011: dict[str, object] = {"study": "IBM Social CRM", "year": 2011}
+
+
+def quoted_figures(results: pd.DataFrame, quoted: dict[str, dict[str, object]],
+                   keys: tuple[str, ...] = ("estimate", "low", "high", "n")) -> dict[str, object]:
+    """``{name}_{key}`` for each quoted row (``name`` → the row's study, year, option) and key; NaN when absent."""
+    return {f"{name}_{key}": value for name, where in quoted.items()
+            for key, value in picked(results, keys, **where).items()}
+
+
+def interval_figures(results: pd.DataFrame, confidence: float) -> dict[str, object]:
+    """The figures of the intervals section: the :data:`QUOTED` rows, the confidence in percent, the
+    number of studies and the widest half-width in points."""
+    return {
+        **quoted_figures(results, QUOTED),
+        "confidence_pct": confidence * 100,
+        "studies": int(results[["study", "year"]].drop_duplicates().shape[0]),
+        "widest_points": float(results["half_width"].max() * 100),
+    }
+
+
+def perception_figures(results: pd.DataFrame, gap: pd.DataFrame) -> dict[str, object]:
+    """The figures of the perception-gap section (IBM 2011): the "Feel connected" gap in points, the
+    consumers naming discounts and those who do not engage at all; NaN when the file lacks a row."""
+    return {
+        "gap_points": picked(gap, ("gap",), option="Feel connected", **IBM_2011)["gap"] * 100,
+        "ibm_discounts": picked(results, ("estimate",), option="Discounts", population="consumers",
+                                **IBM_2011)["estimate"],
+        "ibm_no_engagement": picked(results, ("estimate",), option="Do not engage at all", **IBM_2011)["estimate"],
+    }
