@@ -4,14 +4,19 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+PYTEST := $(VENV)/bin/pytest
 STAMP := $(VENV)/.installed
 
-.PHONY: book test unit nbval site-build site-check pdf pdf-test bench lint notebooks clean
+.PHONY: book test prereqs lint unit nbval integration site-build pdf-build pdf bench notebooks clean
 
+# Executes the chapters whose code, data or package changed (papermill, outputs stored in notebooks/),
+# then builds the site from the stored outputs with warnings as errors (casebook/build/book.py).
 book: $(STAMP)
 	$(PY) -m casebook.build.book book
 
-test: $(STAMP) lint unit nbval site-build site-check pdf
+# Prerequisites first (one line if Chromium or poppler is missing), then the fast stages, then the
+# integration stage (built site, PDF, browser, whole-chapter runs).
+test: prereqs lint unit nbval integration
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,35 +24,42 @@ $(STAMP): requirements.txt pyproject.toml
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
+prereqs: $(STAMP)
+	$(PY) -m casebook.build.prereqs
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check casebook tests bench
 
+# Unit tests: fast, no browser, no kernel running a whole chapter (tests not marked `integration`).
 unit: $(STAMP)
-	$(VENV)/bin/pytest tests --ignore=tests/site --ignore=tests/pdf -q -n 2
+	$(PYTEST) tests -m "not integration" -q -n 2
 
+# Every chapter re-executed and compared with its stored outputs.
 nbval: $(STAMP)
-	$(VENV)/bin/pytest --nbval notebooks -q -n 2 --dist loadfile
+	$(PYTEST) --nbval notebooks -q -n 2 --dist loadfile
+
+# Tests marked `integration`: the built site (static and in Debian's Chromium), the PDF, `casebook run` on
+# whole chapters, kernels. The browser checks share one crawl, so they stay on one worker (xdist group).
+integration: $(STAMP) site-build pdf-build
+	$(PYTEST) tests -m integration -q -n 2 --dist loadgroup
 
 site-build: $(STAMP)
 	$(PY) -m casebook.build.book book
 
-# Static checks and the real-browser checks (tests/site/test_browser.py: Debian's chromium).
-site-check: $(STAMP)
-	$(VENV)/bin/pytest tests/site -q
-
 # The PDF edition (_build/casebook.pdf): Jupyter Book's single-page build printed by Debian's chromium
-# (what its pdfhtml builder does, waiting for the charts: casebook/pdf.py), then its checks.
-pdf: $(STAMP)
+# (what its pdfhtml builder does, waiting for the charts: casebook/build/pdf.py).
+pdf-build: $(STAMP) site-build
 	$(PY) -m casebook.build.pdf
-	$(MAKE) --no-print-directory pdf-test
 
-pdf-test: $(STAMP)
-	$(VENV)/bin/pytest tests/pdf -q
+# The PDF edition and its checks.
+pdf: pdf-build
+	$(PYTEST) tests/pdf -q
 
 # Benchmarks (heavy, minutes): writes bench/results.md. Never part of `make test`.
 bench: $(STAMP)
 	$(PY) -m bench.run
 
+# Re-execute every chapter and store its outputs, whether or not its inputs changed.
 notebooks: $(STAMP)
 	$(PY) -m casebook.build.book execute
 

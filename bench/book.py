@@ -1,15 +1,17 @@
-"""Book build timings, measured on a clean copy of the committed book (``git archive HEAD``).
+"""Book build timings, measured on a clean copy of the book as it stands (the files git tracks or would
+track: committed or not, never ``_build`` or the virtualenv).
 
 The copy lives in a temporary folder and uses the project's installed virtualenv (``make`` is told the
 install is done: "after install"), with ``PYTHONPATH`` pointing at the copy so the notebooks' kernels
 import the copy's package. Four builds, in order:
 
-1. cold ``make book``: no ``_build`` at all (no execution cache, no Sphinx environment);
+1. cold ``make book``: no ``_build`` at all (every chapter executes, no Sphinx environment);
 2. warm ``make book``: nothing changed (three runs, the median kept);
 3. after a prose edit of one chapter (a sentence added to a markdown cell: no re-execution);
 4. after a code edit of one chapter (a comment added to a code cell: that notebook re-executes).
 
-Each notebook's execution time is read from the copy's execution cache after the cold build.
+Each notebook's execution time is read from the copy's execution records (``_build/execution.json``)
+after the cold build.
 """
 
 from __future__ import annotations
@@ -39,15 +41,23 @@ class BookTimings:
     warm_split: dict[str, float] = field(default_factory=dict)
 
 
+def _git(*args: str) -> str:
+    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+
+
 def clean_copy(dest: Path) -> str:
-    """Extract the committed tree into ``dest`` and link the installed virtualenv; return the commit."""
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
-    ).stdout.strip()
-    archive = subprocess.run(["git", "archive", "HEAD"], cwd=ROOT, capture_output=True, check=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    """Copy the book's files (tracked or new, as they are on disk) into ``dest`` and link the installed
+    virtualenv; return what was copied (the commit, and whether the working tree differs from it)."""
+    files = [f for f in _git("ls-files", "-z", "--cached", "--others", "--exclude-standard").split("\0") if f]
+    for name in files:
+        src = ROOT / name
+        if src.is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / name)
     (dest / ".venv").symlink_to(ROOT / ".venv", target_is_directory=True)
-    return commit
+    commit = _git("rev-parse", "--short", "HEAD").strip()
+    changed = bool(_git("status", "--porcelain", "--untracked-files=no").strip())
+    return f"commit `{commit}`" + (" with uncommitted changes" if changed else "")
 
 
 def timed_make(copy: Path, log: Path) -> tuple[float, bool]:
@@ -85,12 +95,15 @@ def _seconds(cmd: list[str], cwd: Path) -> float:
 
 
 def warm_split(copy: Path) -> dict[str, float]:
-    """Where a warm build's time goes: Python start with the build module's imports, and jupyter-book
-    alone (its own Python start, Sphinx and extension imports, and the incremental build)."""
+    """Where a warm build's time goes: finding what to execute (Python start, fingerprints of the data, the
+    package and each chapter's code), and jupyter-book alone (its own Python start, Sphinx and extension
+    imports, and the incremental build)."""
     python = str(ROOT / ".venv" / "bin" / "python")
     jb = str(ROOT / ".venv" / "bin" / "jupyter-book")
+    stale = ("from casebook.build import book as b; "
+             "b.stale(b.chapters(), b.load_state(), b.inputs_fingerprint())")
     return {
-        "python start + import casebook.build.book": _seconds([python, "-c", "import casebook.build.book"], copy),
+        "python start + fingerprints (nothing to execute)": _seconds([python, "-c", stale], copy),
         "jupyter-book build alone (incremental, nothing to do)": _seconds(
             [jb, "build", str(copy), "--builder", "html", "--warningiserror", "--keep-going"], copy
         ),
@@ -99,14 +112,9 @@ def warm_split(copy: Path) -> dict[str, float]:
 
 
 def execution_times(build: Path) -> dict[str, float]:
-    """Seconds each notebook took to execute, from the execution cache of a build."""
-    from jupyter_cache import get_cache
-
-    cache = get_cache(str(build / ".jupyter_cache"))
-    return {
-        Path(r.uri).stem: float(r.data.get("execution_seconds", float("nan")))
-        for r in cache.list_cache_records()
-    }
+    """Seconds each notebook took to execute, from the execution records of a build."""
+    state = json.loads((build / "execution.json").read_text(encoding="utf-8"))
+    return {slug: float(r["seconds"]) for slug, r in state.items() if r.get("seconds") is not None}
 
 
 def measure(log: Path) -> BookTimings:

@@ -5,8 +5,9 @@ Prints one JSON line: ``seconds`` (wall time of the workload: the sum of its ste
 that both implementations compute, so the report can show they did the same work.
 
 - ``pages-pandas``: the page audit a reader re-runs (``casebook.io.posts.load_posts`` then the
-  ``casebook.pages.metrics`` tables of the page chapters, from one ``Page``: chapter figures, audit scorecard, engagement
-  by type and by label, best-time table, weekly posts, gap table, frequency vs engagement).
+  ``casebook.pages.metrics`` tables of the page chapters, each computed from the posts frame: chapter
+  figures, audit scorecard, engagement by type and by label, best-time table, weekly posts, gap table,
+  frequency vs engagement).
   The bootstrap interval of paid vs organic is left out: it resamples a fixed-size sample (no SQL
   counterpart, constant cost).
 - ``pages-duckdb``: the same aggregations written directly in DuckDB SQL over the same CSV.
@@ -55,15 +56,14 @@ def pages_pandas(path: Path) -> tuple[dict, dict]:
     s = Steps()
     posts, _ = ps.load_posts(path)
     s.mark("load")
-    page = pm.Page(posts)  # as the page chapters do: shared per-post quantities computed once
-    figures = pm.chapter_figures(page)
-    card = pm.audit_scorecard(page)
-    by_type = pm.engagement_by(page, "type")
-    by_label = pm.engagement_by(page, "category")
-    best = pm.best_time_table(page)
-    weekly = pm.weekly_posts(page)
-    gaps = pm.gap_table(page)
-    freq = pm.frequency_vs_engagement(page)
+    figures = pm.chapter_figures(posts)
+    card = pm.audit_scorecard(posts)
+    by_type = pm.engagement_by(posts, "type")
+    by_label = pm.engagement_by(posts, "category")
+    best = pm.best_time_table(posts)
+    weekly = pm.weekly_posts(posts)
+    gaps = pm.gap_table(posts)
+    freq = pm.frequency_vs_engagement(posts)
     s.mark("metrics")
     check = {
         "posts": figures["posts_total"],

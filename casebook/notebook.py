@@ -10,15 +10,16 @@ import numbers
 from collections.abc import Mapping
 from typing import Any
 
-import altair as alt
-import numpy as np
-import pandas as pd
-
-from casebook import charts
+# altair, numpy, pandas and charts are imported where they are used: reading glued values back
+# (glued_scalars, in `casebook run` and the build) needs none of them.
 
 
 def setup() -> None:
     """Enable the book's chart theme and offline renderer and its table display settings."""
+    import pandas as pd
+
+    from casebook import charts
+
     charts.enable()
     pd.set_option("display.max_columns", 30)
     pd.set_option("display.width", 120)
@@ -27,6 +28,9 @@ def setup() -> None:
 
 def plain(value: Any) -> Any:
     """Turn numpy and pandas scalars into Python ones, so glued text reads ``0.21``, not ``np.float64(0.21)``."""
+    import numpy as np
+    import pandas as pd
+
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, pd.Timestamp):
@@ -44,6 +48,7 @@ def glue(name: str, value: Any) -> None:
     Scalars become Python numbers or strings, so ``{glue:text}`name:.1%``` formats them and the
     command line can write them to ``figures.json``. Charts are placed with ``{glue:figure}``.
     """
+    import altair as alt
     from myst_nb import glue as _glue
 
     if isinstance(value, alt.TopLevelMixin):

@@ -1,49 +1,190 @@
+"""The book build: which chapters execute, how outputs and records are stored, the execution table, and the
+Sphinx extension's offline fixes. The executor is replaced by a stub (its own tests are in test_execute.py)."""
+
+from __future__ import annotations
+
+import json
 from pathlib import Path
 
 import nbformat
+import pytest
+from papermill.exceptions import PapermillExecutionError
 
+from casebook import execute
 from casebook.build import book as build
 from casebook.build import sphinxext
 
 
-def test_chapters_and_fingerprint_follow_inputs(tmp_path, monkeypatch):
-    assert any(p.name == "survey-evidence.ipynb" for p in build.chapters())
-    data = tmp_path / "data"
-    data.mkdir()
-    (tmp_path / "casebook").mkdir()
-    (data / "a.csv").write_text("x\n1\n")
-    monkeypatch.setattr(build, "DATA", data)
-    monkeypatch.setattr(build, "ROOT", tmp_path)
-    first = build.inputs_fingerprint()
-    assert build.inputs_fingerprint() == first
-    (data / "a.csv").write_text("x\n2\n")
-    assert build.inputs_fingerprint() != first
-
-
-def test_refresh_cache_key_drops_stale_cache(tmp_path, monkeypatch):
-    monkeypatch.setattr(build, "BUILD", tmp_path)
-    monkeypatch.setattr(build, "CACHE", tmp_path / ".jupyter_cache")
-    monkeypatch.setattr(build, "FINGERPRINT", tmp_path / "key")
-    keys = iter(["k1", "k1", "k2"])
-    monkeypatch.setattr(build, "inputs_fingerprint", lambda: next(keys))
-    build.refresh_cache_key()
-    (tmp_path / ".jupyter_cache").mkdir()
-    build.refresh_cache_key()
-    assert (tmp_path / ".jupyter_cache").exists()
-    build.refresh_cache_key()
-    assert not (tmp_path / ".jupyter_cache").exists()
-    assert (tmp_path / "key").read_text() == "k2"
-
-
-def test_execute_notebook_stores_outputs_without_timing(tmp_path: Path):
-    path = tmp_path / "n.ipynb"
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6 * 7)")])
+def chapter(path: Path, *sources: str, prose: str = "# A chapter") -> Path:
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(prose),
+                                         *(nbformat.v4.new_code_cell(s) for s in sources)])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, path)
-    assert build.execute_notebook(path) > 0
-    cell = nbformat.read(path, as_version=4).cells[0]
-    assert cell.outputs[0]["text"] == "42\n"
-    assert "execution" not in cell.metadata
+    return path
+
+
+def printed(nb: nbformat.NotebookNode, text: str) -> nbformat.NotebookNode:
+    """``nb`` as the executor returns it: each code cell printed ``text``, with papermill's records."""
+    run = nbformat.from_dict(nb)
+    run.metadata["papermill"] = {"duration": 1.0}
+    for i, cell in enumerate(c for c in run.cells if c.cell_type == "code"):
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text)]
+        cell.execution_count = i + 1
+        cell.metadata["papermill"] = {"duration": 0.5}
+        cell.metadata["tags"] = []
+    return run
+
+
+@pytest.fixture
+def executor(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Replace the executor: every notebook prints 'out'; the paths executed are recorded."""
+    calls: list[Path] = []
+
+    def fake(path: Path, **kwargs: object) -> execute.Executed:
+        calls.append(path)
+        return execute.Executed(printed(nbformat.read(path, as_version=4), "out\n"), 1.234)
+
+    monkeypatch.setattr(execute, "execute_notebook", fake)
+    return calls
+
+
+@pytest.fixture
+def book_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A book folder with data/, casebook/ and notebooks/, and its _build/execution.json."""
+    for name in ("data", "casebook", "notebooks"):
+        (tmp_path / name).mkdir()
+    (tmp_path / "data" / "a.csv").write_text("x\n1\n")
+    (tmp_path / "casebook" / "m.py").write_text("X = 1\n")
+    monkeypatch.setattr(build, "ROOT", tmp_path)
+    monkeypatch.setattr(build, "DATA", tmp_path / "data")
+    monkeypatch.setattr(build, "NOTEBOOKS", tmp_path / "notebooks")
+    monkeypatch.setattr(build, "BUILD", tmp_path / "_build")
+    monkeypatch.setattr(build, "STATE", tmp_path / "_build" / "execution.json")
+    return tmp_path
+
+
+def test_the_books_chapters_are_found() -> None:
+    assert any(p.name == "survey-evidence.ipynb" for p in build.chapters())
+
+
+def test_inputs_fingerprint_follows_data_and_package(book_dir: Path) -> None:
+    first = build.inputs_fingerprint()
+    assert build.inputs_fingerprint() == first
+    (book_dir / "data" / "a.csv").write_text("x\n2\n")
+    second = build.inputs_fingerprint()
+    assert second != first
+    (book_dir / "casebook" / "m.py").write_text("X = 2\n")
+    assert build.inputs_fingerprint() != second
+
+
+def test_chapter_fingerprint_follows_code_not_prose_or_outputs(book_dir: Path) -> None:
+    path = chapter(book_dir / "notebooks" / "c.ipynb", "x = 1")
+    first = build.chapter_fingerprint(path, "inputs")
+    assert build.chapter_fingerprint(path, "other inputs") != first
+    chapter(path, "x = 1", prose="# Another title")
+    assert build.chapter_fingerprint(path, "inputs") == first
+    nbformat.write(printed(nbformat.read(path, as_version=4), "1\n"), path)
+    assert build.chapter_fingerprint(path, "inputs") == first
+    chapter(path, "x = 2")
+    assert build.chapter_fingerprint(path, "inputs") != first
+
+
+def test_build_executes_only_what_changed_and_stores_outputs_without_run_records(
+    book_dir: Path, executor: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built: list[list[str] | None] = []
+    monkeypatch.setattr(build, "jupyter_book", lambda builder="html", extra=None: built.append(extra) or 0)
+    a = chapter(book_dir / "notebooks" / "a.ipynb", "print('a')")
+    b = chapter(book_dir / "notebooks" / "b.ipynb", "print('b')")
+    assert build.build_book() == 0
+    assert executor == [a, b] and len(built) == 1
+    stored = nbformat.read(a, as_version=4)
+    assert stored.cells[1].outputs[0]["text"] == "out\n"
+    assert "papermill" not in stored.metadata and stored.cells[1].metadata == {}
+    state = json.loads((book_dir / "_build" / "execution.json").read_text())
+    assert state["a"]["status"] == "ok" and state["a"]["seconds"] == 1.23
+    assert state["a"]["fingerprint"] == build.chapter_fingerprint(a, build.inputs_fingerprint())
+
+    mtime = a.stat().st_mtime_ns
+    assert build.build_book() == 0  # nothing changed: nothing executes
+    assert executor == [a, b] and len(built) == 2
+    chapter(b, "print('b')", prose="# New prose")  # prose only: no execution
+    assert build.build_book() == 0 and executor == [a, b]
+    chapter(b, "print('b, edited')")
+    assert build.build_book() == 0 and executor == [a, b, b]
+    (book_dir / "data" / "a.csv").write_text("x\n3\n")  # data changed: every chapter
+    assert build.build_book() == 0 and executor == [a, b, b, a, b]
+    assert a.stat().st_mtime_ns == mtime  # same outputs: the file is not rewritten
+
+
+def test_a_failing_chapter_stops_the_build_and_is_recorded(
+    book_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    def failing(path: Path, **kwargs: object) -> execute.Executed:
+        raise PapermillExecutionError(1, 3, "1/0", "ZeroDivisionError", "division by zero\nmore", [])
+
+    monkeypatch.setattr(execute, "execute_notebook", failing)
+    monkeypatch.setattr(build, "jupyter_book", lambda *a, **k: pytest.fail("the site must not be built"))
+    path = chapter(book_dir / "notebooks" / "c.ipynb", "1/0")
+    before = path.read_bytes()
+    assert build.build_book() == 1
+    assert capsys.readouterr().err.endswith("make book: c.ipynb: cell 3 failed: ZeroDivisionError: division by zero\n")
+    record = build.load_state()["c"]
+    assert record["status"] == "failed" and "fingerprint" not in record
+    assert build.stale([path], build.load_state(), build.inputs_fingerprint()) == [path]  # tried again next time
+    assert path.read_bytes() == before
+    assert build.main(["execute", str(path)]) == 1
+
+
+def test_execute_command_runs_the_named_notebooks_even_when_up_to_date(book_dir: Path, executor: list[Path]) -> None:
+    a = chapter(book_dir / "notebooks" / "a.ipynb", "print('a')")
+    chapter(book_dir / "notebooks" / "b.ipynb", "print('b')")
+    assert build.main(["execute", str(a)]) == 0
+    assert build.main(["execute", str(a)]) == 0
+    assert executor == [a, a]
+    assert set(build.load_state()) == {"a"}
+
+
+def test_records_of_concurrent_runs_are_merged(book_dir: Path) -> None:
+    build.save_records({"a": {"status": "ok"}})
+    build.save_records({"b": {"status": "failed"}})
+    build.save_records({"a": {"status": "failed"}})
+    assert build.load_state() == {"a": {"status": "failed"}, "b": {"status": "failed"}}
+    assert [p.name for p in (book_dir / "_build").iterdir()] == ["execution.json"]  # no temporary file left
+    (book_dir / "_build" / "execution.json").write_text("{truncated")
+    assert build.load_state() == {}
+
+
+def test_status_rows() -> None:
+    state = {
+        "a": {"executed_at": "2026-11-30T09:05:00+00:00", "seconds": 2.345, "status": "ok"},
+        "b": {"executed_at": "2026-11-30T10:00:00+00:00", "seconds": None, "status": "failed",
+              "error": "b.ipynb: cell 2 failed: KeyError: 'x'"},
+    }
+    rows = build.status_rows([Path("a.ipynb"), Path("b.ipynb"), Path("c.ipynb")], state)
+    assert rows == [
+        ("a", "2026-11-30 09:05 UTC", "2.3", "ran without error"),
+        ("b", "2026-11-30 10:00 UTC", "", "failed: b.ipynb: cell 2 failed: KeyError: 'x'"),
+        ("c", "not by this build", "", "stored outputs"),
+    ]
+
+
+def test_vega_bundle_is_rebuilt_only_when_its_inputs_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from casebook import charts
+
+    writes: list[Path] = []
+    monkeypatch.setattr(charts, "write_vega_bundle", lambda dest: writes.append(dest) or dest.write_text("js"))
+    monkeypatch.setattr(sphinxext, "BUNDLE", tmp_path / "casebook-vega.js")
+    monkeypatch.setattr(sphinxext, "BUNDLE_KEY", tmp_path / "build" / "casebook-vega.key")
+    sphinxext._write_bundle(None)
+    sphinxext._write_bundle(None)
+    assert len(writes) == 1
+    (tmp_path / "casebook-vega.js").unlink()
+    sphinxext._write_bundle(None)
+    assert len(writes) == 2
+    monkeypatch.setattr(sphinxext, "version", lambda package: "99")
+    sphinxext._write_bundle(None)
+    assert len(writes) == 3
 
 
 class _Script(str):

@@ -1,4 +1,7 @@
-"""The casebook command line: list, argument errors, and validate on a corpus of malformed or tricky files."""
+"""The casebook command line: list, argument errors, and validate on a corpus of malformed or tricky files.
+
+The million-post file is an integration test (``make integration``); the rest runs in the unit stage.
+"""
 
 from __future__ import annotations
 
@@ -191,6 +194,7 @@ def test_formula_text_is_kept_as_text() -> None:
     assert posts["reach"].tolist() == [1000, 1000]
 
 
+@pytest.mark.integration
 def test_validate_a_million_posts(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     n = 1_000_000
     rng = np.random.default_rng(6)

@@ -1,6 +1,8 @@
 """``casebook run`` end to end: every chapter on its default data and on another data file.
 
-Each chapter runs once per case (one test per case, so pytest-xdist never runs a chapter twice).
+Tests that start a kernel are marked ``integration`` (``make integration``); the others (argument and
+output-folder checks, failures with the executor replaced) are unit tests. Each chapter runs once per
+case (one test per case, so pytest-xdist never runs a chapter twice).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import nbformat
 import pandas as pd
 import pytest
 
+from casebook import execute
 from casebook import notebook as book
 from casebook.cli import main as cli
 from casebook.cli import params, runner
@@ -54,6 +57,7 @@ def check_outputs(out: Path, slug: str) -> tuple[nbformat.NotebookNode, str, dic
     return nb, html, figures
 
 
+@pytest.mark.integration
 def test_default_run_through_python_m_casebook_shows_progress(tmp_path: Path) -> None:
     """The survey chapter through a real ``python -m casebook run``, replacing an older report atomically."""
     out = tmp_path / "reports" / "survey-evidence"
@@ -81,6 +85,7 @@ def test_default_run_through_python_m_casebook_shows_progress(tmp_path: Path) ->
     assert not any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells)  # nothing injected
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("slug", [s for s in SLUGS if s != "survey-evidence"])
 def test_default_run_reproduces_the_books_figures(
     tmp_path: Path, capsys: pytest.CaptureFixture, slug: str
@@ -190,6 +195,7 @@ def case_for(slug: str) -> Case:
     return case
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("slug", SLUGS)
 def test_run_on_other_data(tmp_path: Path, capsys: pytest.CaptureFixture, slug: str) -> None:
     args, check = case_for(slug)(tmp_path)
@@ -232,6 +238,7 @@ def unchanged(out: Path) -> None:
     assert [p.name for p in out.parent.iterdir()] == ["survey-evidence"]
 
 
+@pytest.mark.integration
 def test_bad_data_inside_the_kernel_exits_2_with_the_chapters_message(previous: Path) -> None:
     """Through a real process: stderr is exactly the chapter's one-line message (no kernel noise)."""
     bad = ROOT / "tests" / "fixtures" / "bad" / "survey" / "negative_count.csv"
@@ -278,19 +285,21 @@ def test_parameter_outside_its_domain_exits_2_before_a_kernel(previous: Path, ca
 def test_interrupted_run_leaves_the_folder_as_it_was(
     previous: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import papermill
+    temporary: list[Path] = []
 
-    def interrupted(input_path: str, output_path: str, **kwargs: object) -> None:
-        Path(output_path).write_text("half-written")
+    def interrupted(path: Path, **kwargs: object) -> None:
+        temporary.extend(p for p in previous.parent.iterdir() if p.name.endswith(".tmp"))
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(papermill, "execute_notebook", interrupted)
+    monkeypatch.setattr(execute, "execute_notebook", interrupted)
     code = cli.main(["run", "survey-evidence", "-q", "--out", str(previous)])
     assert code == 130
     assert capsys.readouterr().err == "casebook: interrupted; nothing was written\n"
-    unchanged(previous)
+    assert len(temporary) == 1  # the run's temporary folder existed when it was interrupted ...
+    unchanged(previous)  # ... and is gone
 
 
+@pytest.mark.integration
 def test_killed_run_leaves_the_folder_as_it_was(previous: Path) -> None:
     """A real run stopped with SIGTERM while its kernel works: exit 130, old report intact, no temp folder."""
     proc = subprocess.Popen(
@@ -315,10 +324,9 @@ def test_killed_run_leaves_the_folder_as_it_was(previous: Path) -> None:
 def test_genuine_error_in_a_chapter_exits_1(
     previous: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    def broken(input_path: str, output_path: str, **kwargs: object) -> None:
+    def broken(path: Path, **kwargs: object) -> None:
         raise PapermillExecutionError(
             cell_index=6,
             exec_count=4,
@@ -328,7 +336,7 @@ def test_genuine_error_in_a_chapter_exits_1(
             traceback=["..."],
         )
 
-    monkeypatch.setattr(papermill, "execute_notebook", broken)
+    monkeypatch.setattr(execute, "execute_notebook", broken)
     code = cli.main(["run", "survey-evidence", "-q", "--out", str(previous)])
     assert code == 1
     assert capsys.readouterr().err == (
@@ -336,6 +344,41 @@ def test_genuine_error_in_a_chapter_exits_1(
         "ZeroDivisionError: division by zero\n"
     )
     unchanged(previous)
+
+
+def test_bad_input_raised_in_a_chapter_exits_2_with_its_first_line(
+    previous: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from papermill.exceptions import PapermillExecutionError
+
+    def bad_input(path: Path, **kwargs: object) -> None:
+        raise PapermillExecutionError(6, 4, "load()", "InputError", "x.csv: column 'n': missing\nmore", ["..."])
+
+    monkeypatch.setattr(execute, "execute_notebook", bad_input)
+    code = cli.main(["run", "survey-evidence", "-q", "--out", str(previous)])
+    assert code == 2
+    assert capsys.readouterr().err == "casebook: error: x.csv: column 'n': missing\n"
+    unchanged(previous)
+
+
+def test_run_passes_parameters_and_progress_to_the_executor(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The executor receives the checked values; its notebook becomes the report's (papermill stubbed)."""
+    calls: list[dict] = []
+    committed = nbformat.read(NOTEBOOKS / "survey-evidence.ipynb", as_version=4)
+
+    def fake(path: Path, **kwargs: object) -> execute.Executed:
+        calls.append({"path": path, **kwargs})
+        return execute.Executed(committed, 0.5)
+
+    monkeypatch.setattr(execute, "execute_notebook", fake)
+    result = runner.run_chapter("survey-evidence", parameters=["confidence=0.9"], out=tmp_path / "o", progress=False)
+    assert calls == [{"path": NOTEBOOKS / "survey-evidence.ipynb", "parameters": {"confidence": 0.9},
+                      "progress": False, "kernel_name": "python3", "timeout": runner.TIMEOUT}]
+    assert result.figures == book.glued_scalars(committed)
+    assert sorted(p.name for p in result.out.iterdir()) == ["figures.json", "survey-evidence.html",
+                                                             "survey-evidence.ipynb"]
 
 
 def test_out_folder_with_other_files_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
@@ -387,6 +430,7 @@ def test_other_brands_cover_every_chapter() -> None:
     assert sorted(slug for slug, _ in OTHER_BRANDS) == SLUGS
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize(("slug", "args"), OTHER_BRANDS, ids=[s for s, _ in OTHER_BRANDS])
 def test_every_chapter_runs_on_another_brands_valid_file(
     tmp_path: Path, capsys: pytest.CaptureFixture, slug: str, args: list[str]

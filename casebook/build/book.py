@@ -1,30 +1,39 @@
-"""Build helpers behind ``make book``: execute notebooks in place and build the static site.
+"""The book build (build room): execute the chapters whose inputs changed, then build the site.
 
-``python -m casebook.build.book execute [NOTEBOOK ...]`` re-executes chapter notebooks and stores their
-outputs (what nbval later compares); ``python -m casebook.build.book book`` invalidates the execution cache when the data or the package changed, and runs
-Jupyter Book with warnings as errors.
+``python -m casebook.build.book book`` (``make book``) executes, with the one executor
+(:mod:`casebook.execute`), every chapter whose fingerprint changed: its code cells, the bundled data
+and the ``casebook`` package. The outputs are stored in the chapter itself (committed, checked by nbval),
+then Jupyter Book builds the site from the stored outputs (``execute_notebooks: 'off'``) with warnings
+as errors. ``python -m casebook.build.book execute [NOTEBOOK ...]`` executes notebooks unconditionally
+and stores their outputs. Each execution is recorded in ``_build/execution.json`` (fingerprint, time,
+seconds, status), which the Execution status page shows.
+
+May import: the foundation (execute, paths).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import hashlib
-import shutil
+import json
+import os
 import subprocess
 import sys
-import time
+import tempfile
 from pathlib import Path
+from typing import Any
 
-import nbformat
-from nbclient import NotebookClient
-
-from casebook.execute import QuietKernelManager
 from casebook.paths import DATA, NOTEBOOKS, ROOT
 
 BUILD = ROOT / "_build"
-CACHE = BUILD / ".jupyter_cache"
-FINGERPRINT = BUILD / ".inputs.sha256"
+#: One record per chapter executed by this build folder: fingerprint, executed_at, seconds, status.
+STATE = BUILD / "execution.json"
 TIMEOUT = 900
+
+
+class ExecutionError(Exception):
+    """A chapter failed while executing: the message names the notebook, the cell and the error."""
 
 
 def chapters() -> list[Path]:
@@ -33,7 +42,7 @@ def chapters() -> list[Path]:
 
 
 def inputs_fingerprint() -> str:
-    """A digest of what notebook outputs depend on besides their code: the data and the package."""
+    """A digest of what every chapter's outputs depend on besides its code: the data and the package."""
     h = hashlib.sha256()
     files = sorted(p for p in DATA.rglob("*") if p.is_file())
     files += sorted((ROOT / "casebook").rglob("*.py"))
@@ -43,54 +52,143 @@ def inputs_fingerprint() -> str:
     return h.hexdigest()
 
 
-def execute_notebook(path: Path, timeout: int = TIMEOUT) -> float:
-    """Execute a notebook in place (cwd = its folder) and return the seconds it took."""
-    nb = nbformat.read(path, as_version=4)
-    start = time.perf_counter()
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                   kernel_manager_class=QuietKernelManager,
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
-    elapsed = time.perf_counter() - start
-    for cell in nb.cells:
-        cell.metadata.pop("execution", None)
-    nb.metadata.pop("papermill", None)
-    nbformat.write(nb, path)
-    return elapsed
+def chapter_fingerprint(path: Path, inputs: str) -> str:
+    """A digest of the chapter's code cells (not its prose or outputs) and ``inputs``."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    h = hashlib.sha256(inputs.encode())
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code":
+            source = cell.get("source", "")
+            h.update(b"\0" + ("".join(source) if isinstance(source, list) else source).encode())
+    return h.hexdigest()
 
 
-def refresh_cache_key() -> None:
-    """Drop the execution cache when data files or package modules changed since the last build."""
-    key = inputs_fingerprint()
-    if FINGERPRINT.exists() and FINGERPRINT.read_text() == key:
-        return
-    if CACHE.exists():
-        print("Data or package changed since the last build: re-executing every notebook.")
-        shutil.rmtree(CACHE)
-    BUILD.mkdir(exist_ok=True)
-    FINGERPRINT.write_text(key)
+def load_state(path: Path | None = None) -> dict[str, dict[str, Any]]:
+    """The execution records, by chapter slug; empty when nothing ran yet (or the file is unreadable)."""
+    path = path or STATE
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return state if isinstance(state, dict) else {}
 
 
-def build_book(builder: str = "html", extra: list[str] | None = None) -> int:
-    """Build the book with warnings as errors; return the exit code of jupyter-book."""
-    refresh_cache_key()
+def save_records(records: dict[str, dict[str, Any]], path: Path | None = None) -> None:
+    """Add ``records`` to the stored ones (replacing those of the same chapters), atomically: another
+    build writing at the same time, or one stopped half-way, never leaves a truncated file."""
+    path = path or STATE
+    state = {**load_state(path), **records}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(json.dumps(state, indent=1, sort_keys=True) + "\n")
+    os.replace(tmp, path)
+
+
+def stale(paths: list[Path], state: dict[str, dict[str, Any]], inputs: str) -> list[Path]:
+    """The chapters among ``paths`` whose last successful execution was on other inputs (or never)."""
+    return [
+        p for p in paths
+        if state.get(p.stem, {}).get("status") != "ok"
+        or state[p.stem].get("fingerprint") != chapter_fingerprint(p, inputs)
+    ]
+
+
+def execute_chapter(path: Path, records: dict[str, dict[str, Any]], inputs: str, timeout: int = TIMEOUT) -> float:
+    """Execute ``path`` (cwd = its folder), store its outputs in it and record the run in ``records``.
+
+    The file is rewritten only when an output changed. Returns the seconds the execution took; a failing
+    cell raises ExecutionError (the failure is recorded too, so the next build tries again).
+    """
+    import nbformat
+    from papermill.exceptions import PapermillExecutionError
+
+    from casebook import execute
+
+    record: dict[str, Any] = {"executed_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+    source = nbformat.read(path, as_version=4)
+    try:
+        run = execute.execute_notebook(path, cwd=path.parent, timeout=timeout)
+    except PapermillExecutionError as exc:
+        first = str(exc.evalue).strip().splitlines()
+        message = f"{path.name}: cell {exc.exec_count} failed: {exc.ename}: {first[0] if first else ''}"
+        records[path.stem] = {**record, "status": "failed", "seconds": None, "error": message}
+        raise ExecutionError(message) from None
+    stored = execute.with_outputs(source, run.notebook)
+    if stored != source:
+        nbformat.write(stored, path)
+    records[path.stem] = {**record, "status": "ok", "seconds": round(run.seconds, 2),
+                        "fingerprint": chapter_fingerprint(path, inputs)}
+    return run.seconds
+
+
+def execute_chapters(paths: list[Path], timeout: int = TIMEOUT) -> dict[str, float]:
+    """Execute ``paths`` one after the other, storing outputs and records; seconds by slug.
+
+    Stops at the first failure (ExecutionError), after recording it.
+    """
+    records: dict[str, dict[str, Any]] = {}
+    inputs, seconds = inputs_fingerprint(), {}
+    try:
+        for path in paths:
+            print(f"Executing {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path} ...", flush=True)
+            seconds[path.stem] = execute_chapter(path, records, inputs, timeout)
+            print(f"  {seconds[path.stem]:.1f} s", flush=True)
+    finally:
+        if records:
+            save_records(records)
+    return seconds
+
+
+def status_rows(paths: list[Path], state: dict[str, dict[str, Any]]) -> list[tuple[str, str, str, str]]:
+    """(chapter, last executed, seconds, status) for the Execution status page, one per chapter."""
+    rows = []
+    for p in paths:
+        rec = state.get(p.stem)
+        if rec is None:
+            rows.append((p.stem, "not by this build", "", "stored outputs"))
+            continue
+        when = dt.datetime.fromisoformat(rec["executed_at"]).strftime("%Y-%m-%d %H:%M UTC")
+        secs = f"{rec['seconds']:.1f}" if rec.get("seconds") is not None else ""
+        status = "ran without error" if rec.get("status") == "ok" else f"failed: {rec.get('error', '')}"
+        rows.append((p.stem, when, secs, status))
+    return rows
+
+
+def jupyter_book(builder: str = "html", extra: list[str] | None = None) -> int:
+    """Run Jupyter Book on the stored outputs, warnings as errors; its exit code."""
     cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT), "--builder", builder,
            "--warningiserror", "--keep-going", *(extra or [])]
     return subprocess.call(cmd, cwd=ROOT)
+
+
+def build_book(builder: str = "html", extra: list[str] | None = None) -> int:
+    """Execute the chapters whose inputs changed, then build the book; 0 on success."""
+    todo = stale(chapters(), load_state(), inputs_fingerprint())
+    try:
+        execute_chapters(todo)
+    except ExecutionError as exc:
+        print(f"make book: {exc}", file=sys.stderr)
+        return 1
+    return jupyter_book(builder, extra)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point: ``execute`` or ``book``."""
     parser = argparse.ArgumentParser(prog="python -m casebook.build.book")
     sub = parser.add_subparsers(dest="command", required=True)
-    ex = sub.add_parser("execute", help="execute notebooks in place, storing their outputs")
+    ex = sub.add_parser("execute", help="execute notebooks (default: every chapter), storing their outputs")
     ex.add_argument("notebooks", nargs="*", type=Path)
-    bk = sub.add_parser("book", help="build the static site into _build/html")
+    bk = sub.add_parser("book", help="execute the chapters whose inputs changed, build the site into _build/html")
     bk.add_argument("--builder", default="html")
     bk.add_argument("--all", action="store_true", help="rebuild every page")
     args = parser.parse_args(argv)
     if args.command == "execute":
-        for nb in args.notebooks or chapters():
-            print(f"{nb}: {execute_notebook(nb.resolve()):.1f} s")
+        try:
+            execute_chapters([nb.resolve() for nb in args.notebooks] or chapters())
+        except ExecutionError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
         return 0
     code = build_book(args.builder, ["--all"] if args.all else None)
     if code == 0 and args.builder == "html":

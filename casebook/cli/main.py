@@ -1,7 +1,9 @@
-"""The ``casebook`` command: list the chapters, run one on your data, validate a file.
+"""The ``casebook`` command (cli room): list the chapters, run one on your data, validate a file.
 
 Exit codes: 0 success; 2 bad input or parameters (one line on stderr naming the file, column, rows and
 what was expected, or the valid names and types); 1 a genuine internal error; 130 interrupted.
+
+May import: the foundation (errors), cli, io (``validate`` reads a file as a chapter would).
 """
 
 from __future__ import annotations

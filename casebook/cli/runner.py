@@ -1,9 +1,11 @@
-"""Running a chapter on a reader's data: papermill into a temporary folder, then one atomic rename.
+"""Running a chapter on a reader's data (cli room): the one executor, a temporary folder, then one rename.
 
-:func:`run_chapter` executes ``notebooks/SLUG.ipynb`` with papermill (working folder ``notebooks/``, so
-the chapter's relative defaults work), then writes ``SLUG.ipynb``, ``SLUG.html`` and ``figures.json``
-into a temporary folder next to the output folder and renames it into place only when everything
-succeeded. A failed or interrupted run leaves the output folder as it was; inputs are never written.
+:func:`run_chapter` executes ``notebooks/SLUG.ipynb`` with :mod:`casebook.execute` (papermill, working
+folder ``notebooks/``, so the chapter's relative defaults work), then writes ``SLUG.ipynb``, ``SLUG.html``
+and ``figures.json`` into a temporary folder next to the output folder and renames it into place only
+when everything succeeded. A failed or interrupted run leaves the output folder as it was; inputs are never written.
+
+May import: the foundation (errors, execute, notebook, paths), cli.params, build.report.
 """
 
 from __future__ import annotations
@@ -20,11 +22,11 @@ from typing import Any
 
 import nbformat
 
+from casebook import execute
 from casebook import notebook as book
 from casebook.build import report
 from casebook.cli.params import Chapter, absolute, load_chapter, parse_overrides
 from casebook.errors import CasebookError, InputError, ParameterError
-from casebook.execute import QuietKernelManager
 from casebook.paths import NOTEBOOKS, ROOT
 
 #: Exception names raised inside a chapter's kernel that mean "bad input", not a bug.
@@ -165,7 +167,6 @@ def run_chapter(
     one-line message (bad data or parameters, raised as InputError/ParameterError in its kernel) or
     ChapterError (any other failure inside the notebook).
     """
-    import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
     chapter = load_chapter(slug)
@@ -204,18 +205,8 @@ def run_chapter(
     try:
         nb_path = tmp / f"{slug}.ipynb"
         try:
-            pm.execute_notebook(
-                str(chapter.path),
-                str(nb_path),
-                parameters=user,
-                cwd=str(NOTEBOOKS),
-                progress_bar=progress,
-                kernel_name=kernel_name,
-                log_output=False,
-                request_save_on_cell_execute=False,
-                execution_timeout=TIMEOUT,
-                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-                kernel_manager_class=QuietKernelManager,
+            run = execute.execute_notebook(
+                chapter.path, parameters=user, progress=progress, kernel_name=kernel_name, timeout=TIMEOUT
             )
         except PapermillExecutionError as exc:
             if exc.ename in USER_ERRORS:
@@ -225,7 +216,7 @@ def run_chapter(
                 f"chapter '{slug}' failed in cell {exc.exec_count}: {exc.ename}: "
                 f"{str(exc.evalue).strip().splitlines()[0] if str(exc.evalue).strip() else ''}"
             ) from None
-        nb = nbformat.read(nb_path, as_version=4)
+        nb = run.notebook
         tag_injected_parameters(nb)
         scrub_paths(nb, slug, shown)
         nbformat.write(nb, nb_path)

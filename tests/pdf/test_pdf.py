@@ -18,6 +18,8 @@ import yaml
 
 from casebook.paths import ROOT
 
+pytestmark = pytest.mark.integration
+
 PDF = ROOT / "_build" / "casebook.pdf"
 SINGLE = ROOT / "_build" / "pdf" / "_build" / "singlehtml"
 DPI = 75

@@ -28,6 +28,9 @@ from playwright.sync_api import Page, sync_playwright
 from casebook.build.browser import CHROMIUM, HEADLESS_ARGS
 from casebook.paths import NOTEBOOKS, ROOT
 
+#: Integration stage; the tests share one crawl of the site, so they run on one xdist worker.
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("browser")]
+
 HTML = ROOT / "_build" / "html"
 SHOTS = ROOT / "_build" / "screenshots"
 MAX_PAGE_BYTES = 1_000_000

@@ -8,13 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from casebook.build import book
 from casebook.paths import ROOT
+
+pytestmark = pytest.mark.integration
 
 HTML = ROOT / "_build" / "html"
 REMOTE = re.compile(r"^(https?:)?//", re.I)
 LOADING = {("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src"), ("source", "src"),
            ("video", "src"), ("audio", "src"), ("embed", "src"), ("object", "data"), ("image", "href")}
-
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -109,3 +111,14 @@ def test_search_index_is_local_and_lists_chapters():
     index = (HTML / "searchindex.js").read_text(encoding="utf-8")
     assert "survey" in index.lower()
     assert (HTML / "search.html").exists()
+
+
+def test_execution_status_lists_every_chapter_as_recorded_by_the_build():
+    text = (HTML / "book" / "execution-status.html").read_text(encoding="utf-8")
+    table = re.search(r"<table.*?</table>", text, re.S)
+    assert table, "no execution table"
+    rows = re.findall(r"<tr.*?</tr>", table.group(0), re.S)[1:]
+    expected = book.status_rows(book.chapters(), book.load_state())
+    assert len(rows) == len(expected) == len(book.chapters())
+    for row, (slug, when, _, status) in zip(rows, expected, strict=True):
+        assert f'href="../notebooks/{slug}.html"' in row and when in row and status in row
