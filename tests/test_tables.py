@@ -137,37 +137,37 @@ def test_require_unique_names_repeats_in_file_order_or_given_rows():
 
 
 def _c_parser(path, **kw) -> pd.DataFrame:
-    """What pandas' C parser reads: the reference the sliced pyarrow reader must match."""
+    """What pandas' C parser reads: the reference the pyarrow reader must match."""
     return pd.read_csv(path, low_memory=False, **kw)
 
 
-def test_slices_end_outside_quotes_and_join_back(write):
-    from casebook.io.tables import _slices
-
-    text = 'id,message\n1,"one\nline two"\n2,"say ""hi""\nthen go"\n3,plain\n' * 50
-    path = write("q.csv", text)
-    pieces = [bytes(piece) for piece in _slices(path, size=7)]  # each view is valid until the next
-    assert b"".join(pieces) == text.encode()
-    assert len(pieces) > 10
-    assert all(p.count(b'"') % 2 == 0 and p.endswith(b"\n") for p in pieces)
-
-
-def test_sliced_reading_matches_pandas_on_quoted_newlines_and_mixed_slices(write, monkeypatch):
+def test_quoted_line_breaks_across_parsing_blocks_read_like_pandas(write, monkeypatch):
     import casebook.io.tables as tabular
 
-    monkeypatch.setattr(tabular, "SLICE_BYTES", 64)
+    monkeypatch.setattr(tabular, "ARROW_BLOCK_BYTES", 40)
+    text = "id,message\n" + '1,"one\nline two"\n2,"say ""hi""\nthen go"\n3,plain\n' * 50
+    path = write("q.csv", text)
+    got, info = read_table(path)
+    pd.testing.assert_frame_equal(got, _c_parser(path))
+    assert info.rows == 150 and got["message"].iloc[1] == 'say "hi"\nthen go'
+
+
+def test_block_reading_matches_pandas_on_quoted_newlines_and_mixed_blocks(write, monkeypatch):
+    import casebook.io.tables as tabular
+
+    monkeypatch.setattr(tabular, "ARROW_BLOCK_BYTES", 64)
     rows = [f'{i},"line {i}\nnext",{i}' for i in range(40)] + ["40,x,1.5", "41,,NA", "42,y,"]
     path = write("mixed.csv", "id,message,value\n" + "\n".join(rows) + "\n")
     got, info = read_table(path)
     want = _c_parser(path)
-    pd.testing.assert_frame_equal(got, want)  # value: ints in early slices, 1.5 later -> float64 like pandas
+    pd.testing.assert_frame_equal(got, want)  # value: ints in early blocks, 1.5 later -> float64 like pandas
     assert got["value"].dtype == "float64" and info.rows == 43
 
 
-def test_sliced_reading_falls_back_when_a_column_is_text_in_one_slice(write, monkeypatch):
+def test_a_column_of_numbers_with_text_in_a_later_block_reads_as_text_like_pandas(write, monkeypatch):
     import casebook.io.tables as tabular
 
-    monkeypatch.setattr(tabular, "SLICE_BYTES", 32)
+    monkeypatch.setattr(tabular, "ARROW_BLOCK_BYTES", 32)
     path = write("t.csv", "code,n\n" + "".join(f"{i},{i}\n" for i in range(30)) + "A7,1\n")
     got, _ = read_table(path)
     pd.testing.assert_frame_equal(got, _c_parser(path))
@@ -180,7 +180,7 @@ def test_keep_selects_columns_and_a_ragged_row_is_still_rejected(write, monkeypa
     path = write("k.csv", "a,b,c\n1,2,3\n4,5,6\n")
     got, _ = read_table(path, keep=lambda cols: [c for c in cols if c != "b"])
     assert list(got.columns) == ["a", "c"] and got["c"].tolist() == [3, 6]
-    monkeypatch.setattr(tabular, "SLICE_BYTES", 8)
+    monkeypatch.setattr(tabular, "ARROW_BLOCK_BYTES", 8)
     ragged = write("r.csv", "a,b,c\n1,2,3\n4,5,6,7\n")
     with pytest.raises(InputError, match=r"r.csv: row 3: a row has more fields than the header"):
         read_table(ragged, keep=lambda cols: ["a"])
@@ -191,37 +191,6 @@ def test_all_empty_column_reads_as_float_like_pandas(write):
     got, _ = read_table(path)
     pd.testing.assert_frame_equal(got, _c_parser(path))
     assert got["b"].dtype == "float64"
-
-
-def test_plan_covers_the_file_with_ranges_ending_at_line_breaks(write):
-    from casebook.io.tables import _plan
-
-    long_line = "x" * 200_000
-    text = "a,b\n" + "".join(f"{i},{long_line if i == 7 else i}\n" for i in range(40))
-    path = write("plan.csv", text)
-    data = text.encode()
-    for size in (50, 1000, 150_000, 10**7):
-        ranges = _plan(path, size)
-        assert ranges[0][0] == 0 and ranges[-1][1] == len(data)
-        assert all(a == b for (_, a), (b, _) in zip(ranges, ranges[1:], strict=False))
-        assert all(data[stop - 1:stop] == b"\n" for _, stop in ranges)
-
-
-def test_a_planned_boundary_inside_a_quoted_value_is_read_again_counting_quotes(write, monkeypatch):
-    import casebook.io.tables as tabular
-
-    monkeypatch.setattr(tabular, "SLICE_BYTES", 40)
-    careful = []
-    real = tabular._slices
-    monkeypatch.setattr(tabular, "_slices", lambda p, size=None: careful.append(p) or real(p, size))
-    path = write("multi.csv", "id,message\n" + "".join(f'{i},"first line\nsecond, {i}"\n' for i in range(30)))
-    got, _ = read_table(path)
-    pd.testing.assert_frame_equal(got, _c_parser(path))
-    assert careful == [path]  # the planned slices were given up for the careful ones
-    careful.clear()
-    plain = write("plain.csv", "id,message\n" + "".join(f"{i},one line {i}\n" for i in range(30)))
-    pd.testing.assert_frame_equal(read_table(plain)[0], _c_parser(plain))
-    assert careful == []  # no quoted line breaks: the planned slices were kept
 
 
 def test_dates_beyond_the_years_pandas_holds_are_reported_not_crashed_on():
@@ -236,7 +205,7 @@ def test_dates_beyond_the_years_pandas_holds_are_reported_not_crashed_on():
 def test_label_columns_are_read_as_categories_on_every_path(write, monkeypatch):
     import casebook.io.tables as tabular
 
-    monkeypatch.setattr(tabular, "SLICE_BYTES", 30)
+    monkeypatch.setattr(tabular, "ARROW_BLOCK_BYTES", 30)
     rows = "".join(f"{i},{'Photo' if i % 3 else 'Video'},{1 if i % 2 else 0}\n" for i in range(30)) + "30,,1.5\n"
     for name, content, encoding in (("fast.csv", "id,type,paid\n" + rows, "utf-8"),
                                     ("slow.csv", "id;type;paid\n" + rows.replace(",", ";").replace("1.5", "1,5"),
@@ -248,7 +217,7 @@ def test_label_columns_are_read_as_categories_on_every_path(write, monkeypatch):
         assert info.decimal == ("," if ";" in content else ".")
         assert got["type"].astype(object).where(got["type"].notna(), None).tolist() == \
             want["type"].astype(object).where(want["type"].notna(), None).tolist()
-        assert got["paid"].astype(float).tolist() == want["paid"].tolist()  # ints in early slices, 1.5 later
+        assert got["paid"].astype(float).tolist() == want["paid"].tolist()  # ints in early blocks, 1.5 later
         assert got["id"].tolist() == list(range(31))
 
 
@@ -367,3 +336,11 @@ def test_read_table_finds_a_nul_byte_beyond_the_sniffed_sample(write):
     assert tabular.find_nul(path, chunk=1000)[1] == 40_002  # the same place, read in small chunks
     utf16 = write("u.csv", "a,b\n" + rows, encoding="utf-16")  # half its bytes are NUL: text all the same
     assert read_table(utf16)[1].rows == 40_000
+
+
+def test_iso_dates_beyond_the_years_pandas_holds_are_reported_not_crashed_on(write):
+    with pytest.raises(InputError, match=r"x.csv: column 'date', row 3: dates that do not parse \('0001-01-01'\)"):
+        to_datetime(pd.Series(["2014-01-02", "0001-01-01"]), path="x.csv", column="date")
+    path = write("y.csv", "id,date\n1,2014-01-02 10:00\n2,1677-09-21 00:00\n")  # pyarrow reads it as a timestamp
+    with pytest.raises(InputError, match=r"y.csv: column 'date', row 3: dates that do not parse \('1677-09-21"):
+        to_datetime(read_table(path)[0]["date"], path=str(path), column="date")

@@ -1,4 +1,6 @@
-"""Loading a brand page's post export into one canonical post table.
+"""Loading a brand page's post export (room io) into one canonical post table.
+
+May import: the foundation and io.tables.
 
 :func:`load_posts` reads any of the layouts a marketing team really has and returns the same table:
 

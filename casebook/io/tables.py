@@ -1,4 +1,6 @@
-"""Reading the tables people export: sniffed encoding, delimiter and decimal comma.
+"""Reading any table people export (room io): sniffed encoding, delimiter and decimal comma.
+
+May import: the foundation. CSV/TSV go through pyarrow's CSV reader or pandas' C parser, as shipped.
 
 Every loader of the book (posts, transactions, survey counts) reads through :func:`read_table`,
 so a file is read the same way by a chapter and by ``casebook validate``. Problems are raised as
@@ -8,16 +10,11 @@ one-line :class:`~casebook.errors.InputError` messages, never as a pandas traceb
 from __future__ import annotations
 
 import codecs
-import copy
 import csv
 import io
-import os
 import re
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -30,10 +27,8 @@ import pyarrow.parquet as pq
 from casebook.errors import InputError, sheet_rows
 
 SAMPLE_BYTES = 256 * 1024
-#: Slice of a large file parsed at a time: bounds memory to the table plus one slice of text.
-SLICE_BYTES = 64 * 1024 * 1024
-#: Largest block pyarrow parses in one piece (a slice grows past SLICE_BYTES only around a huge quoted value).
-MAX_BLOCK = 2**31 - 1
+#: Bytes of a file each of pyarrow's parsing threads takes at a time.
+ARROW_BLOCK_BYTES = 4 * 1024 * 1024
 #: Cells read as missing, as pandas reads them by default: both parsers read a file alike.
 NA_TEXT = ["", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>",
            "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"]
@@ -199,22 +194,19 @@ def _read_text_table(
         require_no_nul(p, name)
     text = text.lstrip("\ufeff")
     sep = delimiter or sniff_delimiter(text, name)
-    require_distinct_header(next((r for r in csv.reader(io.StringIO(text), delimiter=sep) if r), []), name)
+    header = next((r for r in csv.reader(io.StringIO(text), delimiter=sep) if r), [])
+    require_distinct_header(header, name)
     dec = decimal or sniff_decimal(text, sep)
-    df = None
     if enc in ("utf-8", "utf-8-sig") and dec == ".":
-        df = _read_with_arrow(p, sep=sep, keep=keep, labels=labels)
-    if df is None:
+        df = _read_with_arrow(p, sep=sep, header=header, keep=keep, labels=labels)
+        if df is not None:
+            return df, TableInfo(name, "csv", encoding=enc, delimiter=sep, decimal=dec)
+    df = _read_with_c_parser(p, name, sep=sep, dec=dec, enc=enc)
+    if enc == "utf-8" and df is None:
+        enc = "latin-1"  # valid UTF-8 at the start, not further on
         df = _read_with_c_parser(p, name, sep=sep, dec=dec, enc=enc)
-        if enc == "utf-8" and df is None:
-            enc = "latin-1"  # valid UTF-8 at the start, not further on
-            df = _read_with_c_parser(p, name, sep=sep, dec=dec, enc=enc)
-        selected = False
-    else:
-        selected = True  # the columns were picked while parsing
     df.columns = [str(c).lstrip("\ufeff").strip() for c in df.columns]
-    if not selected:
-        df = _select(df, keep, labels)
+    df = _select(df, keep, labels)
     return df, TableInfo(name, "csv", encoding=enc, delimiter=sep, decimal=dec)
 
 
@@ -272,198 +264,39 @@ def _select(df: pd.DataFrame, keep: Selector | None, labels: Selector | None) ->
     return df
 
 
-def _slices(p: Path, size: int | None = None) -> Iterator[bytes]:
-    """The file's bytes in slices of about ``size``, each ending at a line break outside quotes.
+def _read_with_arrow(p: Path, *, sep: str, header: list[str], keep: Selector | None,
+                     labels: Selector | None) -> pd.DataFrame | None:
+    """pyarrow's multithreaded CSV reader on the whole file, converting only the columns ``keep`` picks.
 
-    Each slice is a buffer of its own, so slices can be parsed at the same time; the bytes after a
-    slice's last line break are read again with the next. Quotes are counted as RFC 4180 writes
-    them; a stray quote inside an unquoted value only makes slices larger (at worst, the rest of the
-    file in one).
+    ``header`` is the file's first row as written. Columns ``labels`` picks come back as pandas
+    categoricals. None when pyarrow cannot read the file as pandas would (a malformed row, a column
+    without a name, text that is not UTF-8): pandas' C parser then reads it or names the problem.
     """
-    pos = 0
-    with p.open("rb") as f:
-        while True:
-            f.seek(pos)
-            want = size or SLICE_BYTES
-            while True:
-                data = f.read(want)
-                if len(data) < want:  # the end of the file: the rest is the last slice
-                    if data.strip():
-                        yield data
-                    return
-                cut = data.rfind(b"\n") + 1
-                quotes = data.count(b'"', 0, cut)
-                while cut and quotes % 2:  # inside a quoted value: back to the previous line break
-                    prev = data.rfind(b"\n", 0, cut - 1) + 1
-                    quotes -= data.count(b'"', prev, cut)
-                    cut = prev
-                if cut:
-                    break
-                f.seek(pos)  # no line break outside quotes yet: read a larger slice
-                want *= 2
-            yield data[:cut]
-            pos += cut
-
-
-def _unify(tables: list[pa.Table]) -> pa.Table | None:
-    """One table from slices parsed apart; None when a column is text in one slice, numbers in another."""
-    if len(tables) == 1:
-        return tables[0]
-    fields, recode = [], []
-    for i, name in enumerate(tables[0].column_names):
-        types = {t.schema.field(i).type for t in tables} - {pa.null()}
-        if len(types) > 1 and any(pa.types.is_dictionary(t) for t in types):  # categories of mixed values
-            recode.append(name)
-            tables = [t.set_column(i, name, _decoded(t.column(i))) for t in tables]
-            types = {t.schema.field(i).type for t in tables} - {pa.null()}
-        if len(types) <= 1:
-            fields.append(pa.field(name, types.pop() if types else pa.null()))
-        elif all(pa.types.is_integer(t) or pa.types.is_floating(t) for t in types):
-            fields.append(pa.field(name, pa.float64()))  # as pandas' parser reads 1 and 1.5 in one column
-        else:
-            return None
-    schema = pa.schema(fields)
-    return _encode(pa.concat_tables([t.cast(schema) if t.schema != schema else t for t in tables]), recode)
-
-
-def _decoded(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    """A dictionary-encoded column as its plain values."""
-    if pa.types.is_dictionary(column.type):
-        return column.cast(column.type.value_type)
-    return column
-
-
-class _QuoteAcrossSlicesError(Exception):
-    """A planned slice boundary fell inside a quoted value (the slice holds an odd number of quotes)."""
-
-
-def _plan(p: Path, size: int | None = None) -> list[tuple[int, int]]:
-    """Byte ranges of about ``size`` covering the file, each ending just after a line break.
-
-    Only a few kilobytes before each boundary are read, so the file is read once, by the parsers.
-    A boundary may fall inside a quoted value that spans lines; :func:`_read_range` then tells.
-    """
-    size = size or SLICE_BYTES
-    end = p.stat().st_size
-    ranges, pos = [], 0
-    with p.open("rb") as f:
-        while end - pos > size:
-            target, window, cut = pos + size, 1 << 16, -1
-            while cut < 0:
-                lo = max(pos, target - window)
-                f.seek(lo)
-                found = f.read(target - lo).rfind(b"\n")
-                if found >= 0:
-                    cut = lo + found + 1
-                elif lo == pos:  # no line break in the whole slice: take a longer one
-                    target, window = min(end, target + size), window * 4
-                    if target == end:
-                        cut = end
-                else:
-                    window *= 4
-            ranges.append((pos, cut))
-            pos = cut
-    if end > pos:
-        ranges.append((pos, end))
-    return ranges
-
-
-def _read_range(p: Path, start: int, stop: int) -> bytes:
-    """The file's bytes from ``start`` to ``stop``; raises _QuoteAcrossSlicesError when a quote is left open."""
-    with p.open("rb") as f:
-        f.seek(start)
-        data = f.read(stop - start)
-    if data.count(b'"') % 2:
-        raise _QuoteAcrossSlicesError
-    return data
-
-
-def _parse_slice(piece: bytes | memoryview, sep: str, names: list[str] | None,
-                 convert: pacsv.ConvertOptions, skip: int = 0) -> pa.Table:
-    """One slice parsed as a single block: the parser then sees every quoted value whole."""
-    block = len(piece) + 1
-    read = pacsv.ReadOptions(use_threads=False, block_size=min(block, MAX_BLOCK), column_names=names or [],
-                             skip_rows=skip)
-    parse = pacsv.ParseOptions(delimiter=sep, newlines_in_values=block > MAX_BLOCK)
-    table = pacsv.read_csv(pa.py_buffer(piece), read_options=read, parse_options=parse, convert_options=convert)
-    zoned = {f.name: pa.string() for f in table.schema if pa.types.is_timestamp(f.type) and f.type.tz}
-    if zoned:  # pyarrow turns timestamps with offsets into UTC: keep their text, to_datetime keeps the local time
-        convert = copy.copy(convert)
-        convert.column_types = {**convert.column_types, **zoned}
-        table = pacsv.read_csv(pa.py_buffer(piece), read_options=read, parse_options=parse, convert_options=convert)
-    return table
-
-
-def _read_with_arrow(p: Path, *, sep: str, keep: Selector | None, labels: Selector | None = None
-                     ) -> pd.DataFrame | None:
-    """pyarrow's parser over slices of the file, several at a time, keeping the columns ``keep`` picks.
-
-    The slices are planned from a few bytes around each boundary and read by the parsing threads;
-    when a boundary falls inside a quoted value that spans lines, the file is sliced again while
-    counting quotes from its start. None when pyarrow cannot read the file as pandas would (a
-    malformed row, columns without a unique name, text that is not UTF-8): pandas' C parser then
-    reads it or names the problem.
-    """
-    planned = (partial(_read_range, p, a, b) for a, b in _plan(p))
+    stripped = [n.strip() for n in header]
+    if "" in stripped:
+        return None  # pandas names such a column "Unnamed: 2"
+    wanted = set(keep(stripped)) if keep is not None else set(stripped)
+    categories = set(labels(stripped)) if labels is not None else set()
+    chosen = [n for n, s in zip(header, stripped, strict=True) if s in wanted]
+    read = pacsv.ReadOptions(block_size=ARROW_BLOCK_BYTES)
+    parse = pacsv.ParseOptions(delimiter=sep, newlines_in_values=True)  # quoted post texts span lines
+    convert = pacsv.ConvertOptions(null_values=NA_TEXT, strings_can_be_null=True, include_columns=chosen)
     try:
-        table = _parse_slices(planned, sep, keep, labels)
-    except _QuoteAcrossSlicesError:
-        table = _parse_slices((partial(bytes, piece) for piece in _slices(p)), sep, keep, labels)
-    plain = [t.value_type if pa.types.is_dictionary(t) else t for t in table.schema.types] if table is not None else []
-    if table is None or any(pa.types.is_binary(t) for t in plain):
-        return None  # mixed column, or not UTF-8 after all (pyarrow keeps such text as bytes)
-    empty = [i for i, t in enumerate(table.schema.types) if pa.types.is_null(t)]
-    for i in empty:  # an all-empty column: NaN floats, as pandas reads it
-        table = table.set_column(i, table.column_names[i], table.column(i).cast(pa.float64()))
-    return table.to_pandas(split_blocks=True, self_destruct=True)
-
-
-def _encode(table: pa.Table, columns: list[str]) -> pa.Table:
-    """``table`` with ``columns`` dictionary-encoded (pandas reads them as categoricals)."""
-    for name in columns:
-        i = table.schema.get_field_index(name)
-        if not pa.types.is_dictionary(table.schema.field(i).type):
-            table = table.set_column(i, name, pc.dictionary_encode(table.column(i)))
-    return table
-
-
-def _parse_slices(pieces: Iterator[Callable[[], bytes]], sep: str, keep: Selector | None,
-                  labels: Selector | None = None) -> pa.Table | None:
-    """Parse the slices ``pieces`` give, two at a time (the header first, to know the columns)."""
-    tables: list[pa.Table] = []
-    workers = max(2, os.cpu_count() or 1)
-    encoded: list[str] = []
-
-    def work(get: Callable[[], bytes], names: list[str], convert: pacsv.ConvertOptions, skip: int = 0) -> pa.Table:
-        return _encode(_parse_slice(get(), sep, names, convert, skip), encoded)
-
-    try:
-        get_first = next(pieces, None)
-        if get_first is None:
-            return None
-        first = get_first()
-        end = first.find(b"\n") + 1
-        while end and first.count(b'"', 0, end) % 2:  # a line break inside a quoted column name
-            end = first.find(b"\n", end) + 1
-        names = _parse_slice(first[: end or len(first)], sep, None, pacsv.ConvertOptions()).column_names
-        stripped = [n.lstrip("\ufeff").strip() for n in names]
-        if "" in stripped or len(set(stripped)) < len(stripped):
-            return None  # pandas renames such headers ("Unnamed: 2", "Reach.1")
-        wanted = set(keep(stripped)) if keep is not None else set(stripped)
-        chosen = [n for n, s in zip(names, stripped, strict=True) if s in wanted]
-        categories = set(labels(stripped)) if labels is not None else set()
-        encoded.extend(n for n, s in zip(names, stripped, strict=True) if s in categories and n in chosen)
-        convert = pacsv.ConvertOptions(null_values=NA_TEXT, strings_can_be_null=True, include_columns=chosen)
-        with ThreadPoolExecutor(max_workers=workers) as pool:  # reading and parsing release the GIL
-            pending: deque = deque([pool.submit(work, lambda: first, names, convert, 1)])
-            for get in pieces:
-                pending.append(pool.submit(work, get, names, convert))
-                if len(pending) > workers:  # at most a few slices of text in memory at once
-                    tables.append(pending.popleft().result())
-            tables.extend(f.result() for f in pending)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # its messages name no line
+        table = pacsv.read_csv(p, read_options=read, parse_options=parse, convert_options=convert)
+        zoned = {f.name: pa.string() for f in table.schema if pa.types.is_timestamp(f.type) and f.type.tz}
+        if zoned:  # pyarrow turns timestamps with offsets into UTC: keep their text, to_datetime keeps the local time
+            convert.column_types = zoned
+            table = pacsv.read_csv(p, read_options=read, parse_options=parse, convert_options=convert)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, KeyError):  # its messages name no line
         return None
-    return _unify(tables)
+    if any(pa.types.is_binary(t) for t in table.schema.types):
+        return None  # not UTF-8 after all (pyarrow keeps such text as bytes)
+    for i, (name, kind) in enumerate(zip(table.column_names, table.schema.types, strict=True)):
+        if pa.types.is_null(kind):  # an all-empty column: NaN floats, as pandas reads it
+            table = table.set_column(i, name, table.column(i).cast(pa.float64()))
+        if name.strip() in categories:
+            table = table.set_column(i, name, pc.dictionary_encode(table.column(i)))
+    return table.to_pandas(split_blocks=True, self_destruct=True)
 
 
 def _read_with_c_parser(p: Path, name: str, *, sep: str, dec: str, enc: str) -> pd.DataFrame | None:
@@ -644,7 +477,13 @@ def _parse(text: pd.Series, fmt: str) -> pd.Series:
             parsed = pd.to_datetime(wall_clock, format=fmt, errors="coerce")
         except ValueError:  # offsets written in a way _ZONE does not know: reported as unread dates
             parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
-    return parsed.dt.tz_localize(None) if parsed.dt.tz is not None else parsed
+    parsed = parsed.dt.tz_localize(None) if parsed.dt.tz is not None else parsed
+    return parsed.where(_holdable(parsed))  # beyond the years pandas holds: left unread, so reported
+
+
+def _holdable(dates: pd.Series) -> pd.Series:
+    """True where a date falls in the years pandas holds in nanoseconds (1677-09-21 to 2262-04-11)."""
+    return (dates >= pd.Timestamp.min) & (dates <= pd.Timestamp.max)
 
 
 def _to_datetime_text(values: pd.Series, *, path: str, column: str, header_rows: int,
@@ -692,11 +531,14 @@ def to_datetime(
 
     ``latest`` rejects dates after it (an export cannot hold posts from the future).
     """
+    out = None
     if pd.api.types.is_datetime64_any_dtype(values):
         out = values
         if getattr(out.dt, "tz", None) is not None:
             out = out.dt.tz_localize(None)  # the wall-clock time, as for text with an offset
-    else:
+        if not _holdable(out.dropna()).all():  # read as text: reported as dates that do not parse
+            values, out = out.astype("string"), None
+    if out is None:
         try:
             out = _to_datetime_text(values, path=path, column=column, header_rows=header_rows, formats=formats)
         except _MixedOffsetsError:

@@ -1,4 +1,6 @@
-"""Charts of the page-audit chapters (Monceau Fleurs, 1-800-Flowers), in the book's theme.
+"""Charts of the page-audit chapters (room pages: Monceau Fleurs, 1-800-Flowers), in the book's theme.
+
+May import: the foundation, charts, pages.metrics (labels).
 
 Every builder takes an aggregated table from :mod:`casebook.pages.metrics` (one row per week, gap band,
 criterion, group or weekday × hour cell), never one row per post. A title passed for data that is

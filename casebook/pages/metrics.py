@@ -1,20 +1,16 @@
-"""Page audit metrics on the canonical post table of :mod:`casebook.io.posts`.
+"""Page audit metrics (room pages) on the canonical post table of :mod:`casebook.io.posts`.
+
+May import: the foundation. Never io: every function takes the post table (a simulated page is one too).
 
 Engagement rates follow ANALYTICS.md section 3 (interactions ÷ reach, ÷ impressions, ÷ followers);
 Kaushik's conversation, amplification and applause rates are comments, shares and likes per post.
 Every public function returns an aggregated table (what a chart embeds), never one row per post,
-except :func:`engagement_rate`, the per-post helper the others build on. All work is vectorised.
-
-Every function takes the post table or a :class:`Page` built from it: a page computes the per-post
-quantities the tables share (engagement rates, days, group codes) once, and keeps the tables it has
-made, so a full audit of millions of posts does each piece of work once.
+except :func:`engagement_rate`, the per-post helper the others build on. Groups are pandas groupby.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -24,71 +20,23 @@ WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 BASES = {"reach": "reach", "impressions": "impressions", "followers": "page_likes"}
 GAP_BINS = [-1, 0, 1, 3, 7, 14, 30, np.inf]
 GAP_LABELS = ["same day", "1 day", "2–3 days", "4–7 days", "8–14 days", "15–30 days", "over 30 days"]
-T = TypeVar("T")
 
 
-class Page:
-    """A post table with the per-post quantities its tables share, each computed on first use.
-
-    Pass a page instead of the table to the functions of this module when several tables come from
-    the same posts; build a new page after changing the table (a page does not see changes).
-    """
-
-    def __init__(self, posts: pd.DataFrame) -> None:
-        self.posts = posts
-        self._memo: dict[tuple, object] = {}
-
-    def memo(self, key: tuple, make: Callable[[], T]) -> T:
-        """``make()``, computed once per ``key`` for this page."""
-        if key not in self._memo:
-            self._memo[key] = make()
-        return self._memo[key]  # type: ignore[return-value]
-
-    def er(self, basis: str = "reach") -> np.ndarray:
-        """Engagement rate of each post (read-only array): interactions ÷ reach, impressions or followers."""
-        if basis not in BASES:
-            raise ValueError(f"basis must be one of {', '.join(BASES)}, not {basis!r}")
-        return self.memo(("er", basis), lambda: _frozen(_rate(self.posts, BASES[basis])))
-
-    def days(self) -> np.ndarray:
-        """Publication day of each post (read-only datetime64[D] array)."""
-        return self.memo(("days",), lambda: _frozen(self.posts["published"].to_numpy().astype("datetime64[D]")))
-
-    def codes(self, key: str) -> tuple[np.ndarray, pd.Index | pd.Categorical]:
-        """Group codes of each post for ``key`` and the group labels (see :func:`engagement_by`)."""
-        return self.memo(("codes", key), lambda: _group_codes(self, key))
-
-
-def as_page(posts: pd.DataFrame | Page) -> Page:
-    """``posts`` as a :class:`Page` (itself if it already is one)."""
-    return posts if isinstance(posts, Page) else Page(posts)
-
-
-def _frozen(values: np.ndarray) -> np.ndarray:
-    values.flags.writeable = False
-    return values
-
-
-def _rate(posts: pd.DataFrame, column: str) -> np.ndarray:
-    den = posts[column].to_numpy(dtype="float64", na_value=np.nan)
+def engagement_rate(posts: pd.DataFrame, basis: str = "reach") -> pd.Series:
+    """Per-post engagement rate: interactions ÷ reach, impressions or followers (NaN if 0 or missing)."""
+    if basis not in BASES:
+        raise ValueError(f"basis must be one of {', '.join(BASES)}, not {basis!r}")
+    den = posts[BASES[basis]].to_numpy(dtype="float64", na_value=np.nan)
     num = posts["interactions"].to_numpy(dtype="float64", na_value=np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(den > 0, num / den, np.nan)
+        return pd.Series(np.where(den > 0, num / den, np.nan), index=posts.index, name=f"er_{basis}")
 
 
-def engagement_rate(posts: pd.DataFrame | Page, basis: str = "reach") -> pd.Series:
-    """Per-post engagement rate: interactions ÷ reach, impressions or followers (NaN if 0 or missing)."""
-    page = as_page(posts)
-    return pd.Series(page.er(basis), index=page.posts.index, name=f"er_{basis}", copy=True)
-
-
-def engagement_summary(posts: pd.DataFrame | Page) -> pd.DataFrame:
+def engagement_summary(posts: pd.DataFrame) -> pd.DataFrame:
     """Engagement rate by reach, impressions and followers: posts with a rate, median, mean, pooled."""
-    page = as_page(posts)
-    posts = page.posts
     rows = []
     for basis, col in BASES.items():
-        er = engagement_rate(page, basis)
+        er = engagement_rate(posts, basis)
         ok = er.notna()
         den = posts.loc[ok, col].astype("float64").sum()
         rows.append({"basis": basis, "posts": int(ok.sum()), "median": er.median(), "mean": er.mean(),
@@ -96,13 +44,12 @@ def engagement_summary(posts: pd.DataFrame | Page) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("basis")
 
 
-def kaushik_rates(posts: pd.DataFrame | Page) -> pd.DataFrame:
+def kaushik_rates(posts: pd.DataFrame) -> pd.DataFrame:
     """Conversation (comments), amplification (shares) and applause (likes) rates.
 
     ``per_post`` = total ÷ posts with the count; ``per_1000_followers`` = mean over posts of
     count ÷ page likes × 1,000 (NaN when the export has no follower counts).
     """
-    posts = as_page(posts).posts
     followers = posts["page_likes"].to_numpy(dtype="float64", na_value=np.nan)
     rows = []
     for rate, col in (("conversation", "comments"), ("amplification", "shares"), ("applause", "likes")):
@@ -116,63 +63,30 @@ def kaushik_rates(posts: pd.DataFrame | Page) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("rate")
 
 
-def _posting_days(days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct days, sorted, and posts on each (one pass when the posts are in date order)."""
-    if len(days) and bool((days[1:] >= days[:-1]).all()):
-        starts = np.flatnonzero(np.concatenate([[True], days[1:] != days[:-1]]))
-        return days[starts], np.diff(np.append(starts, len(days)))
-    return np.unique(days, return_counts=True)
+def _days(posts: pd.DataFrame) -> np.ndarray:
+    """Publication day of each post (datetime64[D])."""
+    return posts["published"].to_numpy().astype("datetime64[D]")
 
 
-def _medians(codes: np.ndarray, n: int, *columns: np.ndarray) -> list[np.ndarray]:
-    """Each column's median per group 0..n-1, skipping NaN (NaN for a group without values).
-
-    Time groups of posts in date order are already contiguous slices; a few groups are picked out
-    by masks; many groups are made contiguous by one counting sort. Each median is then a partition.
-    """
-    small = codes.astype(_code_type(n), copy=False)
-    counts = np.bincount(small, minlength=n)
-    present = np.flatnonzero(counts)
-    bounds = np.concatenate([[0], np.cumsum(counts)])
-    if not len(small) or bool((small[1:] >= small[:-1]).all()):  # views of the caller's data: copied
-        return [_median_each(n, {k: col[bounds[k]:bounds[k + 1]] for k in present}) for col in columns]
-    if len(present) <= 8:
-        masks = {k: small == k for k in present}
-        return [_median_each(n, {k: col[m] for k, m in masks.items()}, own=True) for col in columns]
-    order = np.argsort(small, kind="stable")
-    out = []
-    for col in columns:
-        ordered = col[order]
-        out.append(_median_each(n, {k: ordered[bounds[k]:bounds[k + 1]] for k in present}, own=True))
-    return out
+def _weekday(days: np.ndarray) -> np.ndarray:
+    """Day of the week of each day, 0 = Monday (1970-01-01 was a Thursday)."""
+    return (days.astype("int64") + 3) % 7
 
 
-def _median_each(n: int, groups: dict[int, np.ndarray], own: bool = False) -> np.ndarray:
-    """The median of each group's values (NaN left out), at its code; NaN for codes without values.
-
-    ``own``: the arrays are scratch copies, which the median may reorder in place.
-    """
-    out = np.full(n, np.nan)
-    for k, v in groups.items():
-        scratch = own
-        if v.dtype.kind == "f":
-            nan = np.isnan(v)
-            if nan.any():
-                v, scratch = v[~nan], True
-        if len(v):
-            out[k] = np.median(v, overwrite_input=scratch)
-    return out
+def _week_start(days: np.ndarray) -> np.ndarray:
+    """Monday of each day's week."""
+    return (days.astype("int64") - _weekday(days)).astype("datetime64[D]")
 
 
-def _window(page: Page, start: str | pd.Timestamp | None,
+def _window(days: np.ndarray, start: str | pd.Timestamp | None,
             end: str | pd.Timestamp | None) -> tuple[np.datetime64, np.datetime64]:
-    days = page.days()
+    """First and last day of the window: the days given, else of the first and last post."""
     lo = np.datetime64(pd.Timestamp(start).date()) if start not in (None, "") else days.min()
     hi = np.datetime64(pd.Timestamp(end).date()) if end not in (None, "") else days.max()
     return lo, hi
 
 
-def cadence(posts: pd.DataFrame | Page, start: str | pd.Timestamp | None = None,
+def cadence(posts: pd.DataFrame, start: str | pd.Timestamp | None = None,
             end: str | pd.Timestamp | None = None) -> dict[str, object]:
     """Posting cadence over the window (default: first to last post day, inclusive).
 
@@ -180,17 +94,12 @@ def cadence(posts: pd.DataFrame | Page, start: str | pd.Timestamp | None = None,
     the longest silence also counts the edges of the window; a silent week is a Monday–Sunday week
     of the window with no post.
     """
-    page = as_page(posts)
-    return dict(page.memo(("cadence", str(start), str(end)), lambda: _cadence(page, start, end)))
-
-
-def _cadence(page: Page, start: str | pd.Timestamp | None, end: str | pd.Timestamp | None) -> dict[str, object]:
-    posts = page.posts
     if len(posts) == 0:
         raise ValueError("cadence needs at least one post")
-    lo, hi = _window(page, start, end)
+    days = _days(posts)
+    lo, hi = _window(days, start, end)
     span = int((hi - lo).astype(int)) + 1
-    uniq, per_day = _posting_days(page.days())
+    uniq, per_day = np.unique(days, return_counts=True)
     edges = np.concatenate([[lo - np.timedelta64(1, "D")], uniq, [hi + np.timedelta64(1, "D")]])
     silences = np.diff(edges).astype(int) - 1  # empty days between posting days (and window edges)
     k = int(np.argmax(silences))
@@ -216,48 +125,31 @@ def _cadence(page: Page, start: str | pd.Timestamp | None, end: str | pd.Timesta
     }
 
 
-def weekly_posts(posts: pd.DataFrame | Page, start: str | pd.Timestamp | np.datetime64 | None = None,
+def weekly_posts(posts: pd.DataFrame, start: str | pd.Timestamp | np.datetime64 | None = None,
                  end: str | pd.Timestamp | np.datetime64 | None = None) -> pd.DataFrame:
     """Posts, interactions and median ER by reach per Monday-started week, silent weeks included."""
-    page = as_page(posts)
-    lo, hi = _window(page, None if start is None else pd.Timestamp(start),
-                     None if end is None else pd.Timestamp(end))
+    days = _days(posts)
+    lo, hi = _window(days, None if start is None else pd.Timestamp(start), None if end is None else pd.Timestamp(end))
     first, last = _week_start(np.array([lo, hi]))
-    n = int((last - first).astype(int)) // 7 + 1
-    week = (_week_start(page.days()) - first).astype(int) // 7
-    inside = (week >= 0) & (week < n)
-    interactions, er = page.posts["interactions"].to_numpy(), page.er()
-    if not inside.all():
-        interactions, er, week = interactions[inside], er[inside], week[inside]
-    (er_median,) = _medians(week, n, er)
-    return pd.DataFrame({"week": np.arange(first, last + np.timedelta64(1, "D"), np.timedelta64(7, "D"))
-                         .astype("datetime64[ns]"),
-                         "posts": np.bincount(week, minlength=n).astype("int64"),  # silent weeks too
-                         "interactions": np.bincount(week, weights=interactions, minlength=n).round()
-                         .astype("int64"),
-                         "er_median": er_median})
+    weeks = np.arange(first, last + np.timedelta64(1, "D"), np.timedelta64(7, "D"))
+    frame = pd.DataFrame({"week": _week_start(days), "interactions": posts["interactions"].to_numpy(),
+                          "er": engagement_rate(posts).to_numpy()})
+    g = frame[(frame["week"] >= first) & (frame["week"] <= last)].groupby("week")
+    out = pd.DataFrame({"posts": g.size(), "interactions": g["interactions"].sum(), "er_median": g["er"].median()})
+    out = out.reindex(pd.Index(weeks, name="week").astype("datetime64[ns]"))  # silent weeks too
+    out[["posts", "interactions"]] = out[["posts", "interactions"]].fillna(0).astype("int64")
+    return out.reset_index()
 
 
-def _weekday(days: np.ndarray) -> np.ndarray:
-    """Day of the week of each day, 0 = Monday (1970-01-01 was a Thursday)."""
-    return (days.astype("int64") + 3) % 7
-
-
-def _week_start(days: np.ndarray) -> np.ndarray:
-    """Monday of each day's week."""
-    return (days.astype("int64") - _weekday(days)).astype("datetime64[D]")
-
-
-def period_engagement(posts: pd.DataFrame | Page, freq: str = "MS", basis: str = "reach") -> pd.DataFrame:
+def period_engagement(posts: pd.DataFrame, freq: str = "MS", basis: str = "reach") -> pd.DataFrame:
     """Posts and median ER per period (pandas resample rule; "MS" = calendar months), empty periods kept."""
-    page = as_page(posts)
-    frame = pd.DataFrame({"er": page.er(basis)}, index=pd.DatetimeIndex(page.posts["published"].to_numpy()))
-    r = frame.sort_index(kind="stable")["er"].resample(freq)
+    er = engagement_rate(posts, basis).set_axis(pd.DatetimeIndex(posts["published"].to_numpy()))
+    r = er.sort_index(kind="stable").resample(freq)
     out = pd.DataFrame({"posts": r.size(), "er_median": r.median()})
     return out.rename_axis("period").reset_index()
 
 
-def engagement_trend(posts: pd.DataFrame | Page, freq: str = "MS", confidence: float = 0.95,
+def engagement_trend(posts: pd.DataFrame, freq: str = "MS", confidence: float = 0.95,
                      basis: str = "reach") -> dict[str, float]:
     """Theil–Sen slope of the per-period median ER (change per period), with its confidence interval.
 
@@ -275,18 +167,15 @@ def engagement_trend(posts: pd.DataFrame | Page, freq: str = "MS", confidence: f
             "high": float(res.high_slope)}
 
 
-def gap_table(posts: pd.DataFrame | Page) -> pd.DataFrame:
+def gap_table(posts: pd.DataFrame) -> pd.DataFrame:
     """How many gaps between consecutive posts fall in each length band (same day, 1 day, ...)."""
-    days = as_page(posts).days()
-    if not bool((days[1:] >= days[:-1]).all()):
-        days = np.sort(days)
-    gaps = np.diff(days).astype(int)
-    band = np.searchsorted(GAP_BINS[1:-1], gaps, side="left")  # bands are (lower, upper] as labelled
-    counts = np.bincount(band, minlength=len(GAP_LABELS))
+    gaps = np.diff(np.sort(_days(posts))).astype(int)
+    counts = pd.Series(pd.cut(gaps, GAP_BINS, labels=GAP_LABELS)).value_counts(sort=False)  # bands (lower, upper]
+    counts = counts.reindex(GAP_LABELS).to_numpy("int64")
     return pd.DataFrame({"gap": GAP_LABELS, "gaps": counts, "share": counts / max(len(gaps), 1)})
 
 
-def follower_growth(posts: pd.DataFrame | Page, freq: str = "MS") -> pd.DataFrame:
+def follower_growth(posts: pd.DataFrame, freq: str = "MS") -> pd.DataFrame:
     """Followers (page likes of the period's last post) per period, net gain and growth rate.
 
     ``freq`` is a pandas resample rule ("MS": months labelled by their first day; "W": weeks).
@@ -294,7 +183,6 @@ def follower_growth(posts: pd.DataFrame | Page, freq: str = "MS") -> pd.DataFram
     growth_rate = (followers at period end − at previous period end) ÷ previous (ANALYTICS.md §3,
     net of unlikes). Empty table when the export has no follower counts.
     """
-    posts = as_page(posts).posts
     known = posts[posts["page_likes"].notna()]
     cols = ["period", "followers", "net_gain", "growth_rate"]
     if known.empty:
@@ -307,12 +195,9 @@ def follower_growth(posts: pd.DataFrame | Page, freq: str = "MS") -> pd.DataFram
     return out
 
 
-def top_posts(posts: pd.DataFrame | Page, n: int = 5, *, bottom: bool = False,
-              basis: str = "reach") -> pd.DataFrame:
+def top_posts(posts: pd.DataFrame, n: int = 5, *, bottom: bool = False, basis: str = "reach") -> pd.DataFrame:
     """The ``n`` posts with the highest (or lowest) engagement rate: a short table."""
-    page = as_page(posts)
-    posts = page.posts
-    er = engagement_rate(page, basis)
+    er = engagement_rate(posts, basis)
     pick = er.nsmallest(n) if bottom else er.nlargest(n)
     cols = ["post_id", "published", "type", "category", "paid", "reach", "interactions"]
     out = posts.loc[pick.index, cols].copy()
@@ -320,74 +205,41 @@ def top_posts(posts: pd.DataFrame | Page, n: int = 5, *, bottom: bool = False,
     return out.reset_index(drop=True)
 
 
-def engagement_by(posts: pd.DataFrame | Page, by: str | list[str], basis: str = "reach") -> pd.DataFrame:
+def _group_key(posts: pd.DataFrame, key: str) -> np.ndarray | pd.api.extensions.ExtensionArray:
+    """Each post's group for ``key``: weekday names, hours 0-23, organic/paid, else the column's text;
+    a missing value is the group "(none)"."""
+    if key == "weekday":
+        return pd.Categorical.from_codes(_weekday(_days(posts)), categories=WEEKDAYS)
+    if key == "hour":
+        return posts["published"].dt.hour.to_numpy().astype("int8")
+    if key == "paid":
+        return posts["paid"].map({False: "organic", True: "paid"}).astype("string").fillna("(none)").array
+    return posts[key].astype("string").fillna("(none)").array
+
+
+def engagement_by(posts: pd.DataFrame, by: str | list[str], basis: str = "reach") -> pd.DataFrame:
     """Posts, share of posts, median and mean ER and median interactions by group(s).
 
     Groups with no value are labelled "(none)". Sorted by median ER, highest first.
     """
-    page = as_page(posts)
     keys = [by] if isinstance(by, str) else list(by)
-    return page.memo(("engagement_by", tuple(keys), basis), lambda: _engagement_by(page, keys, basis)).copy()
-
-
-def _engagement_by(page: Page, keys: list[str], basis: str) -> pd.DataFrame:
-    parts = [page.codes(k) for k in keys]
-    sizes = [len(labels) for _, labels in parts]
-    total = int(np.prod(sizes))
-    # One integer code per combination of keys (mixed radix): every table below is indexed by it.
-    code = np.zeros(len(page.posts), dtype=_code_type(total))
-    for codes, labels in parts:
-        code = code * len(labels) + codes
-    er = page.er(basis)
-    rated = ~np.isnan(er)
-    posts = np.bincount(code, minlength=total)
-    observed = np.flatnonzero(posts)
-    with np.errstate(invalid="ignore"):
-        er_mean = np.bincount(code, weights=np.where(rated, er, 0.0), minlength=total) / np.bincount(
-            code, weights=rated, minlength=total)
-    er_median, interactions_median = _medians(code, total, er, page.posts["interactions"].to_numpy())
-    columns = {}
-    for i, (k, (_, labels)) in enumerate(zip(keys, parts, strict=True)):
-        values = labels.take((observed // int(np.prod(sizes[i + 1:]))) % sizes[i])
-        if k not in ("weekday", "hour"):
-            values = pd.Series(values, dtype=object).astype("string").fillna("(none)").array
-        columns[k] = values
-    out = pd.DataFrame({**columns, "posts": posts[observed].astype("int64"), "er_median": er_median[observed],
-                        "er_mean": er_mean[observed], "interactions_median": interactions_median[observed],
-                        "share_of_posts": posts[observed] / posts.sum()})
+    frame = pd.DataFrame({**{k: _group_key(posts, k) for k in keys}, "er": engagement_rate(posts, basis).to_numpy(),
+                          "interactions": posts["interactions"].to_numpy()})
+    g = frame.groupby(keys, observed=True, sort=False)
+    out = pd.DataFrame({"posts": g.size().astype("int64"), "er_median": g["er"].median(), "er_mean": g["er"].mean(),
+                        "interactions_median": g["interactions"].median()}).reset_index()
+    out["share_of_posts"] = out["posts"] / len(frame)
     out = out.sort_values(["er_median", *keys], ascending=[False] + [True] * len(keys), kind="stable")
     return out.reset_index(drop=True)
 
 
-def _group_codes(page: Page, key: str) -> tuple[np.ndarray, pd.Index | pd.Categorical]:
-    """Integer codes of each post's group and the group labels (missing values get the last code)."""
-    posts = page.posts
-    if key == "weekday":
-        return _weekday(page.days()).astype("int8"), pd.Categorical(WEEKDAYS, categories=WEEKDAYS)
-    if key == "hour":
-        hours = posts["published"].to_numpy().astype("datetime64[h]").astype("int64")
-        return (hours % 24).astype("int8"), pd.Index(np.arange(24, dtype="int8"))
-    if key == "paid":
-        paid = posts["paid"]
-        codes = np.where(paid.isna().to_numpy(), 2, paid.fillna(False).to_numpy(bool).astype("int8"))
-        return codes.astype("int8"), pd.Index(["organic", "paid", "(none)"])
-    codes, uniques = pd.factorize(posts[key], use_na_sentinel=True)
-    codes = np.where(codes < 0, len(uniques), codes).astype(_code_type(len(uniques) + 1))
-    return codes, pd.Index(uniques.astype(object).tolist() + [None], dtype=object)
-
-
-def _code_type(n: int) -> type:
-    """The smallest integer type that holds codes 0..n-1."""
-    return next(t for t in (np.int8, np.int16, np.int32, np.int64) if n <= np.iinfo(t).max)
-
-
-def best_time_table(posts: pd.DataFrame | Page, basis: str = "reach") -> pd.DataFrame:
+def best_time_table(posts: pd.DataFrame, basis: str = "reach") -> pd.DataFrame:
     """Weekday × hour table of posts and median ER (the best-time heatmap), observed cells only."""
     out = engagement_by(posts, ["weekday", "hour"], basis)
     return out.sort_values(["weekday", "hour"]).reset_index(drop=True)
 
 
-def paid_vs_organic(posts: pd.DataFrame | Page, *, confidence: float = 0.95, n_resamples: int = 2000,
+def paid_vs_organic(posts: pd.DataFrame, *, confidence: float = 0.95, n_resamples: int = 2000,
                     seed: int = 0, max_sample: int = 5000, basis: str = "reach") -> pd.DataFrame:
     """Median ER of organic and paid posts and of their difference, with percentile bootstrap intervals.
 
@@ -395,9 +247,7 @@ def paid_vs_organic(posts: pd.DataFrame | Page, *, confidence: float = 0.95, n_r
     ``max_sample`` posts per group, a seeded random sample of that size is bootstrapped (the medians
     themselves use every post).
     """
-    page = as_page(posts)
-    posts = page.posts
-    er = engagement_rate(page, basis)
+    er = engagement_rate(posts, basis)
     rng = np.random.default_rng(seed)
     groups = {}
     for name, flag in (("organic", False), ("paid", True)):
@@ -428,21 +278,14 @@ def paid_vs_organic(posts: pd.DataFrame | Page, *, confidence: float = 0.95, n_r
     return pd.DataFrame(rows)
 
 
-def daily_activity(posts: pd.DataFrame | Page, basis: str = "reach") -> pd.DataFrame:
+def daily_activity(posts: pd.DataFrame, basis: str = "reach") -> pd.DataFrame:
     """Per posting day: posts that day and the median ER of that day's posts."""
-    page = as_page(posts)
-    days = page.days()
-    first = days.min() if len(days) else np.datetime64("1970-01-01")
-    offset = (days - first).astype("int64")
-    n = int(offset.max()) + 1 if len(days) else 0
-    (er_median,) = _medians(offset, n, page.er(basis))
-    count = np.bincount(offset, minlength=n)
-    seen = np.flatnonzero(count)
-    return pd.DataFrame({"day": first + seen.astype("timedelta64[D]"), "posts": count[seen].astype("int64"),
-                         "er_median": er_median[seen]})
+    er = engagement_rate(posts, basis).set_axis(pd.Index(_days(posts), name="day"))
+    g = er.groupby(level="day")
+    return pd.DataFrame({"posts": g.size().astype("int64"), "er_median": g.median()}).reset_index()
 
 
-def frequency_vs_engagement(posts: pd.DataFrame | Page, cap: int = 5, basis: str = "reach") -> pd.DataFrame:
+def frequency_vs_engagement(posts: pd.DataFrame, cap: int = 5, basis: str = "reach") -> pd.DataFrame:
     """Posting days grouped by how many posts they had (1, 2, …, ``cap``+): days, posts, and the
     median, lower and upper quartile of the days' median ER per post."""
     daily = daily_activity(posts, basis)
@@ -455,7 +298,7 @@ def frequency_vs_engagement(posts: pd.DataFrame | Page, cap: int = 5, basis: str
     return out.reset_index()
 
 
-def frequency_correlation(posts: pd.DataFrame | Page, basis: str = "reach") -> dict[str, float]:
+def frequency_correlation(posts: pd.DataFrame, basis: str = "reach") -> dict[str, float]:
     """Spearman correlation, over posting days, of posts that day with the day's median ER."""
     daily = daily_activity(posts, basis).dropna()
     if len(daily) < 3 or daily["posts"].nunique() < 2:
@@ -491,7 +334,7 @@ SOURCES = {
 }
 
 
-def audit_scorecard(posts: pd.DataFrame | Page, thresholds: AuditThresholds = AuditThresholds(),
+def audit_scorecard(posts: pd.DataFrame, thresholds: AuditThresholds = AuditThresholds(),
                     response_rate: float | None = None, start: str | pd.Timestamp | None = None,
                     end: str | pd.Timestamp | None = None) -> pd.DataFrame:
     """The animation audit: one row per criterion with the measured value, threshold, source and grade.
@@ -500,9 +343,7 @@ def audit_scorecard(posts: pd.DataFrame | Page, thresholds: AuditThresholds = Au
     ``response_rate`` (share of fans' posts answered) is not in post exports: pass it if known.
     """
     t = thresholds
-    page = as_page(posts)
-    posts = page.posts
-    c = cadence(page, start, end)
+    c = cadence(posts, start, end)
     rows = []
 
     def add(criterion: str, value: float, shown: str, threshold: str, source: str, grade: str) -> None:
@@ -522,7 +363,7 @@ def audit_scorecard(posts: pd.DataFrame | Page, thresholds: AuditThresholds = Au
     silent = int(c["silent_weeks"])
     add("Weeks without a post", silent, f"{silent} of {c['weeks']}", "none",
         SOURCES["longest_silence_max_days"], "good" if silent == 0 else "weak")
-    er_f = engagement_rate(page, "followers").median()
+    er_f = engagement_rate(posts, "followers").median()
     add("Median engagement per post ÷ followers", er_f,
         "not in this export" if pd.isna(er_f) else f"{er_f:.3%}", f"at least {t.er_followers_benchmark:.3%}",
         SOURCES["er_followers_benchmark"],
@@ -548,23 +389,18 @@ def audit_scorecard(posts: pd.DataFrame | Page, thresholds: AuditThresholds = Au
     return pd.DataFrame(rows)
 
 
-def chapter_figures(posts: pd.DataFrame | Page, start: str | pd.Timestamp | None = None,
+def chapter_figures(posts: pd.DataFrame, start: str | pd.Timestamp | None = None,
                     end: str | pd.Timestamp | None = None) -> dict[str, object]:
     """The page chapters' glued figures: posts_total, posts_per_week, engagement_rate_median
     (interactions ÷ reach, median over posts), paid_share (of posts with a known status) and
     top_post_type (highest median ER by reach; ties go to the first name alphabetically)."""
-    page = as_page(posts)
-    posts = page.posts
-    er = engagement_rate(page, "reach")
+    er = engagement_rate(posts, "reach")
     paid = posts["paid"]
-    by_type = None
-    if posts["type"].notna().any():  # posts without a type are their own "(none)" group: not a type
-        by_type = engagement_by(page, "type")
-        by_type = by_type[by_type["type"] != "(none)"]
+    by_type = er.groupby(posts["type"]).median()  # types in alphabetical order; posts without one left out
     return {
         "posts_total": int(len(posts)),
-        "posts_per_week": float(cadence(page, start, end)["posts_per_week"]),
+        "posts_per_week": float(cadence(posts, start, end)["posts_per_week"]),
         "engagement_rate_median": float(er.median()),
         "paid_share": float(paid.sum() / paid.notna().sum()) if paid.notna().any() else float("nan"),
-        "top_post_type": str(by_type["type"].iloc[0]) if by_type is not None else "",
+        "top_post_type": str(by_type.sort_values(ascending=False, kind="stable").index[0]) if len(by_type) else "",
     }
