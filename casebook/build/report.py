@@ -380,5 +380,5 @@ def render_report(notebook: dict, info: RunInfo) -> str:
 
 def write_report(notebook: dict, info: RunInfo, dest: Path) -> Path:
     """Render and write the report to ``dest``."""
-    dest.write_text(render_report(notebook, info), encoding="utf-8")
+    dest.write_text(render_report(notebook, info).lstrip(), encoding="utf-8")
     return dest

@@ -204,6 +204,7 @@ def run_chapter(
     start = time.perf_counter()
     try:
         nb_path = tmp / f"{slug}.ipynb"
+        report.warm_up()  # Sphinx's set-up overlaps the kernel's work
         try:
             run = execute.execute_notebook(
                 chapter.path, parameters=user, progress=progress, kernel_name=kernel_name, timeout=TIMEOUT
