@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PYTEST := $(VENV)/bin/pytest
 STAMP := $(VENV)/.installed
 
-.PHONY: book test prereqs lint unit nbval integration site-build pdf-build pdf bench notebooks clean
+.PHONY: book test prereqs lint unit nbval integration site-build pdf-build pdf fuzz bench notebooks clean
 
 # Executes the chapters whose code, data or package changed (papermill, outputs stored in notebooks/),
 # then builds the site from the stored outputs with warnings as errors (casebook/build/book.py).
@@ -54,6 +54,10 @@ pdf-build: $(STAMP) site-build
 # The PDF edition and its checks.
 pdf: pdf-build
 	$(PYTEST) tests/pdf -q
+
+# The fuzzer (tests/test_fuzz.py) with a large budget; `make test` runs it with a small fixed one.
+fuzz: $(STAMP)
+	CASEBOOK_FUZZ_EXAMPLES=2000 $(PYTEST) tests/test_fuzz.py -q -n 2
 
 # Benchmarks (heavy, minutes): writes bench/results.md. Never part of `make test`.
 bench: $(STAMP)

@@ -443,3 +443,67 @@ def test_every_chapter_runs_on_another_brands_valid_file(
     _, _, figures = check_outputs(tmp_path / "out", slug)
     assert figures
     assert [digest(p) for p in inputs] == before
+
+
+# ---------------------------------------------------------------------------------------------------
+# Lost data, interrupted runs, unwritable folders (issue 17): checked without a kernel
+
+
+def test_an_output_folder_holding_an_input_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    out.mkdir()
+    data = out / "figures.json"  # an input under an output's name
+    data.write_text("study,year\n")
+    with pytest.raises(runner.ParameterError, match="holds the input figures.json, which the run would replace"):
+        runner.check_out_dir(out, "survey-evidence", [data])
+    with pytest.raises(runner.ParameterError, match="holds the input"):
+        runner.check_out_dir(tmp_path, "survey-evidence", [tmp_path / "sub" / "counts.csv"])
+    runner.check_out_dir(tmp_path / "new", "survey-evidence", [data])  # elsewhere: fine
+
+
+def test_a_run_on_an_input_inside_out_leaves_it_untouched(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    out = tmp_path / "report"
+    out.mkdir()
+    data = out / "survey-evidence.html"
+    data.write_bytes((ROOT / "data" / "survey_counts.csv").read_bytes())
+    before = digest(data)
+    code = cli.main(["run", "survey-evidence", "-q", "--data", str(data), "--out", str(out)])
+    assert code == 2 and "holds the input survey-evidence.html" in capsys.readouterr().err
+    assert digest(data) == before
+
+
+def test_stale_temporary_folders_of_dead_runs_are_cleaned(tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    dead = tmp_path / ".report.abc.tmp"
+    dead.mkdir()
+    (dead / runner.OWNER).write_text("999999999")  # no such process
+    orphan = tmp_path / ".report.def.tmp"
+    orphan.mkdir()  # killed before it wrote its owner
+    live = tmp_path / ".report.ghi.tmp"
+    live.mkdir()
+    (live / runner.OWNER).write_text(str(__import__("os").getpid()))
+    assert sorted(runner.clean_stale(out)) == sorted([dead, orphan])
+    assert live.exists() and not dead.exists() and not orphan.exists()
+
+
+def test_a_signal_during_the_swap_is_held_until_the_report_is_in_place(tmp_path: Path) -> None:
+    import os
+
+    tmp, out = tmp_path / ".out.x.tmp", tmp_path / "out"
+    tmp.mkdir()
+    (tmp / "figures.json").write_text("{}")
+    with pytest.raises(KeyboardInterrupt) as exc, runner._DeferSignals():
+        os.kill(os.getpid(), signal.SIGINT)
+        runner._swap_into_place(tmp, out)
+    assert exc.value.args == ("complete",)
+    assert (out / "figures.json").exists() and not tmp.exists()
+
+
+@pytest.mark.parametrize("where", ["under a file", "name too long"])
+def test_an_unwritable_output_folder_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture, where: str) -> None:
+    (tmp_path / "file.txt").write_text("x")
+    out = tmp_path / "file.txt" / "report" if where == "under a file" else tmp_path / ("r" * 300) / "report"
+    code = cli.main(["run", "survey-evidence", "-q", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1
+    assert err.startswith(f"casebook: error: --out {out}: cannot write the report there (")

@@ -344,3 +344,74 @@ def test_iso_dates_beyond_the_years_pandas_holds_are_reported_not_crashed_on(wri
     path = write("y.csv", "id,date\n1,2014-01-02 10:00\n2,1677-09-21 00:00\n")  # pyarrow reads it as a timestamp
     with pytest.raises(InputError, match=r"y.csv: column 'date', row 3: dates that do not parse \('1677-09-21"):
         to_datetime(read_table(path)[0]["date"], path=str(path), column="date")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Hostile files end at once with one line (issue 17: hangs and bounds)
+
+def test_a_named_pipe_is_refused_without_reading_it(tmp_path) -> None:
+    import os
+
+    fifo = tmp_path / "export.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="named pipe, socket or device, not a file"):
+        read_table(fifo)  # reading would block for ever
+
+
+def test_a_symbolic_link_loop_is_refused(tmp_path) -> None:
+    (tmp_path / "a.csv").symlink_to(tmp_path / "b.csv")
+    (tmp_path / "b.csv").symlink_to(tmp_path / "a.csv")
+    with pytest.raises(InputError, match="cannot be read"):
+        read_table(tmp_path / "a.csv")
+
+
+def test_files_beyond_the_size_bound_are_refused_before_parsing(tmp_path, monkeypatch) -> None:
+    import casebook.io.tables as tables
+
+    path = tmp_path / "big.csv"
+    path.write_text("a,b\n1,2\n" * 100)
+    monkeypatch.setattr(tables, "MAX_FILE_BYTES", 500)
+    with pytest.raises(InputError, match="the file is too large"):
+        read_table(path)
+
+
+def test_a_header_of_too_many_columns_is_refused(tmp_path) -> None:
+    import casebook.io.tables as tables
+
+    path = tmp_path / "wide.csv"
+    n = tables.MAX_COLUMNS + 1
+    path.write_text(",".join(f"c{i}" for i in range(n)) + "\n" + ",".join("1" * n) + "\n")
+    with pytest.raises(InputError, match=f"the header has {n:,} columns"):
+        read_table(path)
+
+
+def test_the_delimiter_sniffer_sees_a_bounded_sample() -> None:
+    import casebook.io.tables as tables
+
+    seen: list[str] = []
+
+    class Spy:
+        def sniff(self, sample: str, delimiters: str):
+            seen.append(sample)
+            raise tables.csv.Error("no")
+
+    real = tables.csv.Sniffer
+    tables.csv.Sniffer = Spy  # type: ignore[misc]
+    try:
+        assert tables.sniff_delimiter("a;b\n" + ("x" * 10_000 + ";y\n") * 200, "f.csv") == ";"
+    finally:
+        tables.csv.Sniffer = real  # type: ignore[misc]
+    assert len(seen[0]) <= tables.SNIFF_CHARS
+
+
+def test_a_workbook_that_unpacks_too_large_is_refused_before_reading(tmp_path, monkeypatch) -> None:
+    import casebook.io.tables as tables
+
+    path = tmp_path / "bomb.xlsx"
+    pd.DataFrame({"a": range(2000), "b": ["x" * 20] * 2000}).to_excel(path, index=False)
+    monkeypatch.setattr(tables, "MAX_XLSX_UNPACKED", 10_000)
+    with pytest.raises(InputError, match="the workbook unpacks to"):
+        read_table(path)
+    (tmp_path / "fake.xlsx").write_text("not a zip")
+    with pytest.raises(InputError, match="not a readable Excel workbook"):
+        read_table(tmp_path / "fake.xlsx")

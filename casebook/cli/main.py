@@ -187,8 +187,10 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head`: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except KeyboardInterrupt:
-        print("casebook: interrupted; nothing was written", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        done = exc.args == ("complete",)  # the signal came while the finished report was put in place
+        print("casebook: interrupted after the report was complete: it is in place" if done
+              else "casebook: interrupted; nothing was written", file=sys.stderr)
         return 130
     except Exception as exc:
         if os.environ.get("CASEBOOK_DEBUG"):

@@ -14,8 +14,11 @@ import datetime as dt
 import json
 import os
 import shutil
+import signal
 import tempfile
+import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +29,8 @@ from casebook import execute
 from casebook import notebook as book
 from casebook.build import report
 from casebook.cli.params import Chapter, absolute, load_chapter, parse_overrides
-from casebook.errors import CasebookError, InputError, ParameterError
+from casebook.errors import CasebookError, ParameterError
+from casebook.io.tables import check_file
 from casebook.paths import NOTEBOOKS, ROOT
 
 #: Exception names raised inside a chapter's kernel that mean "bad input", not a bug.
@@ -114,16 +118,27 @@ def scrub_paths(notebook: nbformat.NotebookNode, slug: str, shown: dict[str, str
             cell.source = "\n".join(lines)
 
 
+def _out_error(out_dir: Path, exc: OSError) -> CasebookError:
+    """One line naming the output folder and why it cannot be written (full disk, read-only, ...)."""
+    return CasebookError(f"--out {out_dir}: cannot write the report there ({exc.strerror or exc}); "
+                         "expected a writable folder (any previous report there is unchanged)")
+
+
 def output_names(slug: str) -> set[str]:
     """The files a run writes: ``SLUG.ipynb``, ``SLUG.html`` and ``figures.json``."""
     return {f"{slug}.ipynb", f"{slug}.html", "figures.json"}
 
 
-def check_out_dir(out_dir: Path, slug: str) -> None:
-    """Refuse an output folder that is a file or holds anything but a previous report of ``slug``.
-
-    The folder is replaced as a whole when the run succeeds, so any other file in it would be lost.
+def check_out_dir(out_dir: Path, slug: str, inputs: Sequence[Path] = ()) -> None:
+    """Refuse an output folder that is a file, holds anything but a previous report of ``slug``, or
+    holds one of the run's ``inputs`` (the folder is replaced as a whole: one rule for all three).
     """
+    for path in inputs:
+        if path == out_dir or out_dir in path.parents:
+            raise ParameterError(
+                f"--out {out_dir} holds the input {path.name}, which the run would replace; "
+                "expected an output folder that holds none of the run's inputs"
+            )
     if out_dir.exists() and not out_dir.is_dir():
         raise ParameterError(f"--out {out_dir} is a file; expected a folder (created if missing)")
     if out_dir.is_dir():
@@ -134,6 +149,54 @@ def check_out_dir(out_dir: Path, slug: str) -> None:
                 f"--out {out_dir} holds other files ({shown}) that the run would replace; "
                 f"expected a new folder or one holding only a previous report of {slug}"
             )
+
+
+#: What a run's temporary folder holds while it runs: the id of the process that owns it.
+OWNER = ".owner"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clean_stale(out_dir: Path) -> list[Path]:
+    """Remove the temporary folders of earlier runs into ``out_dir`` whose process is gone (killed,
+    out of memory); return them. A folder whose owner still runs is left alone."""
+    removed = []
+    for tmp in out_dir.parent.glob(f".{out_dir.name}.*.tmp"):
+        try:
+            pid = int((tmp / OWNER).read_text())
+        except (OSError, ValueError):
+            pid = 0
+        if not pid or not _alive(pid):
+            shutil.rmtree(tmp, ignore_errors=True)
+            removed.append(tmp)
+    return removed
+
+
+class _DeferSignals:
+    """Hold SIGINT and SIGTERM while the report is swapped into place; re-raise them afterwards as a
+    KeyboardInterrupt that says the report was complete."""
+
+    def __enter__(self) -> _DeferSignals:
+        self.caught: list[int] = []
+        self.previous = {}
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                self.previous[sig] = signal.signal(sig, lambda signum, frame: self.caught.append(signum))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for sig, handler in self.previous.items():
+            signal.signal(sig, handler)
+        if self.caught and exc[0] is None:
+            raise KeyboardInterrupt("complete")
 
 
 def _swap_into_place(tmp: Path, out: Path) -> None:
@@ -178,14 +241,21 @@ def run_chapter(
                 f"valid parameters: {chapter.signature()}"
             )
         user["data_path"] = absolute(str(data))
-    for p in chapter.parameters:  # fail fast, before a kernel starts, on a data file that is not there
+    inputs = []
+    for p in chapter.parameters:  # fail fast, before a kernel starts, on a data file that cannot be read
         value = user.get(p.name)
-        if p.is_path and isinstance(value, str) and value and not Path(value).exists():
-            raise InputError(value, "no such file", expected="the path of an existing export")
+        if p.is_path and isinstance(value, str) and value:
+            inputs.append(check_file(value))
     out_dir = Path(out) if out is not None else default_out(slug)
     out_dir = Path(absolute(str(out_dir)))
-    check_out_dir(out_dir, slug)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        check_out_dir(out_dir, slug, inputs)
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        clean_stale(out_dir)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
+        (tmp / OWNER).write_text(str(os.getpid()))
+    except OSError as exc:
+        raise _out_error(out_dir, exc) from None
 
     values = {p.name: user.get(p.name, p.default) for p in chapter.parameters}
     shown = private_paths(chapter, user)
@@ -197,7 +267,6 @@ def run_chapter(
         run_at=dt.datetime.now(dt.UTC),
         brand=str(values["brand"]) if values.get("brand") not in (None, "") else None,
     )
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
     umask = os.umask(0)
     os.umask(umask)
     tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; the report folder is an ordinary one
@@ -225,7 +294,12 @@ def run_chapter(
         figures_path = tmp / "figures.json"
         figures_path.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         report.write_report(nb, info, tmp / f"{slug}.html")
-        _swap_into_place(tmp, out_dir)
+        (tmp / OWNER).unlink()
+        with _DeferSignals():
+            _swap_into_place(tmp, out_dir)
+    except OSError as exc:  # a full disk, a read-only folder: the previous report is intact
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise _out_error(out_dir, exc) from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

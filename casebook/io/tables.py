@@ -13,6 +13,8 @@ import codecs
 import csv
 import io
 import re
+import stat
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +29,11 @@ import pyarrow.parquet as pq
 from casebook.errors import InputError, sheet_rows
 
 SAMPLE_BYTES = 256 * 1024
+#: Resource bounds (README, "Limits"): beyond them a file is refused with one line, before it is parsed.
+MAX_FILE_BYTES = 2 * 2**30
+MAX_COLUMNS = 1_000
+MAX_XLSX_UNPACKED = 32 * 2**20
+SNIFF_CHARS = 16 * 1024
 #: Bytes of a file each of pyarrow's parsing threads takes at a time.
 ARROW_BLOCK_BYTES = 4 * 1024 * 1024
 #: Cells read as missing, as pandas reads them by default: both parsers read a file alike.
@@ -86,12 +93,16 @@ def sniff_encoding(raw: bytes, path: str) -> str:
 
 
 def sniff_delimiter(text: str, path: str) -> str:
-    """The delimiter among ``,``, ``;`` and tab that splits the first lines most consistently."""
-    lines = [ln for ln in text.splitlines()[:50] if ln.strip()]
+    """The delimiter among ``,``, ``;`` and tab that splits the first lines most consistently.
+
+    ``csv.Sniffer`` backtracks badly on some crafted lines, so it sees a bounded sample only
+    (:data:`SNIFF_CHARS` characters of the first 20 lines).
+    """
+    lines = [ln for ln in text[: SNIFF_CHARS * 4].splitlines()[:20] if ln.strip()]
     if not lines:
         raise InputError(path, "the file is empty", expected="a header row and at least one data row")
     try:
-        return csv.Sniffer().sniff("\n".join(lines), delimiters="".join(DELIMITERS)).delimiter
+        return csv.Sniffer().sniff("\n".join(lines)[:SNIFF_CHARS], delimiters="".join(DELIMITERS)).delimiter
     except csv.Error:
         counts = {d: lines[0].count(d) for d in DELIMITERS}
         best = max(counts, key=counts.get)
@@ -126,12 +137,8 @@ def read_table(
     ``labels`` picks columns of a few values repeated on every row (post types, flags): they are
     read as pandas categoricals, encoded while parsing.
     """
-    p = Path(path)
+    p = check_file(path)
     name = str(path)
-    if not p.exists():
-        raise InputError(name, "no such file", expected="the path of an existing export")
-    if p.is_dir():
-        raise InputError(name, "this is a folder, not a file", expected="the path of a file")
     suffix = p.suffix.lower()
     if suffix == ".parquet":
         try:
@@ -144,6 +151,7 @@ def read_table(
                              expected="a Parquet file") from None
         info = TableInfo(name, "parquet")
     elif suffix in (".xlsx", ".xlsm"):
+        check_workbook(p, name)
         try:
             df = pd.read_excel(p, sheet_name=sheet, dtype=object)
             header = pd.read_excel(p, sheet_name=sheet, header=None, nrows=1, dtype=object)  # before renaming
@@ -210,12 +218,55 @@ def _read_text_table(
     return df, TableInfo(name, "csv", encoding=enc, delimiter=sep, decimal=dec)
 
 
+def check_file(path: str | Path) -> Path:
+    """``path`` if it is a regular file of at most :data:`MAX_FILE_BYTES`; else one InputError line.
+
+    A folder, a named pipe, a socket or a device is refused at once (reading a pipe would wait for
+    ever), and so is a path that cannot be resolved (a symbolic link loop).
+    """
+    p = Path(path)
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        raise InputError(str(path), "no such file", expected="the path of an existing export") from None
+    except OSError as exc:
+        raise InputError(str(path), f"the path cannot be read ({exc.strerror or type(exc).__name__})",
+                         expected="the path of an existing export") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(str(path), "this is a folder, not a file", expected="the path of a file")
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(str(path), "this is a named pipe, socket or device, not a file",
+                         expected="the path of an exported file")
+    if st.st_size > MAX_FILE_BYTES:
+        raise InputError(str(path), f"the file is too large ({st.st_size / 2**30:.1f} GiB)",
+                         expected=f"a file of at most {MAX_FILE_BYTES // 2**30} GiB")
+    return p
+
+
+def check_workbook(p: Path, name: str) -> None:
+    """Refuse a workbook whose parts would unpack to more than :data:`MAX_XLSX_UNPACKED` (a zip bomb)."""
+    try:
+        with zipfile.ZipFile(p) as z:
+            unpacked = sum(info.file_size for info in z.infolist())
+    except (zipfile.BadZipFile, OSError):
+        raise InputError(name, "not a readable Excel workbook (not a zip archive)",
+                         expected="an .xlsx export") from None
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise InputError(name, f"the workbook unpacks to {unpacked / 2**20:,.0f} MiB",
+                         expected=f"a workbook of at most {MAX_XLSX_UNPACKED // 2**20} MiB unpacked "
+                                  "(save a large export as CSV)")
+
+
 def require_distinct_header(names: Iterable[object], path: str) -> None:
     """Raise an InputError naming the first column name a header repeats (compared stripped of spaces).
 
     Readers rename repeated names (pandas writes ``Reach.1``), so the check reads the header as written.
     Empty names are left to the readers (pandas calls them ``Unnamed: 2``).
     """
+    names = list(names)
+    if len(names) > MAX_COLUMNS:
+        raise InputError(path, f"the header has {len(names):,} columns", rows=[1],
+                         expected=f"at most {MAX_COLUMNS:,} columns")
     seen: set[str] = set()
     for raw in names:
         key = "" if pd.isna(raw) else str(raw).lstrip("\ufeff").strip()

@@ -27,6 +27,7 @@ from casebook import clock
 from casebook.errors import InputError
 from casebook.io.tables import (
     TableInfo,
+    check_file,
     header_text,
     read_table,
     require_distinct_header,
@@ -194,13 +195,13 @@ def read_transactions_table(path: str | Path, explicit: list[str] | None = None)
     Only the columns with usual or ``explicit`` names are converted (Parquet: read), which matters
     at millions of rows.
     """
-    p = Path(path)
-    if p.suffix.lower() == ".parquet" and p.is_file():
+    p = check_file(path)
+    if p.suffix.lower() == ".parquet":
         keep = _parquet_columns(p, explicit or [])
         if keep is not None:
             df = pd.read_parquet(p, columns=keep)
             return df, TableInfo(str(path), "parquet", rows=len(df)), 1
-    if p.suffix.lower() not in (".parquet", ".xlsx", ".xlsm") and p.is_file():
+    if p.suffix.lower() not in (".parquet", ".xlsx", ".xlsm"):
         with p.open("rb") as f:
             head = f.read(65536)
         if head.strip() and b"\x00" not in head:
