@@ -300,6 +300,27 @@ def test_warm_up_builds_a_page_in_the_background() -> None:
     assert {"sphinx.application", "myst_nb.sphinx_ext", "sphinx_book_theme", "sphinxcontrib.bibtex"} <= set(sys.modules)
 
 
+HOSTILE = "Acme <!--<script>"
+
+
+def _hostile_report(dest: Path) -> Path:
+    """A report whose middle chart carries a brand name that once derailed every script after it."""
+    import altair as alt
+    import pandas as pd
+
+    charts.enable()
+    table = pd.DataFrame({"label": ["a", "b"], "value": [1, 2]})
+    cells = [nbformat.v4.new_markdown_cell("# A brand page\n\nText.")]  # prose is the book's, never data
+    for title in ("Before", HOSTILE, "After"):
+        chart = alt.Chart(table).mark_bar().encode(x="label", y="value").properties(title=title)
+        out = nbformat.v4.new_output("display_data", data={"text/html": charts.render_spec(chart.to_dict()),
+                                                            "text/plain": "<Chart>"})
+        cells.append(nbformat.v4.new_code_cell("chart", outputs=[out]))
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return report.write_report(nb, info(slug="hostile", title=HOSTILE, brand=HOSTILE), dest)
+
+
 @pytest.mark.integration
 def test_reports_of_every_chapter_render_offline_in_chromium(tmp_path: Path) -> None:
     """Reports built from the committed chapters, opened from disk in Chromium with every non-file request
@@ -315,6 +336,7 @@ def test_reports_of_every_chapter_render_offline_in_chromium(tmp_path: Path) -> 
         dest = tmp_path / f"{nb_path.stem}.html"
         report.write_report(nb, info(slug=nb_path.stem, title=nb_path.stem), dest)
         pages[nb_path.stem] = dest
+    pages["hostile"] = _hostile_report(tmp_path / "hostile.html")
     requests, errors = [], []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=HEADLESS_ARGS + OFFLINE_ARGS)
@@ -337,6 +359,7 @@ def test_reports_of_every_chapter_render_offline_in_chromium(tmp_path: Path) -> 
         browser.close()
     assert requests == [] and errors == []
     assert len(drawn["survey-evidence"]) == 2
+    assert len(drawn["hostile"]) == 3  # a brand name with <!--<script> breaks no chart, before or after it
     for slug, marks in drawn.items():
         assert marks and all(n > 0 for n in marks), (slug, marks)
     assert (tmp_path / "survey-evidence.png").stat().st_size > 50_000

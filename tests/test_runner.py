@@ -132,8 +132,7 @@ def posts_case(tmp: Path) -> tuple[list[str], Callable[[dict, str], None]]:
     def check(figures: dict, html: str) -> None:
         assert figures["posts_total"] == 500  # the fixture's 500 rows
         assert figures["brand"] == XSS
-        body = html.split("</head>\n<body>\n<main>", 1)[1]
-        assert XSS not in body and "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+        assert XSS not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
     return ["--data", str(path), "-p", f"brand={XSS}"], check
 
