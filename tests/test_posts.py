@@ -389,3 +389,11 @@ def test_repeated_column_names_are_refused(tmp_path):
     p = write(tmp_path, "Post ID,Publish time,Post type,Reach,Reactions,Comments,Shares,Reach\n"
               "1,01/02/2014 10:00,Photos,100,5,1,0,200\n")
     raises(p, "column 'Reach'", "row 1", "the header names this column twice")
+
+
+@pytest.mark.parametrize(("since", "until"), [("2030-01-01", None), (None, "1990-01-01"), ("2014-06-01", "2014-05-01")])
+def test_a_window_that_leaves_no_post_is_one_clear_line(since, until) -> None:
+    from casebook.errors import ParameterError
+
+    with pytest.raises(ParameterError, match=r"leave no post of .*; expected days within its posts, 2014-01-15 to 2014-12-31"):
+        load_posts(dataset("facebook_metrics"), since=since, until=until)

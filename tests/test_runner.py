@@ -506,3 +506,16 @@ def test_an_unwritable_output_folder_is_one_line(tmp_path: Path, capsys: pytest.
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1
     assert err.startswith(f"casebook: error: --out {out}: cannot write the report there (")
+
+
+@pytest.mark.integration
+def test_a_run_failing_early_prints_one_line_and_no_traceback(tmp_path: Path) -> None:
+    """A window that leaves no post fails in the kernel's first cells, while the report warms up."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "casebook", "run", "monceau-fleurs", "-q", "-p", "since=2030-01-01",
+         "--out", str(tmp_path / "out")], capture_output=True, text=True, timeout=600,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("casebook: error: since/until (2030-01-01 to the last post) leave no post")
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+    assert not (tmp_path / "out").exists() and list(tmp_path.iterdir()) == []

@@ -271,9 +271,9 @@ def run_chapter(
     os.umask(umask)
     tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; the report folder is an ordinary one
     start = time.perf_counter()
+    warm = report.warm_up()  # Sphinx's set-up overlaps the kernel's work
     try:
         nb_path = tmp / f"{slug}.ipynb"
-        report.warm_up()  # Sphinx's set-up overlaps the kernel's work
         try:
             run = execute.execute_notebook(
                 chapter.path, parameters=user, progress=progress, kernel_name=kernel_name, timeout=TIMEOUT
@@ -303,6 +303,8 @@ def run_chapter(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:  # a run that failed early waits for the warm-up, which cleans its own folder
+        warm.join(timeout=60)
     seconds = time.perf_counter() - start
     return RunResult(
         out_dir,

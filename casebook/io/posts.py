@@ -61,7 +61,7 @@ import pyarrow
 import pyarrow.compute as pc
 
 from casebook import clock
-from casebook.errors import InputError, format_rows, sheet_rows
+from casebook.errors import InputError, ParameterError, format_rows, sheet_rows
 from casebook.io.tables import TableInfo, header_text, read_table, require_rows, to_datetime, to_number
 from casebook.schemas import CANONICAL, COUNTS, DTYPES, OPTIONAL_COUNTS
 
@@ -665,7 +665,13 @@ def load_posts(
         out = out.sort_values("published", kind="stable")
     out = out.reset_index(drop=True)
     n_before = len(out)
+    span = (out["published"].iloc[0], out["published"].iloc[-1]) if n_before else None
     out = filter_posts(out, since=since, until=until)
+    if span is not None and len(out) == 0:
+        raise ParameterError(
+            f"since/until ({since or 'the first post'} to {until or 'the last post'}) leave no post of {name}; "
+            f"expected days within its posts, {span[0]:%Y-%m-%d} to {span[1]:%Y-%m-%d}"
+        )
     report.filtered_out = n_before - len(out)
     report.posts = len(out)
     if len(out):
