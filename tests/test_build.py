@@ -199,3 +199,30 @@ def test_sphinxext_drops_thebe_scripts_only():
                                 _Script("_static/sphinx-thebe.js")]}
     sphinxext._drop_thebe(None, "p", "t", context, None)
     assert [s.filename for s in context["script_files"]] == ["_static/casebook-vega.js"]
+
+
+def test_an_html_build_with_no_source_changed_is_not_run_again(
+    book_dir: Path, executor: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built: list[str] = []
+
+    def fake_jupyter_book(builder: str = "html", extra: list[str] | None = None) -> int:
+        built.append(builder)
+        (book_dir / "_build" / "html").mkdir(parents=True, exist_ok=True)
+        (book_dir / "_build" / "html" / "index.html").write_text("<html></html>")
+        return 0
+
+    monkeypatch.setattr(build, "jupyter_book", fake_jupyter_book)
+    (book_dir / "book").mkdir()
+    page = book_dir / "book" / "intro.md"
+    page.write_text("# Intro\n")
+    a = chapter(book_dir / "notebooks" / "a.ipynb", "print('a')")
+    assert build.build_book() == 0 and len(built) == 1
+    assert build.build_book() == 0 and len(built) == 1  # nothing changed: no Sphinx run
+    page.write_text("# Intro, edited\n")
+    assert build.build_book() == 0 and len(built) == 2
+    chapter(a, "print('a')", prose="# New prose")
+    assert build.build_book() == 0 and len(built) == 3
+    assert build.build_book(extra=["--all"]) == 0 and len(built) == 4  # --all always builds
+    (book_dir / "_build" / "html" / "index.html").unlink()
+    assert build.build_book() == 0 and len(built) == 5  # the site is gone: built again

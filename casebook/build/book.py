@@ -162,15 +162,41 @@ def jupyter_book(builder: str = "html", extra: list[str] | None = None) -> int:
     return subprocess.call(cmd, cwd=ROOT)
 
 
+def site_fingerprint() -> str:
+    """A digest of every file the site is built from: configuration, table of contents, prose pages and
+    their assets, the chapters (with their stored outputs), the package (its Sphinx extension), the
+    pinned versions and the execution records shown on the execution-status page."""
+    h = hashlib.sha256()
+    files = [ROOT / "_config.yml", ROOT / "_toc.yml", ROOT / "requirements.txt", STATE]
+    files += sorted(p for p in (ROOT / "book").rglob("*") if p.is_file() and p.name != "casebook-vega.js")
+    files += chapters() + sorted((ROOT / "casebook").rglob("*.py"))
+    for f in files:
+        h.update(str(f.relative_to(ROOT)).encode() + b"\0")
+        h.update(f.read_bytes() if f.is_file() else b"(absent)")
+    return h.hexdigest()
+
+
 def build_book(builder: str = "html", extra: list[str] | None = None) -> int:
-    """Execute the chapters whose inputs changed, then build the book; 0 on success."""
+    """Execute the chapters whose inputs changed, then build the book; 0 on success.
+
+    An HTML build whose sources are all as they were at the last successful build is not run again.
+    """
     todo = stale(chapters(), load_state(), inputs_fingerprint())
     try:
         execute_chapters(todo)
     except ExecutionError as exc:
         print(f"make book: {exc}", file=sys.stderr)
         return 1
-    return jupyter_book(builder, extra)
+    html = builder == "html" and not extra
+    key, record = (site_fingerprint() if html else ""), BUILD / ".site.sha256"  # of the last HTML build
+    if html and (BUILD / "html" / "index.html").is_file() and record.is_file() and record.read_text() == key:
+        print("The site is up to date: no source changed since the last build.")
+        return 0
+    record.unlink(missing_ok=True)
+    code = jupyter_book(builder, extra)
+    if code == 0 and html:
+        record.write_text(key)
+    return code
 
 
 def main(argv: list[str] | None = None) -> int:
