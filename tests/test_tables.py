@@ -366,7 +366,7 @@ def test_a_symbolic_link_loop_is_refused(tmp_path) -> None:
 
 
 def test_files_beyond_the_size_bound_are_refused_before_parsing(tmp_path, monkeypatch) -> None:
-    import casebook.io.tables as tables
+    import casebook.io.files as tables
 
     path = tmp_path / "big.csv"
     path.write_text("a,b\n1,2\n" * 100)
@@ -405,7 +405,7 @@ def test_the_delimiter_sniffer_sees_a_bounded_sample() -> None:
 
 
 def test_a_workbook_that_unpacks_too_large_is_refused_before_reading(tmp_path, monkeypatch) -> None:
-    import casebook.io.tables as tables
+    import casebook.io.files as tables
 
     path = tmp_path / "bomb.xlsx"
     pd.DataFrame({"a": range(2000), "b": ["x" * 20] * 2000}).to_excel(path, index=False)

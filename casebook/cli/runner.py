@@ -30,7 +30,7 @@ from casebook import notebook as book
 from casebook.build import report
 from casebook.cli.params import Chapter, absolute, load_chapter, parse_overrides
 from casebook.errors import CasebookError, ParameterError
-from casebook.io.tables import check_file
+from casebook.io.files import check_file
 from casebook.paths import NOTEBOOKS, ROOT
 
 #: Exception names raised inside a chapter's kernel that mean "bad input", not a bug.

@@ -25,9 +25,9 @@ import pandas as pd
 
 from casebook import clock
 from casebook.errors import InputError
+from casebook.io.files import check_file
 from casebook.io.tables import (
     TableInfo,
-    check_file,
     header_text,
     read_table,
     require_distinct_header,
