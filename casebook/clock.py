@@ -1,4 +1,7 @@
-"""The book's fixed "today", so that runs are reproducible whatever the calendar says."""
+"""The book's fixed "today", so that runs are reproducible whatever the calendar says (foundation).
+
+Imports nothing from the rooms.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""User-facing errors: one line naming the file, the column, the rows and what was expected."""
+"""User-facing errors (foundation): one line naming the file, the column, the rows and what was expected.
+
+Imports nothing from the rooms.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Debian's Chromium, as the book's tools and tests drive it (headless, no network chatter)."""
+"""Debian's Chromium, as the book's tools and tests drive it (headless, no network chatter) (room build).
+
+May import: the foundation, charts, notebook and the executor.
+"""
 
 from __future__ import annotations
 

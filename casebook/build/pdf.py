@@ -1,4 +1,4 @@
-"""The PDF edition: ``make pdf`` runs ``python -m casebook.build.pdf`` to build the whole book as one PDF.
+"""The PDF edition (room build): ``make pdf`` runs ``python -m casebook.build.pdf`` to build the whole book as one PDF.
 
 What Jupyter Book's ``pdfhtml`` builder does (a single-page HTML build printed by Chromium through
 playwright), with Debian's Chromium, in two steps, and the small Sphinx extension that build loads:
@@ -16,6 +16,8 @@ playwright), with Debian's Chromium, in two steps, and the small Sphinx extensio
   ``pdfhtml``'s margins and page-break style.
 
 The build reads the notebooks' stored outputs (execution off: nbval checks they are current).
+
+May import: the foundation, charts, notebook and the executor.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A small Sphinx extension that keeps the built site self-contained.
+"""A small Sphinx extension that keeps the built site self-contained (room build).
 
 - Writes the offline vega bundle into ``_static`` before the build, so a plain ``jupyter-book build``
   renders charts with no network (charts, which imports altair, is loaded only when the bundle's inputs
@@ -7,6 +7,8 @@
   and its configuration names a CDN).
 - The ``casebook-execution-table`` directive: each chapter's last execution by ``make book`` (when, how
   long, whether it ran without error), from ``_build/execution.json``; the page is re-read when it changes.
+
+May import: the foundation, charts, notebook and the executor.
 """
 
 from __future__ import annotations

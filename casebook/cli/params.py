@@ -1,4 +1,4 @@
-"""Chapter parameters: found in each notebook's ``parameters`` cell, their domains, and ``-p`` values.
+"""Chapter parameters (room cli): found in each notebook's ``parameters`` cell, their domains, and ``-p`` values.
 
 The notebook is the one place a parameter is declared, as ``name: "Domain" = default  # help`` in the
 cell tagged ``parameters``; papermill's own inspection reads it. The domain (a small language, below)
@@ -12,6 +12,8 @@ Domains: ``int``, ``float``, ``str``, ``bool``; ``Text`` (one line of text), ``P
 ``Seed`` (0 to 2**32 - 1), ``Int[lo, hi]``, ``Float[lo, hi]``, ``Positive[hi]`` (above 0, at most
 hi), ``Range[lo, hi]`` (``[low, high]`` within lo..hi), ``Choice[a, b]``, ``list[D]``,
 ``dict[str, D]``, ``Audience`` and ``Network`` (the SNCF chapter's audiences).
+
+May import: every room and the executor (the top of the house).
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
-"""Charts of the Nike+ and SNCF chapters, built on the theme of :mod:`casebook.charts`.
+"""Charts of the Nike+ and SNCF chapters, built on the theme of  (room community):mod:`casebook.charts`.
 
 Every builder takes an aggregated table from :mod:`casebook.community.share` or :mod:`casebook.community.funnel` and
 returns a titled Altair chart. Charts fed by a model say "Model" in their title; charts fed by a
 simulation say "simulated" (through :func:`casebook.charts.simulated_title`).
+
+May import: the foundation and charts; never io (takes frames).
 """
 
 from __future__ import annotations

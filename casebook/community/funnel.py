@@ -1,4 +1,4 @@
-"""Models for social commerce: a group-trip funnel with a viral loop, and reach vs relay.
+"""Models for social commerce (room community): a group-trip funnel with a viral loop, and reach vs relay.
 
 No SNCF data exists. Every default below is an ASSUMPTION chosen to make the mechanics visible, not
 a measurement; every output of this module is a *model* (closed form) or *simulated* (seeded Monte
@@ -15,6 +15,8 @@ Reach vs relay: a message goes to a first audience (``size`` people, each conver
 ``conversion`` and passing it on with ``relay``); everyone who passes it on shows it to a Poisson
 number (mean ``fanout``) of friends, who convert and pass it on with the network's rates: a
 Galton–Watson branching process with mean offspring m = fanout × relay.
+
+May import: the foundation and charts; never io (takes frames).
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ The Nike+ chapter rests on a handful of published figures, not on post-level dat
 :mod:`casebook.io.series`. This module takes those tables and computes what they say (share change in points
 and relative terms, growth between dated milestones, per-member ratios) and what they would be worth
 under *assumed* market sizes, margins and attribution shares the reader sets.
+
+May import: the foundation and charts; never io (takes frames).
 """
 
 from __future__ import annotations

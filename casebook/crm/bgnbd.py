@@ -1,4 +1,4 @@
-"""The BG/NBD repeat-purchase model (Fader, Hardie & Lee 2005), fitted by maximum likelihood with scipy.
+"""The BG/NBD repeat-purchase model (Fader, Hardie & Lee 2005), fitted by maximum likelihood with scipy (room crm).
 
 While active, a customer buys at a Poisson rate λ (gamma-distributed across customers, shape ``r``,
 rate ``alpha``); after each purchase they may become inactive for good with probability ``p``
@@ -9,6 +9,8 @@ period and the probability that the customer is still active ("alive").
 
 All functions are vectorised over customers. Identical (frequency, recency, T) rows are pooled before
 fitting, so the fit takes the same time for 5,000 or 5 million transaction lines once summarised.
+
+May import: the foundation and charts; never io (takes frames).
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
-"""Charts of the CRM chapter (readiness, RFM segments, BG/NBD checks, early warning), in the book's theme.
+"""Charts of the CRM chapter (readiness, RFM segments, BG/NBD checks, early warning), in the book's theme (room crm).
 
 Every builder takes an aggregated table (one row per question, segment, period or band), never one
 row per customer or transaction.
+
+May import: the foundation and charts; never io (takes frames).
 """
 
 from __future__ import annotations

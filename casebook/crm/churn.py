@@ -1,4 +1,4 @@
-"""The churn early-warning list: customers whose buying has stopped, before they say so in public.
+"""The churn early-warning list (room crm): customers whose buying has stopped, before they say so in public.
 
 Two signals, as in ANALYTICS.md section 5:
 
@@ -9,6 +9,8 @@ Two signals, as in ANALYTICS.md section 5:
    purchase day have no usual gap and are never flagged by this rule.
 
 The list carries what each flagged customer spent, so a team sees how much revenue is at stake.
+
+May import: the foundation and charts; never io (takes frames).
 """
 
 from __future__ import annotations

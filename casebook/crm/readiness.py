@@ -1,4 +1,4 @@
-"""The social-media strategy readiness scorecard: seven questions to answer before opening a page.
+"""The social-media strategy readiness scorecard (room crm): seven questions to answer before opening a page.
 
 The questions paraphrase the list in the Volvo article (seed 000): objectives, who runs it, their role,
 the organisation chart, the tools, how results are measured, the budget. Each is answered "yes",
@@ -7,6 +7,8 @@ the questions not answered "yes", largest weighted shortfall first (ties in the 
 
 The weights are the book's editorial assumption, stated here so that a reader can change them: the
 objectives and the measurement of results weigh most, because without them nothing else can be judged.
+
+May import: the foundation and charts; never io (takes frames).
 """
 
 from __future__ import annotations

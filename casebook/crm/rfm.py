@@ -1,4 +1,4 @@
-"""RFM: recency, frequency and monetary scores (quintiles, 1–5) and the named customer segments.
+"""RFM (room crm): recency, frequency and monetary scores (quintiles, 1–5) and the named customer segments.
 
 Scores follow the usual convention: 5 is best, so the recency score is reversed (the most recent
 buyers score 5). A score is the quintile of the customer's rank: ``score = floor(5 * (rank - 1) / n) + 1``
@@ -10,6 +10,8 @@ see :data:`SEGMENTS`. As in that package, a customer takes the **first** segment
 whose three score ranges all match; a customer matching none is "Others". Because of that order,
 "New Customers" and "Promising" (both inside "Potential Loyalist") and "Can't Lose Them" (inside
 "At Risk") can never be reached with the default table: reorder the table to use them.
+
+May import: the foundation and charts; never io (takes frames).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Customer transactions: read an order export into one canonical table and clean it, with counts.
+"""Customer transactions (room io): read an order export into one canonical table and clean it, with counts.
 
 The canonical table has one row per transaction line:
 
@@ -11,6 +11,8 @@ layouts :func:`casebook.io.tables.read_table` sniffs (CSV with ``,`` ``;`` or ta
 whitespace-separated text file is read too, with or without a header: the classic CDNOW layout
 (customer id, ``YYYYMMDD`` date, quantity, amount). Cleaning is explicit; every rule reports how many
 lines it removed (:class:`CleaningReport`).
+
+May import: the foundation and io.
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
 """Survey proportions (room survey): Wilson intervals, the consumer/executive perception gap, picks.
 
 Takes the counts table :func:`casebook.io.survey.load_survey` returns; reads no file.
+
+May import: the foundation and charts; never io (takes frames).
 """
 
 from __future__ import annotations
