@@ -519,3 +519,26 @@ def test_a_run_failing_early_prints_one_line_and_no_traceback(tmp_path: Path) ->
     assert proc.stderr.startswith("casebook: error: since/until (2030-01-01 to the last post) leave no post")
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
     assert not (tmp_path / "out").exists() and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("errno_name", ["ENOSPC", "EROFS"])
+def test_a_full_disk_or_read_only_folder_is_one_line_and_keeps_the_previous_report(
+    previous: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, errno_name: str
+) -> None:
+    import errno
+    import os
+
+    committed = nbformat.read(NOTEBOOKS / "survey-evidence.ipynb", as_version=4)
+    monkeypatch.setattr(execute, "execute_notebook", lambda path, **kw: execute.Executed(committed, 0.1))
+    code_no = getattr(errno, errno_name)
+
+    def full(notebook: object, info: object, dest: Path) -> Path:
+        raise OSError(code_no, os.strerror(code_no), str(dest))
+
+    monkeypatch.setattr(runner.report, "write_report", full)
+    code = cli.main(["run", "survey-evidence", "-q", "--out", str(previous)])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1
+    assert err == (f"casebook: error: --out {previous}: cannot write the report there ({os.strerror(code_no)}); "
+                   "expected a writable folder (any previous report there is unchanged)\n")
+    unchanged(previous)
