@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from casebook.errors import InputError
+from casebook.io.convert import to_datetime, to_number
 from casebook.io.tables import (
     read_table,
     require_columns,
@@ -12,8 +13,6 @@ from casebook.io.tables import (
     sniff_decimal,
     sniff_delimiter,
     sniff_encoding,
-    to_datetime,
-    to_number,
 )
 
 

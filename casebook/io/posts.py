@@ -62,7 +62,8 @@ import pyarrow.compute as pc
 
 from casebook import clock
 from casebook.errors import InputError, ParameterError, format_rows, sheet_rows
-from casebook.io.tables import TableInfo, header_text, read_table, require_rows, to_datetime, to_number
+from casebook.io.convert import to_datetime, to_number
+from casebook.io.tables import TableInfo, header_text, read_table, require_rows
 from casebook.schemas import CANONICAL, COUNTS, DTYPES, OPTIONAL_COUNTS
 
 UCI_CATEGORIES = {1: "action", 2: "product", 3: "inspiration"}
@@ -468,7 +469,7 @@ def _missing(n: int, dtype: str) -> pd.api.extensions.ExtensionArray:
 
 
 def _nullable_int(values: pd.Series) -> pd.arrays.IntegerArray:
-    """Whole numbers (int or float with NaN, as :func:`~casebook.io.tables.to_number` returns) as Int64."""
+    """Whole numbers (int or float with NaN, as :func:`~casebook.io.convert.to_number` returns) as Int64."""
     if pd.api.types.is_integer_dtype(values.dtype) and not isinstance(values.dtype, pd.api.extensions.ExtensionDtype):
         return pd.arrays.IntegerArray(values.to_numpy(dtype="int64"), np.zeros(len(values), dtype=bool))
     f = values.to_numpy(dtype="float64", na_value=np.nan)

@@ -11,7 +11,8 @@ import pandas as pd
 
 from casebook import clock
 from casebook.errors import InputError, ParameterError, sheet_rows
-from casebook.io.tables import read_table, require_columns, require_rows, require_unique, to_datetime, to_number
+from casebook.io.convert import to_datetime, to_number
+from casebook.io.tables import read_table, require_columns, require_rows, require_unique
 from casebook.paths import dataset
 from casebook.schemas import SHARE
 

@@ -11,7 +11,8 @@ import pandas as pd
 
 from casebook import clock
 from casebook.errors import InputError, sheet_rows
-from casebook.io.tables import read_table, require_columns, require_rows, require_unique, to_number
+from casebook.io.convert import to_number
+from casebook.io.tables import read_table, require_columns, require_rows, require_unique
 
 REQUIRED = ["study", "year", "question", "option", "count", "n"]
 #: The earliest survey year accepted: anything before is a typing error.

@@ -27,6 +27,7 @@ import pandas as pd
 
 from casebook import clock
 from casebook.errors import InputError
+from casebook.io.convert import to_datetime, to_number
 from casebook.io.files import check_file
 from casebook.io.tables import (
     TableInfo,
@@ -36,8 +37,6 @@ from casebook.io.tables import (
     require_no_nul,
     require_rows,
     sniff_encoding,
-    to_datetime,
-    to_number,
 )
 
 #: Usual column names, compared after lower-casing and dropping spaces, ``_`` and ``-``.
@@ -265,7 +264,7 @@ def _text_codes(values: pd.Series) -> pd.Series:
 
 
 def _dates(values: pd.Series, *, path: str, column: str, header_rows: int, latest: pd.Timestamp) -> pd.Series:
-    """:func:`casebook.io.tables.to_datetime`, parsing each distinct text once when values repeat a lot.
+    """:func:`casebook.io.convert.to_datetime`, parsing each distinct text once when values repeat a lot.
 
     On any problem the whole column is parsed again, so that the error names the right rows.
     """
