@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from casebook.community import funnel
+from casebook.community import cascade, funnel
 from casebook.community import share as community
 from casebook.io import series as series_io
 
@@ -106,8 +106,8 @@ def test_tornado_figures_name_the_widest_and_narrowest_bars() -> None:
 
 
 def test_relay_figures_by_hand() -> None:
-    comparison = funnel.compare_reach_relay(simulations=2_000, seed=5)
-    figures = funnel.relay_figures(comparison, funnel.DEFAULT_REACH, funnel.DEFAULT_RELAYS, funnel.DEFAULT_NETWORK)
+    comparison = cascade.compare_reach_relay(simulations=2_000, seed=5)
+    figures = cascade.relay_figures(comparison, cascade.DEFAULT_REACH, cascade.DEFAULT_RELAYS, cascade.DEFAULT_NETWORK)
     assert (figures["reach_size"], figures["relay_size"]) == (1000, 10)
     assert figures["reach_expected"] == pytest.approx(7) and figures["relay_expected"] == pytest.approx(6)
     assert figures["relay_probability"] == 0.5 and figures["relay_break_even"] == pytest.approx(0.6)

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from casebook.community import funnel
+from casebook.community import cascade, funnel
 from casebook.errors import ParameterError
 
 Z = 4.0
@@ -222,21 +222,21 @@ def test_tornado_flags_an_unbounded_end() -> None:
 
 
 def test_expected_cascade_by_hand() -> None:
-    reach = funnel.expected_cascade(funnel.DEFAULT_REACH)
+    reach = cascade.expected_cascade(cascade.DEFAULT_REACH)
     # 1000 × 0.002 direct; 1000 × 0.005 relayers × 50 friends × 0.01 / (1 − 50 × 0.01) downstream
     assert (reach["direct"], reach["downstream"], reach["conversions"]) == pytest.approx((2, 5, 7))
     assert reach["reached"] == pytest.approx(1000 + 5 * 50 / 0.5)
-    relay = funnel.expected_cascade(funnel.DEFAULT_RELAYS)
+    relay = cascade.expected_cascade(cascade.DEFAULT_RELAYS)
     assert relay["conversions"] == pytest.approx(1 + 10 * 0.5 * 1.0)
 
 
 @pytest.mark.parametrize(
-    "audience", [funnel.DEFAULT_REACH, funnel.DEFAULT_RELAYS, {"size": 30, "conversion": 0.2, "relay": 0.9}]
+    "audience", [cascade.DEFAULT_REACH, cascade.DEFAULT_RELAYS, {"size": 30, "conversion": 0.2, "relay": 0.9}]
 )
 def test_branching_mean_matches_its_expectation(audience: dict) -> None:
     network = {"fanout": 20, "conversion": 0.05, "relay": 0.04}  # m = 0.8: long cascades
-    sim = funnel.simulate_cascade(audience, network, simulations=40_000, rng=9)
-    expected = funnel.expected_cascade(audience, network)
+    sim = cascade.simulate_cascade(audience, network, simulations=40_000, rng=9)
+    expected = cascade.expected_cascade(audience, network)
     for col, key in (("conversions", "conversions"), ("reached", "reached")):
         se = sim[col].std(ddof=1) / np.sqrt(len(sim))
         assert se < 0.02 * expected[key]
@@ -245,17 +245,17 @@ def test_branching_mean_matches_its_expectation(audience: dict) -> None:
 
 def test_relay_break_even_by_hand() -> None:
     # reach expects 7; the relays expect 10 × 0.1 + 10 × q × 1.0, equal at q = 0.6
-    q = funnel.relay_break_even()
+    q = cascade.relay_break_even()
     assert q == pytest.approx(0.6)
-    at = funnel.expected_cascade({**funnel.DEFAULT_RELAYS, "relay": q})["conversions"]
-    assert at == pytest.approx(funnel.expected_cascade(funnel.DEFAULT_REACH)["conversions"])
-    assert funnel.relay_break_even(relays={"conversion": 0.9}) < 0  # the 10 win even if none relays
-    assert funnel.relay_break_even(reach={"conversion": 0.05}) > 1  # the 10 cannot win
-    assert np.isnan(funnel.relay_break_even(network={"conversion": 0.0}))
+    at = cascade.expected_cascade({**cascade.DEFAULT_RELAYS, "relay": q})["conversions"]
+    assert at == pytest.approx(cascade.expected_cascade(cascade.DEFAULT_REACH)["conversions"])
+    assert cascade.relay_break_even(relays={"conversion": 0.9}) < 0  # the 10 win even if none relays
+    assert cascade.relay_break_even(reach={"conversion": 0.05}) > 1  # the 10 cannot win
+    assert np.isnan(cascade.relay_break_even(network={"conversion": 0.0}))
 
 
 def test_reach_vs_relay_curve_crosses_at_the_break_even() -> None:
-    curve = funnel.reach_vs_relay_curve(points=11)
+    curve = cascade.reach_vs_relay_curve(points=11)
     wide = curve.pivot(index="relay_probability", columns="strategy", values="model_conversions")
     assert list(wide.columns) == ["1,000 contacts (reach)", "10 relays"]
     diff = (wide["10 relays"] - wide["1,000 contacts (reach)"]).to_numpy()
@@ -265,7 +265,7 @@ def test_reach_vs_relay_curve_crosses_at_the_break_even() -> None:
 
 
 def test_compare_reach_relay() -> None:
-    result = funnel.compare_reach_relay(simulations=20_000, seed=5)
+    result = cascade.compare_reach_relay(simulations=20_000, seed=5)
     summary = result.summary.set_index("strategy")
     assert summary.loc["reach", "model_conversions"] == pytest.approx(7)
     assert summary.loc["relay", "model_conversions"] == pytest.approx(6)
@@ -274,12 +274,12 @@ def test_compare_reach_relay() -> None:
         assert abs(row["simulated_mean"] - row["model_conversions"]) < Z * row["std_error"]
     assert 0.2 < result.relay_wins < 0.5  # the 10 expect fewer conversions: they win less than half the time
     assert 0 < result.ties < 1 - result.relay_wins
-    again = funnel.compare_reach_relay(simulations=20_000, seed=5)
+    again = cascade.compare_reach_relay(simulations=20_000, seed=5)
     assert (again.relay_wins, again.ties) == (result.relay_wins, result.ties)
 
 
 def test_distribution_aggregates_every_run() -> None:
-    result = funnel.compare_reach_relay(simulations=5_000, seed=1)
+    result = cascade.compare_reach_relay(simulations=5_000, seed=1)
     dist = result.distribution
     assert set(dist["strategy"]) == {"reach", "relay"}
     by = dist.groupby("strategy")
@@ -306,7 +306,7 @@ def test_distribution_aggregates_every_run() -> None:
 )
 def test_bad_branching_parameters(kwargs: dict, message: str) -> None:
     with pytest.raises(ParameterError, match=message):
-        funnel.relay_break_even(**kwargs)
+        cascade.relay_break_even(**kwargs)
 
 
 # --- charts ---------------------------------------------------------------------------------------------
@@ -326,11 +326,11 @@ def test_sncf_charts_say_model_or_simulated() -> None:
     assert len(bars) == 8  # four rates × two ends
     unbounded = cc.tornado_chart(funnel.tornado_table(ranges={"reorganise_rate": (0.1, 1.0)})).to_dict()
     assert len(max(unbounded["datasets"].values(), key=len)) == 6  # the unbounded rate is left out
-    relay = cc.reach_relay_chart(funnel.reach_vs_relay_curve(), funnel.relay_break_even()).to_dict()
+    relay = cc.reach_relay_chart(cascade.reach_vs_relay_curve(), cascade.relay_break_even()).to_dict()
     assert relay["title"]["text"].startswith("Model: ") and len(relay["layer"]) == 2  # lines + break-even
-    beyond = cc.reach_relay_chart(funnel.reach_vs_relay_curve(), 1.4).to_dict()
+    beyond = cc.reach_relay_chart(cascade.reach_vs_relay_curve(), 1.4).to_dict()
     assert "layer" not in beyond  # no break-even line outside 0–100%
-    dist = funnel.compare_reach_relay(simulations=2_000, seed=1).distribution
+    dist = cascade.compare_reach_relay(simulations=2_000, seed=1).distribution
     conv = cc.conversions_chart(dist, {"reach": "1,000 contacts", "relay": "10 relays"}, upto=10).to_dict()
     assert "(simulated)" in conv["title"]["text"]
     rows = next(iter(conv["datasets"].values()))

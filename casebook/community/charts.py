@@ -1,7 +1,7 @@
-"""Charts of the Nike+ and SNCF chapters, built on the theme of  (room community):mod:`casebook.charts`.
+"""Charts of the Nike+ and SNCF chapters (room community), built on the theme of :mod:`casebook.charts`.
 
-Every builder takes an aggregated table from :mod:`casebook.community.share` or :mod:`casebook.community.funnel` and
-returns a titled Altair chart. Charts fed by a model say "Model" in their title; charts fed by a
+Every builder takes an aggregated table from :mod:`casebook.community.share`,
+:mod:`casebook.community.funnel` or :mod:`casebook.community.cascade` and returns a titled Altair chart. Charts fed by a model say "Model" in their title; charts fed by a
 simulation say "simulated" (through :func:`casebook.charts.simulated_title`).
 
 May import: the foundation and charts; never io (takes frames).
