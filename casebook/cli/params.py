@@ -19,6 +19,7 @@ May import: every room and the executor (the top of the house).
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +27,7 @@ from typing import Annotated, Any, Literal
 
 import nbformat
 import yaml
-from pydantic import AfterValidator, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import AfterValidator, ConfigDict, Field, TypeAdapter, ValidationError, with_config
 from typing_extensions import TypedDict
 
 from casebook.errors import ParameterError
@@ -55,8 +56,6 @@ def _valid_unicode(text: str) -> str:
 def _day(text: str) -> str:
     if text == "":
         return text
-    import datetime as dt
-
     try:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             raise ValueError
@@ -75,20 +74,20 @@ def _range(pair: list[float]) -> list[float]:
 Text = Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(_valid_unicode)]
 
 
+@with_config(ConfigDict(strict=True, extra="forbid"))
 class _Audience(TypedDict, total=False):
     size: Annotated[int, Field(ge=1, le=1_000_000)]
     conversion: Annotated[float, Field(ge=0, le=1)]
     relay: Annotated[float, Field(ge=0, le=1)]
 
 
+@with_config(ConfigDict(strict=True, extra="forbid"))
 class _Network(TypedDict, total=False):
     fanout: Annotated[float, Field(ge=0, le=10_000)]
     conversion: Annotated[float, Field(ge=0, le=1)]
     relay: Annotated[float, Field(ge=0, le=1)]
 
 
-_Audience.__pydantic_config__ = ConfigDict(strict=True, extra="forbid")  # type: ignore[attr-defined]
-_Network.__pydantic_config__ = ConfigDict(strict=True, extra="forbid")  # type: ignore[attr-defined]
 
 #: Named domains: (pydantic type, Python type name, words for ``casebook list``).
 NAMED: dict[str, tuple[Any, str, str]] = {
@@ -387,8 +386,6 @@ def coerce(chapter: Chapter, param: Parameter, raw: str) -> Any:
         checked = param.domain.validate(value)
     except ValidationError as exc:
         raise refuse(_why(exc)) from None
-    if param.type_name == "float" and isinstance(checked, int):
-        checked = float(checked)
     return _plain(checked)
 
 
