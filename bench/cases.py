@@ -92,7 +92,7 @@ def _gap_case() -> str:
 
 
 def _type_case() -> str:
-    from casebook.io.posts import TYPE_NAMES
+    from casebook.io.layouts import TYPE_NAMES
 
     whens = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in TYPE_NAMES.items())
     return f'CASE lower(trim("Post Type")) {whens} ELSE trim("Post Type") END'

@@ -8,7 +8,9 @@ import pandas as pd
 import pytest
 
 from casebook.errors import InputError
-from casebook.io.posts import CANONICAL, detect_layout, filter_posts, load_posts, validate_posts
+from casebook.io.layouts import detect_layout
+from casebook.io.post_schema import validate_posts
+from casebook.io.posts import CANONICAL, filter_posts, load_posts
 from casebook.pages import metrics as pagemetrics
 from casebook.paths import dataset
 
@@ -324,7 +326,7 @@ def test_validate_posts_rejects_duplicate_ids_directly(uci):
     (["18446744073709551616", "1", "1"], [True, False, False]),  # beyond 64 bits: text
 ])
 def test_once_marks_every_occurrence_of_a_repeated_id(ids, once):
-    from casebook.io.posts import _once
+    from casebook.io.post_schema import unique_ids as _once
 
     got = _once(pd.Series(ids, dtype="string", index=[10 + i for i in range(len(ids))]))
     assert got.tolist() == once
@@ -344,7 +346,7 @@ def test_missing_and_nullable_int_columns():
 
 
 def test_once_accepts_ids_in_strict_order_and_still_catches_a_repeat_among_them():
-    from casebook.io.posts import _once
+    from casebook.io.post_schema import unique_ids as _once
 
     rising = pd.Series([f"id-{i:03d}" for i in range(50)], dtype="string")
     assert _once(rising).all() and _once(rising[::-1].reset_index(drop=True)).all()

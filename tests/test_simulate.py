@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from casebook.io.posts import CANONICAL, DTYPES, validate_posts
+from casebook.io.post_schema import validate_posts
 from casebook.pages import metrics as pagemetrics
 from casebook.pages.simulate import SilentPageAssumptions, simulate_silent_page
+from casebook.schemas import CANONICAL, DTYPES
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Loading a brand page's post export (room io) into one canonical post table.
 
-May import: the foundation and io.tables.
+May import: the foundation and the other io modules (tables, convert, layouts, post_schema).
 
 :func:`load_posts` reads any of the layouts a marketing team really has and returns the same table:
 
@@ -56,76 +56,25 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
-import pyarrow
-import pyarrow.compute as pc
 
-from casebook import clock
 from casebook.errors import InputError, ParameterError, format_rows, sheet_rows
 from casebook.io.convert import to_datetime, to_number
-from casebook.io.tables import TableInfo, header_text, read_table, require_rows
+from casebook.io.layouts import (
+    DATE_FORMATS,
+    LAYOUT_NAMES,
+    PAID_WORDS,
+    TYPE_NAMES,
+    UCI_CATEGORIES,
+    UCI_PAPER_POSTS,
+    UCI_YEAR,
+    choose_layout,
+    norm,
+    require_layout_columns,
+    resolve_columns,
+)
+from casebook.io.post_schema import validate_posts
+from casebook.io.tables import TableInfo, read_table, require_rows
 from casebook.schemas import CANONICAL, COUNTS, DTYPES, OPTIONAL_COUNTS
-
-UCI_CATEGORIES = {1: "action", 2: "product", 3: "inspiration"}
-UCI_YEAR = 2014
-UCI_PAPER_POSTS = 790
-
-LAYOUT_NAMES = {
-    "uci": "UCI Facebook metrics (';' layout, Moro et al. 2016)",
-    "insights": "legacy Facebook Insights post data",
-    "mbs_facebook": "Meta Business Suite Facebook post export",
-    "mbs_instagram": "Meta Business Suite Instagram post export",
-    "mapping": "column mapping given by the caller",
-}
-
-#: Column names of each layout, by canonical name: the first name the file has wins (lower case).
-LAYOUTS: dict[str, dict[str, list[str]]] = {
-    "uci": {
-        "page_likes": ["page total likes"], "type": ["type"], "category": ["category"], "paid": ["paid"],
-        "reach": ["lifetime post total reach"], "impressions": ["lifetime post total impressions"],
-        "engaged_users": ["lifetime engaged users"], "comments": ["comment"], "likes": ["like"],
-        "shares": ["share"], "interactions": ["total interactions"],
-        "month": ["post month"], "weekday": ["post weekday"], "hour": ["post hour"],
-    },
-    "insights": {
-        "post_id": ["post id"], "message": ["post message"], "type": ["type"], "published": ["posted"],
-        "reach": ["lifetime post total reach"], "impressions": ["lifetime post total impressions"],
-        "engaged_users": ["lifetime engaged users"],
-        "paid_impressions": ["lifetime post paid impressions", "lifetime post paid reach"],
-        "likes": ["lifetime post stories by action type - like",
-                  "lifetime talking about this (post) by action type - like", "like"],
-        "comments": ["lifetime post stories by action type - comment",
-                     "lifetime talking about this (post) by action type - comment", "comment"],
-        "shares": ["lifetime post stories by action type - share",
-                   "lifetime talking about this (post) by action type - share", "share"],
-    },
-    "mbs_facebook": {
-        "post_id": ["post id"], "message": ["title", "description"], "published": ["publish time"],
-        "type": ["post type"], "category": ["custom labels"], "paid": ["funded content status"],
-        "reach": ["reach"], "impressions": ["views", "impressions"], "comments": ["comments"],
-        "likes": ["reactions"], "shares": ["shares"], "interactions": ["reactions, comments and shares"],
-    },
-    "mbs_instagram": {
-        "post_id": ["post id"], "message": ["description"], "published": ["publish time"],
-        "type": ["post type"], "reach": ["reach"], "impressions": ["views", "impressions"],
-        "comments": ["comments"], "likes": ["likes"], "shares": ["shares"],
-    },
-    "mapping": {},
-}
-
-#: Date formats tried for each layout, in order (MBS writes US month/day dates).
-DATE_FORMATS = {
-    "insights": ("ISO8601", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y"),
-    "mbs_facebook": ("%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "ISO8601"),
-    "mbs_instagram": ("%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "ISO8601"),
-    "mapping": ("ISO8601", "%Y%m%d", "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M", "%d/%m/%Y", "%m/%d/%Y"),
-}
-
-TYPE_NAMES = {"photos": "Photo", "photo": "Photo", "videos": "Video", "video": "Video", "links": "Link",
-              "link": "Link", "status": "Status", "statuses": "Status", "reels": "Reel", "reel": "Reel"}
-PAID_WORDS = {"1": True, "1.0": True, "true": True, "yes": True, "paid": True, "boosted": True,
-              "funded": True, "sponsored": True, "0": False, "0.0": False, "false": False, "no": False,
-              "organic": False, "not boosted": False, "unpaid": False, "not funded": False}
 
 
 @dataclass
@@ -196,24 +145,6 @@ class LoadReport:
         return out
 
 
-def _norm(name: str) -> str:
-    return re.sub(r"\s+", " ", str(name).replace("\ufeff", "")).strip().lower()
-
-
-def detect_layout(columns: list[str]) -> str | None:
-    """Name the export layout from a header (case and spacing ignored), or None."""
-    cols = {_norm(c) for c in columns}
-    if {"post month", "post weekday", "post hour"} <= cols:
-        return "uci"
-    if {"post id", "posted"} <= cols and "lifetime post total reach" in cols:
-        return "insights"
-    if "publish time" in cols and "post id" in cols:
-        if cols & {"account id", "account username", "account name", "saves"}:
-            return "mbs_instagram"
-        return "mbs_facebook"
-    return None
-
-
 def _description_row(df: pd.DataFrame, reach_col: str | None) -> bool:
     """True when the first record holds descriptions (legacy Insights), not numbers."""
     if reach_col is None or len(df) == 0:
@@ -229,70 +160,13 @@ def _read_action_sheet(path: Path, info_path: str) -> pd.DataFrame | None:
     except Exception:  # already read once by read_table; a failure here means no extra sheet
         return None
     for name in sheets[1:]:
-        if _norm(name).startswith(("lifetime post stories by act", "lifetime talking about this")):
+        if norm(name).startswith(("lifetime post stories by act", "lifetime talking about this")):
             df, _ = read_table(path, sheet=name)
             df.columns = [str(c).strip() for c in df.columns]
-            if len(df) and _description_row(df, next((c for c in df.columns if _norm(c) == "like"), None)):
+            if len(df) and _description_row(df, next((c for c in df.columns if norm(c) == "like"), None)):
                 df = df.iloc[1:]
             return df
     return None
-
-
-def _resolve(header: list[str], layout: str, mapping: Mapping[str, str] | None, path: str) -> dict[str, str]:
-    """Canonical (or helper) name -> file column, from the layout's names and the caller's mapping."""
-    by_norm = {}
-    for c in header:
-        by_norm.setdefault(_norm(c), c)
-    found = {}
-    for canon, names in LAYOUTS[layout].items():
-        for n in names:
-            if n in by_norm:
-                found[canon] = by_norm[n]
-                break
-    for canon, col in (mapping or {}).items():
-        if canon not in CANONICAL and canon not in ("month", "weekday", "hour", "paid_impressions"):
-            raise InputError(path, f"unknown canonical name {canon!r} in the column mapping",
-                             expected="keys among " + ", ".join(CANONICAL))
-        if col not in header and _norm(col) not in by_norm:
-            raise InputError(path, "the mapping names a column the file does not have "
-                             f"(the file has: {header_text(header)})",
-                             column=col, expected=f"a column of the file for {canon}")
-        found[canon] = col if col in header else by_norm[_norm(col)]
-    return found
-
-
-def _needed(cols: dict[str, str], layout: str) -> list[str]:
-    """The canonical columns a layout cannot do without."""
-    needed = ["reach"] + (["month", "weekday", "hour"] if layout == "uci" else ["published"])
-    if "interactions" not in cols:
-        needed += ["likes", "comments", "shares"]
-    if layout not in ("uci", "mapping"):
-        needed.append("post_id")
-    return needed
-
-
-def _require(cols: dict[str, str], layout: str, header: list[str], path: str) -> None:
-    for canon in _needed(cols, layout):
-        if canon not in cols:
-            names = LAYOUTS[layout].get(canon, [canon])
-            raise InputError(path, f"missing column (the file has: {header_text(header)})",
-                             column=names[0] if names else canon,
-                             expected=f"a {LAYOUT_NAMES[layout]} with a column for {canon}"
-                             + (" (or pass mapping={'" + canon + "': '<your column>'})"))
-
-
-def _layout(header: list[str], layout: str | None, mapping: Mapping[str, str] | None, path: str) -> str:
-    """The export's layout: the caller's, else detected from the header, else "mapping" if one is given."""
-    detected = layout or detect_layout(header)
-    if detected is None:
-        if not mapping:
-            raise InputError(path, f"unrecognised post export (the file has: {header_text(header)})",
-                             expected="a UCI, Facebook Insights or Meta Business Suite post export, "
-                                      "or mapping={'published': ..., 'reach': ..., 'interactions': ...}")
-        detected = "mapping"
-    if detected not in LAYOUTS:
-        raise InputError(path, f"unknown layout {detected!r}", expected="one of " + ", ".join(LAYOUTS))
-    return detected
 
 
 def _uci_dates(month: np.ndarray, weekday: np.ndarray, hour: np.ndarray, path: str, cols: dict[str, str],
@@ -340,82 +214,6 @@ def _uci_dates(month: np.ndarray, weekday: np.ndarray, hour: np.ndarray, path: s
                              expected="rows newest first whose weekdays fit the calendar of " + str(year))
         days[s:e] = block
     return pd.Series(days.astype("datetime64[ns]") + hour.astype("timedelta64[h]"))
-
-
-def _once(ids: pd.Series) -> pd.Series:
-    """Pandera check: True for each post id that appears only once in the column.
-
-    Ids in strictly rising or falling order (exports list posts by date, and ids grow with time) are
-    distinct without further work. Otherwise ids that are all plain decimal integers (Meta's numeric
-    ids) are compared as 64-bit integers, several times faster than as text; any other id as text.
-    """
-    text = pyarrow.chunked_array([pyarrow.array(ids.array, type=pyarrow.string())])
-    if text.null_count == 0 and len(text) > 1:
-        later, earlier = text[1:], text[:-1]
-        if pc.all(pc.greater(later, earlier)).as_py() or pc.all(pc.less(later, earlier)).as_py():
-            return pd.Series(True, index=ids.index)
-    if text.null_count == 0:
-        try:
-            number = pc.cast(text, pyarrow.uint64())
-        except (pyarrow.ArrowInvalid, pyarrow.ArrowNotImplementedError):
-            number = None
-        if number is not None and pc.all(pc.equal(pc.cast(number, pyarrow.string()), text)).as_py():
-            return pd.Series(~pd.Series(number.to_numpy()).duplicated(keep=False).to_numpy(), index=ids.index)
-    return ~ids.duplicated(keep=False)
-
-
-def _schema(today: pd.Timestamp) -> pa.DataFrameSchema:
-    count = {"checks": pa.Check.ge(0)}
-    return pa.DataFrameSchema(
-        {
-            "post_id": pa.Column("string", pa.Check(_once, name="unique_post_ids"), nullable=False),
-            "published": pa.Column("datetime64[ns]", pa.Check.le(today), nullable=False),
-            "type": pa.Column("string", nullable=True),
-            "category": pa.Column("string", nullable=True),
-            "paid": pa.Column("boolean", nullable=True),
-            "reach": pa.Column("int64", **count),
-            "impressions": pa.Column("Int64", nullable=True, **count),
-            "engaged_users": pa.Column("Int64", nullable=True, **count),
-            "comments": pa.Column("Int64", nullable=True, **count),
-            "likes": pa.Column("Int64", nullable=True, **count),
-            "shares": pa.Column("Int64", nullable=True, **count),
-            "interactions": pa.Column("int64", **count),
-            "page_likes": pa.Column("Int64", nullable=True, **count),
-            "message": pa.Column("string", nullable=True),
-        },
-        strict=True, ordered=True,
-    )
-
-
-_CHECK_TEXT = {
-    "unique_post_ids": ("duplicate post ids", "each post id once"),
-    "greater_than_or_equal_to(0)": ("negative counts", "counts of 0 or more"),
-}
-
-
-def validate_posts(posts: pd.DataFrame, *, path: str = "input", source_columns: Mapping[str, str] | None = None,
-                   header_rows: int = 1) -> pd.DataFrame:
-    """Check a canonical post table with its pandera schema; raise InputError naming file rows.
-
-    ``posts`` must still have its file positions as index (0 = first record).
-    """
-    try:
-        return _schema(clock.today()).validate(posts, lazy=True, inplace=True)
-    except pa.errors.SchemaErrors as exc:
-        fc = exc.failure_cases
-        first = fc.iloc[0]
-        col = str(first["column"])
-        bad = fc[(fc["column"] == first["column"]) & (fc["check"] == first["check"])]
-        idx = [int(i) for i in bad["index"].dropna()]
-        name = (source_columns or {}).get(col, col)
-        check = str(first["check"])
-        problem, expected = _CHECK_TEXT.get(check, (f"failed check {check}", "values of the canonical schema"))
-        if check.startswith("less_than_or_equal_to"):
-            problem, expected = (f"dates after {clock.today():%Y-%m-%d}, the book's today",
-                                 "publication dates in the past")
-        examples = ", ".join(str(v) for v in bad["failure_case"].head(3))
-        raise InputError(path, f"{problem} ({examples})", column=name, rows=sheet_rows(idx, header_rows),
-                         expected=expected) from None
 
 
 def _per_value(values: pd.Series, func, dtype: str) -> tuple[pd.Series, np.ndarray, list]:
@@ -512,7 +310,7 @@ def load_posts(
     def found(columns: list[str]) -> dict[str, str]:
         """The file columns of the layout (none when it cannot be told: the checks below explain)."""
         try:
-            return _resolve(columns, _layout(columns, layout, mapping, name), mapping, name)
+            return resolve_columns(columns, choose_layout(columns, layout, mapping, name), mapping, name)
         except InputError:
             return {}
 
@@ -520,7 +318,7 @@ def load_posts(
         """The columns the layout uses; all of them when one is missing (the error then lists them)."""
         header[:] = columns
         used = set(found(columns).values())
-        return [c for c in columns if c in used or _norm(c) == "description"] if used else columns
+        return [c for c in columns if c in used or norm(c) == "description"] if used else columns
 
     def labels(columns: list[str]) -> list[str]:
         """Post types, labels and paid flags: a few values repeated on every row."""
@@ -528,8 +326,8 @@ def load_posts(
         return [cols[c] for c in ("type", "category", "paid") if c in cols]
 
     df, info = read_table(path, sheet=sheet, keep=keep, labels=labels)
-    detected = _layout(header, layout, mapping, name)
-    cols = _resolve(header, detected, mapping, name)
+    detected = choose_layout(header, layout, mapping, name)
+    cols = resolve_columns(header, detected, mapping, name)
     report = LoadReport(name, detected, info)
 
     header_rows = 1
@@ -540,8 +338,8 @@ def load_posts(
     require_rows(df, name)
     if detected == "insights" and info.format == "xlsx" and not ({"likes", "comments", "shares"} & set(cols)):
         actions = _read_action_sheet(Path(path), name)
-        if actions is not None and "post id" in {_norm(c) for c in actions.columns}:
-            acols = {_norm(c): c for c in actions.columns}
+        if actions is not None and "post id" in {norm(c) for c in actions.columns}:
+            acols = {norm(c): c for c in actions.columns}
             extra = {k: acols[k] for k in ("like", "comment", "share") if k in acols}
             right = actions[[acols["post id"], *extra.values()]].rename(
                 columns={acols["post id"]: "__pid", **{v: f"__{k}" for k, v in extra.items()}})
@@ -551,7 +349,7 @@ def load_posts(
                 if k in extra:
                     cols[canon] = f"__{k}"
             report.notes.append("likes, comments and shares read from the workbook's action-type sheet")
-    _require(cols, detected, header, name)
+    require_layout_columns(cols, detected, header, name)
 
     def col(canon: str) -> str:
         c = cols[canon]
@@ -647,8 +445,8 @@ def load_posts(
         report.notes.append("interactions = comments + likes + shares (no total column in the file)")
     data["page_likes"] = _nullable_int(num["page_likes"]) if "page_likes" in num else _missing(n, "Int64")
     message = _text(df[cols["message"]]) if "message" in cols else pd.Series(_missing(n, "string"))
-    if detected == "mbs_facebook" and "message" in cols and "description" in {_norm(c) for c in df.columns}:
-        desc = _text(df[[c for c in df.columns if _norm(c) == "description"][0]])
+    if detected == "mbs_facebook" and "message" in cols and "description" in {norm(c) for c in df.columns}:
+        desc = _text(df[[c for c in df.columns if norm(c) == "description"][0]])
         message = message.fillna(pd.Series(desc.array, index=message.index))
     data["message"] = message.array
     del df, num  # the raw table is no longer needed: free it before validation
