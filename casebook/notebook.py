@@ -42,11 +42,26 @@ def plain(value: Any) -> Any:
     return value
 
 
+def plain_data(value: Any) -> Any:
+    """A list of dicts of scalars (one entry per page) as plain Python data: NaN becomes None."""
+    if isinstance(value, Mapping):
+        return {str(k): plain_data(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain_data(v) for v in value]
+    value = plain(value)
+    if isinstance(value, float) and value != value:
+        return None
+    if value is not None and not isinstance(value, (int, float, str, bool)):
+        raise TypeError(f"expected numbers, text, lists or dicts, got {type(value).__name__}")
+    return value
+
+
 def glue(name: str, value: Any) -> None:
-    """Glue a scalar or a chart under ``name``, hidden where it is computed.
+    """Glue a scalar, a list of records or a chart under ``name``, hidden where it is computed.
 
     Scalars become Python numbers or strings, so ``{glue:text}`name:.1%``` formats them and the
-    command line can write them to ``figures.json``. Charts are placed with ``{glue:figure}``.
+    command line can write them to ``figures.json``; a list (of dicts of scalars) goes there as it is.
+    Charts are placed with ``{glue:figure}``.
     """
     import altair as alt
     from myst_nb import glue as _glue
@@ -54,9 +69,12 @@ def glue(name: str, value: Any) -> None:
     if isinstance(value, alt.TopLevelMixin):
         _glue(name, value, display=False)
         return
+    if isinstance(value, list):
+        _glue(name, plain_data(value), display=False)
+        return
     value = plain(value)
     if not isinstance(value, (int, float, str, bool)):
-        raise TypeError(f"glue {name!r}: expected a number, a string or a chart, got {type(value).__name__}")
+        raise TypeError(f"glue {name!r}: expected a number, a string, a list or a chart, got {type(value).__name__}")
     _glue(name, value, display=False)
 
 

@@ -30,7 +30,7 @@ def posts() -> pd.DataFrame:
     df["impressions"] = df["reach"] * 2
     for c in CANONICAL:
         if c not in df:
-            df[c] = pd.NA
+            df[c] = {"page": "page", "network": "Facebook"}.get(c, pd.NA)
     return df[CANONICAL].astype(DTYPES)
 
 

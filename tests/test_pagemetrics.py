@@ -15,7 +15,7 @@ def table(rows: list[dict]) -> pd.DataFrame:
     df = pd.DataFrame(rows)
     for c in CANONICAL:
         if c not in df:
-            df[c] = pd.NA
+            df[c] = {"page": "page", "network": "Facebook"}.get(c, pd.NA)
     if df["post_id"].isna().all():
         df["post_id"] = [f"p{i + 1}" for i in range(len(df))]
     df["published"] = pd.to_datetime(df["published"])
@@ -203,7 +203,45 @@ def test_audit_scorecard_flags_overposting_and_missing_followers(page):
 def test_chapter_figures(page):
     f = m.chapter_figures(page)
     assert f == {"posts_total": 4, "posts_per_week": pytest.approx(7 / 3), "engagement_rate_median":
-                 pytest.approx(0.075), "paid_share": pytest.approx(1 / 3), "top_post_type": "Video"}
+                 pytest.approx(0.075), "paid_share": pytest.approx(1 / 3), "top_post_type": "Video",
+                 "er_basis": "reach"}
+
+
+def test_basis_is_reach_when_the_export_has_it_else_impressions():
+    fb = table([dict(published="2024-01-01", reach=100, impressions=400, interactions=8)])
+    x = table([dict(published="2024-01-01", impressions=400, interactions=8)])
+    assert m.basis_of(fb) == "reach" and m.basis_of(x) == "impressions"
+    assert m.engagement_rate(x).iloc[0] == pytest.approx(0.02)
+    assert m.chapter_figures(x)["er_basis"] == "impressions"
+    assert m.chapter_figures(x)["engagement_rate_median"] == pytest.approx(0.02)
+
+
+def test_pages_figures_one_entry_per_page_in_the_order_given():
+    two = table([dict(published="2024-01-01", page="B", network="Facebook", type="Photo", reach=100,
+                      impressions=200, interactions=10, paid=True),
+                 dict(published="2024-01-08", page="B", network="Facebook", type="Video", reach=100,
+                      impressions=200, interactions=20, paid=False),
+                 dict(published="2024-01-01", page="A", network="Instagram", type="Reel", reach=50,
+                      impressions=100, interactions=1, paid=False)])
+    got = m.pages_figures(two)
+    assert [p["name"] for p in got] == ["B", "A"]
+    assert got[0]["posts_total"] == 2 and got[0]["paid_share"] == pytest.approx(0.5)
+    assert got[0]["top_post_type"] == "Video" and got[0]["engagement_rate_median"] == pytest.approx(0.15)
+    assert got[1]["network"] == "Instagram" and got[1]["engagement_rate_median"] == pytest.approx(0.02)
+    assert {p["er_basis"] for p in got} == {"reach"}
+
+
+def test_pages_without_a_shared_basis_are_read_on_impressions_or_each_on_its_own():
+    mixed = table([dict(published="2024-01-01", page="fb", reach=100, impressions=400, interactions=8),
+                   dict(published="2024-01-01", page="x", impressions=400, interactions=4)])
+    assert m.common_basis(mixed) == "impressions"
+    got = m.pages_figures(mixed)
+    assert [p["er_basis"] for p in got] == ["impressions", "impressions"]
+    assert got[0]["engagement_rate_median"] == pytest.approx(0.02)
+    apart = table([dict(published="2024-01-01", page="fb", reach=100, interactions=8),
+                   dict(published="2024-01-01", page="x", impressions=400, interactions=4)])
+    assert m.common_basis(apart) is None
+    assert [p["er_basis"] for p in m.pages_figures(apart)] == ["reach", "impressions"]
 
 
 def test_top_post_type_ties_go_alphabetically():

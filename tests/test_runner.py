@@ -542,3 +542,54 @@ def test_a_full_disk_or_read_only_folder_is_one_line_and_keeps_the_previous_repo
     assert err == (f"casebook: error: --out {previous}: cannot write the report there ({os.strerror(code_no)}); "
                    "expected a writable folder (any previous report there is unchanged)\n")
     unchanged(previous)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Several exports: pages side by side
+
+PAGES = ROOT / "tests" / "fixtures" / "posts"
+
+
+def test_repeated_data_becomes_a_list_of_paths_and_the_export_names_the_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two --data: data_path is the list of both files, brand is left to the exports (executor stubbed)."""
+    calls: list[dict] = []
+    committed = nbformat.read(NOTEBOOKS / "1800-flowers.ipynb", as_version=4)
+
+    def fake(path: Path, **kwargs: object) -> execute.Executed:
+        calls.append(kwargs["parameters"])
+        return execute.Executed(committed, 0.5)
+
+    monkeypatch.setattr(execute, "execute_notebook", fake)
+    files = [PAGES / "mbs_facebook_posts.csv", PAGES / "mbs_facebook_organic.csv"]
+    result = runner.run_chapter("1800-flowers", data=files, out=tmp_path / "o", progress=False)
+    assert calls == [{"data_path": [str(f) for f in files], "brand": ""}]
+    html = result.html.read_text(encoding="utf-8")
+    assert "mbs_facebook_posts.csv, mbs_facebook_organic.csv" in html and str(PAGES) not in html
+
+
+def test_a_folder_with_no_export_is_refused_before_a_kernel(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    (tmp_path / "empty").mkdir()
+    code = cli.main(["run", "1800-flowers", "-q", "--data", str(tmp_path / "empty"), "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2 and "this folder holds no export" in err and err.count("\n") == 1
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.integration
+def test_two_exports_in_one_run_give_two_pages(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    out = tmp_path / "two"
+    code = cli.main(["run", "monceau-fleurs", "-q", "--out", str(out), "--data", str(PAGES / "mbs_facebook_posts.csv"),
+                     "--data", str(PAGES / "mbs_facebook_organic.csv")])
+    assert code == 0, capsys.readouterr().err
+    nb, html, figures = check_outputs(out, "monceau-fleurs")
+    pages = {p["name"]: p for p in figures["pages"]}
+    assert list(pages) == ["UCI cosmetics page (fixture)", "Organic-only page (fixture)"]
+    ours, theirs = pages["UCI cosmetics page (fixture)"], pages["Organic-only page (fixture)"]
+    assert (ours["posts_total"], round(ours["engagement_rate_median"], 6), ours["paid_share"],
+            ours["top_post_type"], ours["er_basis"]) == (500, 0.021234, 0.278, "Photo", "reach")
+    assert theirs["paid_share"] == 0.0 and theirs["network"] == "Facebook"
+    assert figures["paid_share"] == 0.278 and figures["brand"] == "UCI cosmetics page (fixture)"
+    assert figures["pages_shown"] == 2  # the simulated page stands beside a single export only
+    assert "Organic-only page (fixture)" in html and "fig-monceau-pages" in html

@@ -21,7 +21,8 @@ def reference() -> pd.DataFrame:
         "published": pd.date_range("2014-01-01 10:00", periods=n, freq="D"),
         "type": ["Photo", "Video"] * (n // 2), "category": "action", "paid": False,
         "reach": 1000, "impressions": 2000, "engaged_users": pd.NA, "comments": 10, "likes": 80, "shares": 10,
-        "interactions": 100, "page_likes": 5000, "message": pd.NA,
+        "interactions": 100, "page_likes": 5000, "message": pd.NA, "saves": pd.NA, "follows": pd.NA,
+        "page": "reference", "network": "Facebook",
     })
     return df[CANONICAL].astype(DTYPES)
 

@@ -80,12 +80,23 @@ def validate_survey(path: str) -> list[str]:
     ]
 
 
-def validate_posts(path: str) -> list[str]:
-    """Read a post export as the page chapters do; the loader's report lines."""
+def validate_posts(path: str) -> tuple[list[str], list[str], list[str]]:
+    """Read a post export as the page chapters do: the loader's report lines, then every blocking
+    problem and every warning (each one line naming the column, the rows and what was expected)."""
+    from casebook.io.post_report import Problems
     from casebook.io.posts import load_posts
 
-    _, rep = load_posts(path)
-    return rep.lines()
+    problems = Problems(collect=True)
+    _, rep = load_posts(path, problems=problems)
+    lines = [line for line in rep.lines() if not line.startswith("missing values: ")]
+    blocking = [_without_file(str(exc), path) for exc in problems.errors]
+    warnings = [m.line() for m in rep.missing]
+    return lines, blocking, warnings
+
+
+def _without_file(message: str, path: str) -> str:
+    """An error line without its leading file name (the report names the file once)."""
+    return message[len(path) + 2:] if message.startswith(path + ": ") else message
 
 
 def validate_transactions(path: str) -> list[str]:
@@ -110,30 +121,76 @@ def detected(path: str) -> str:
 
 
 VALIDATORS: dict[str, Callable[[str], list[str]]] = {
-    "posts": validate_posts,
     "transactions": validate_transactions,
     "survey": validate_survey,
 }
 
 
-def cmd_validate(args: argparse.Namespace) -> int:
-    """Read a file as a chapter would and print what was detected and every problem found."""
-    if args.kind not in VALIDATORS:
-        raise ParameterError(f"unknown kind '{args.kind}'; valid kinds: {', '.join(KINDS)}")
+def _validate_one(kind: str, path: str) -> str | None:
+    """Validate one file, printing its report and problems; the first blocking problem's line, if any."""
     start = time.perf_counter()
     try:
-        lines = VALIDATORS[args.kind](args.path)
-    except CasebookError:
-        print(f"file: {args.path}")
-        print(f"read as: {detected(args.path)}")
-        print(
-            "problems: not usable as it is; the error line names the file, the column, the rows "
-            "and what was expected"
-        )
-        raise
+        if kind == "posts":
+            lines, blocking, warnings = validate_posts(path)
+        else:
+            lines, blocking, warnings = VALIDATORS[kind](path), [], []
+    except CasebookError as exc:
+        print(f"file: {path}")
+        print(f"read as: {detected(path)}")
+        print("problems: 1 blocking (the file cannot be read as it is)")
+        print(f"  blocking: {_without_file(str(exc), path)}")
+        return str(exc)
     for line in lines:
         print(line)
-    print(f"problems: none that stop a chapter; the file is usable ({time.perf_counter() - start:.1f} s)")
+    if not blocking and not warnings:
+        print(f"problems: none; the file is usable ({time.perf_counter() - start:.1f} s)")
+        return None
+    print(f"problems: {len(blocking)} blocking, {len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
+          + ("" if blocking else "; the file is usable") + f" ({time.perf_counter() - start:.1f} s)")
+    for text in blocking:
+        print(f"  blocking: {text}")
+    for text in warnings:
+        print(f"  warning: {text}")
+    if not blocking:
+        return None
+    more = len(blocking) - 1
+    return f"{path}: {blocking[0]}" + (f" (and {more} more blocking problem{'s' if more > 1 else ''}, listed above)"
+                                       if more else "")
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Read each file as a chapter would and print what was detected and every problem found."""
+    if args.kind not in KINDS:
+        raise ParameterError(f"unknown kind '{args.kind}'; valid kinds: {', '.join(KINDS)}")
+    first = []
+    for i, path in enumerate(args.path):
+        if i:
+            print()
+        line = _validate_one(args.kind, path)
+        if line:
+            first.append(line)
+    if first:
+        raise CasebookError(first[0] + (f"; {len(first) - 1} other file(s) blocked too, listed above"
+                                        if len(first) > 1 else ""))
+    return 0
+
+
+def cmd_layouts(args: argparse.Namespace) -> int:
+    """Print every post export layout: network, status, basis, columns and sources."""
+    from casebook.io.layouts import layouts
+
+    for lay in layouts().values():
+        if lay.name == "mapping":
+            continue
+        print(f"{lay.name}: {lay.title} ({lay.network}; {lay.status}; engagement rate ÷ {lay.basis})")
+        if args.verbose:
+            for canon, spec in lay.columns.items():
+                print(f"    {canon}: {' | '.join(spec.names)} (empty = {spec.empty})")
+            for note in lay.notes:
+                print(f"    note: {note}")
+            for src in lay.sources:
+                print(f"    source: {src.title} <{src.url}>")
+            print()
     return 0
 
 
@@ -142,11 +199,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="casebook", description="Re-run the casebook's chapters on your own data."
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{list,run,validate}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{list,run,validate,layouts}")
     sub.add_parser("list", help="list the chapters and their parameters").set_defaults(func=cmd_list)
     run = sub.add_parser("run", help="run a chapter and write its report")
     run.add_argument("slug", help="chapter slug (see casebook list)")
-    run.add_argument("--data", metavar="PATH", help="your data file (sets the chapter's data_path)")
+    run.add_argument("--data", metavar="PATH", action="append",
+                     help="your data file (sets the chapter's data_path); page chapters take several "
+                          "(repeat --data, or give a folder or a pattern such as 'exports/*.csv')")
     run.add_argument(
         "-p",
         "--param",
@@ -160,8 +219,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=cmd_run)
     val = sub.add_parser("validate", help="check a data file without running a chapter")
     val.add_argument("kind", metavar="KIND", help="posts, transactions or survey")
-    val.add_argument("path", metavar="PATH")
+    val.add_argument("path", metavar="PATH", nargs="+")
     val.set_defaults(func=cmd_validate)
+    lay = sub.add_parser("layouts", help="list the post export layouts the page chapters read")
+    lay.add_argument("-v", "--verbose", action="store_true", help="with columns, notes and sources")
+    lay.set_defaults(func=cmd_layouts)
     return parser
 
 

@@ -7,7 +7,8 @@ says what values are allowed; :func:`coerce` parses a command-line value as YAML
 pydantic, before any kernel starts. Nothing but str, int, float, bool, None, lists and str-keyed
 dicts of those ever reaches papermill.
 
-Domains: ``int``, ``float``, ``str``, ``bool``; ``Text`` (one line of text), ``Path`` (a file),
+Domains: ``int``, ``float``, ``str``, ``bool``; ``Text`` (one line of text), ``Path`` (a file), ``Paths``
+(a file, folder or pattern, or a list of them),
 ``Day`` (``YYYY-MM-DD`` or empty), ``Level`` (a number strictly between 0 and 1), ``Share`` (0 to 1),
 ``Seed`` (0 to 2**32 - 1), ``Int[lo, hi]``, ``Float[lo, hi]``, ``Positive[hi]`` (above 0, at most
 hi), ``Range[lo, hi]`` (``[low, high]`` within lo..hi), ``Choice[a, b]``, ``list[D]``,
@@ -31,6 +32,7 @@ from pydantic import AfterValidator, ConfigDict, Field, TypeAdapter, ValidationE
 from typing_extensions import TypedDict
 
 from casebook.errors import ParameterError
+from casebook.io.files import MAX_EXPORTS
 from casebook.paths import NOTEBOOKS
 
 #: Longest ``-p`` value accepted (characters), and deepest nesting of lists and mappings.
@@ -89,6 +91,9 @@ class _Network(TypedDict, total=False):
 
 
 
+#: A path as a parameter holds it: a file (or, in a list, a folder or a glob pattern).
+PathText = Annotated[str, Field(min_length=1, max_length=MAX_PATH), AfterValidator(_valid_unicode)]
+
 #: Named domains: (pydantic type, Python type name, words for ``casebook list``).
 NAMED: dict[str, tuple[Any, str, str]] = {
     "int": (int, "int", "whole number"),
@@ -96,8 +101,9 @@ NAMED: dict[str, tuple[Any, str, str]] = {
     "str": (Text, "str", "text"),
     "bool": (bool, "bool", "true or false"),
     "Text": (Text, "str", f"text, at most {MAX_TEXT} characters"),
-    "Path": (Annotated[str, Field(min_length=1, max_length=MAX_PATH), AfterValidator(_valid_unicode)],
-             "str", "path of a file"),
+    "Path": (PathText, "str", "path of a file"),
+    "Paths": (PathText | Annotated[list[PathText], Field(min_length=1, max_length=MAX_EXPORTS)], "str",
+              f"path of a file, a folder or a pattern (*.csv), or a list of up to {MAX_EXPORTS} of them"),
     "Day": (Annotated[str, AfterValidator(_day)], "str", "date YYYY-MM-DD, or empty"),
     "Level": (Annotated[float, Field(gt=0, lt=1)], "float", "number strictly between 0 and 1"),
     "Share": (Annotated[float, Field(ge=0, le=1)], "float", "number from 0 to 1"),
@@ -190,7 +196,7 @@ class Parameter:
     @property
     def is_path(self) -> bool:
         """True for a file path (resolved against the caller's folder before the run)."""
-        return self.domain.annotation == "Path"
+        return self.domain.annotation in ("Path", "Paths")
 
 
 @dataclass(frozen=True)
@@ -404,7 +410,7 @@ def parse_overrides(chapter: Chapter, items: list[str], base: Path | None = None
         param = chapter.parameter(name)
         value = coerce(chapter, param, raw)
         if param.is_path:
-            value = absolute(value, base)
+            value = absolute(value, base) if isinstance(value, str) else [absolute(v, base) for v in value]
         out[name] = value
     return out
 

@@ -30,7 +30,7 @@ from casebook import notebook as book
 from casebook.build import report
 from casebook.cli.params import Chapter, absolute, load_chapter, parse_overrides
 from casebook.errors import CasebookError, ParameterError
-from casebook.io.files import check_file
+from casebook.io.files import check_file, expand_paths
 from casebook.paths import NOTEBOOKS, ROOT
 
 #: Exception names raised inside a chapter's kernel that mean "bad input", not a bug.
@@ -71,16 +71,21 @@ def tag_injected_parameters(notebook: nbformat.NotebookNode) -> int:
     return n
 
 
+def _names(value: str | list[str]) -> str | list[str]:
+    """A path's file name, or each of a list's: the folders of the reader's machine stay out of reports."""
+    return Path(value).name if isinstance(value, str) else [Path(v).name for v in value]
+
+
 def data_display(chapter: Chapter, values: dict[str, Any], user: dict[str, Any]) -> str | None:
-    """The data file as the header shows it: the reader's file name (never the folders of their machine),
-    or the bundled file relative to the book."""
+    """The data file(s) as the header shows them: the reader's file names (never the folders of their
+    machine), or the bundled file relative to the book."""
     if "data_path" not in values:
         return None
     value = values["data_path"]
-    if not isinstance(value, str) or not value:
+    if not value:
         return None
     if "data_path" in user:
-        return Path(value).name
+        return ", ".join(p.name for p in expand_paths(value))
     path = (NOTEBOOKS / value).resolve()
     try:
         return str(path.relative_to(ROOT))
@@ -88,16 +93,12 @@ def data_display(chapter: Chapter, values: dict[str, Any], user: dict[str, Any])
         return str(path)
 
 
-def private_paths(chapter: Chapter, user: dict[str, Any]) -> dict[str, str]:
-    """The reader's file paths among ``user`` values, each mapped to its bare file name.
+def private_paths(chapter: Chapter, user: dict[str, Any]) -> dict[str, str | list[str]]:
+    """The reader's file paths among ``user`` values, each mapped to its bare file name (or names).
 
     Reports are meant to be sent: they name the reader's files, never the folders of their machine.
     """
-    return {
-        p.name: Path(user[p.name]).name
-        for p in chapter.parameters
-        if p.is_path and isinstance(user.get(p.name), str) and user[p.name]
-    }
+    return {p.name: _names(user[p.name]) for p in chapter.parameters if p.is_path and user.get(p.name)}
 
 
 def scrub_paths(notebook: nbformat.NotebookNode, slug: str, shown: dict[str, str]) -> None:
@@ -218,7 +219,7 @@ def _swap_into_place(tmp: Path, out: Path) -> None:
 def run_chapter(
     slug: str,
     *,
-    data: str | Path | None = None,
+    data: str | Path | list[str] | list[Path] | None = None,
     parameters: list[str] | None = None,
     out: str | Path | None = None,
     progress: bool = True,
@@ -240,12 +241,16 @@ def run_chapter(
                 f"chapter '{slug}' takes no data file (no data_path parameter); "
                 f"valid parameters: {chapter.signature()}"
             )
-        user["data_path"] = absolute(str(data))
+        many = [data] if isinstance(data, (str, Path)) else list(data)
+        paths = [absolute(str(d)) for d in many]
+        user["data_path"] = paths[0] if len(paths) == 1 else paths
+        if "brand" in {p.name for p in chapter.parameters} and "brand" not in user:
+            user["brand"] = ""  # the reader's page is named by its export, not by the bundled page's name
     inputs = []
     for p in chapter.parameters:  # fail fast, before a kernel starts, on a data file that cannot be read
         value = user.get(p.name)
-        if p.is_path and isinstance(value, str) and value:
-            inputs.append(check_file(value))
+        if p.is_path and value:
+            inputs += [check_file(f) for f in expand_paths(value)]
     out_dir = Path(out) if out is not None else default_out(slug)
     out_dir = Path(absolute(str(out_dir)))
     try:

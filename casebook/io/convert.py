@@ -190,8 +190,10 @@ def to_datetime(
     header_rows: int = 1,
     formats: tuple[str, ...] = ("ISO8601", "%Y%m%d", "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M", "%d/%m/%Y", "%m/%d/%Y"),
     latest: pd.Timestamp | None = None,
+    allow_missing: bool = False,
 ) -> pd.Series:
-    """Parse dates with the first format that reads every non-empty cell, or raise naming the rows.
+    """Parse dates with the first format that reads every non-empty cell, or raise naming the rows
+    (empty cells too, unless ``allow_missing``: they are then NaT).
 
     ``latest`` rejects dates after it (an export cannot hold posts from the future).
     """
@@ -214,7 +216,7 @@ def to_datetime(
                              f"{'have' if fewer is offset else 'lack'} one)", column=column,
                              rows=sheet_rows(fewer.to_numpy().nonzero()[0], header_rows),
                              expected="an offset on every timestamp (2014-03-30T10:00+02:00) or on none") from None
-    if out.isna().any():
+    if out.isna().any() and not allow_missing:
         raise InputError(path, "empty dates", column=column,
                          rows=sheet_rows(out.isna().to_numpy().nonzero()[0], header_rows),
                          expected="a date in every row")

@@ -54,3 +54,37 @@ def check_workbook(p: Path, name: str) -> None:
         raise InputError(name, f"the workbook unpacks to {unpacked / 2**20:,.0f} MiB",
                          expected=f"a workbook of at most {MAX_XLSX_UNPACKED // 2**20} MiB unpacked "
                                   "(save a large export as CSV)")
+
+
+#: At most this many exports in one run (README, "Limits").
+MAX_EXPORTS = 50
+#: The file types a folder of exports is searched for.
+EXPORT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".parquet")
+
+
+def expand_paths(value: str | Path | list[str] | list[Path]) -> list[Path]:
+    """The export files named by a path, a folder (its exports, by name) or a glob pattern, or a list
+    of them, in the order given and each once; one InputError line when a folder or pattern names none."""
+    items = [value] if isinstance(value, (str, Path)) else list(value)
+    out: list[Path] = []
+    for item in items:
+        text = str(item)
+        p = Path(text).expanduser()
+        if p.is_dir():
+            found = sorted(f for f in p.iterdir() if f.suffix.lower() in EXPORT_SUFFIXES
+                           and not f.name.startswith(".") and f.is_file())
+            if not found:
+                raise InputError(text, "this folder holds no export",
+                                 expected="a folder with " + ", ".join(EXPORT_SUFFIXES) + " files")
+        elif any(ch in p.name for ch in "*?["):
+            found = sorted(f for f in p.parent.glob(p.name) if f.is_file() and not f.name.startswith("."))
+            if not found:
+                raise InputError(text, "the pattern matches no file", expected="a pattern such as exports/*.csv")
+        else:
+            found = [p]
+        out += [f for f in found if f not in out]
+    if not out:
+        raise InputError(None, "no export given", expected="at least one export file")
+    if len(out) > MAX_EXPORTS:
+        raise InputError(str(items[0]), f"{len(out)} exports in one run", expected=f"at most {MAX_EXPORTS}")
+    return out

@@ -47,7 +47,7 @@ def _schema(today: pd.Timestamp) -> pa.DataFrameSchema:
             "type": pa.Column("string", nullable=True),
             "category": pa.Column("string", nullable=True),
             "paid": pa.Column("boolean", nullable=True),
-            "reach": pa.Column("int64", **count),
+            "reach": pa.Column("Int64", nullable=True, **count),
             "impressions": pa.Column("Int64", nullable=True, **count),
             "engaged_users": pa.Column("Int64", nullable=True, **count),
             "comments": pa.Column("Int64", nullable=True, **count),
@@ -56,6 +56,10 @@ def _schema(today: pd.Timestamp) -> pa.DataFrameSchema:
             "interactions": pa.Column("int64", **count),
             "page_likes": pa.Column("Int64", nullable=True, **count),
             "message": pa.Column("string", nullable=True),
+            "saves": pa.Column("Int64", nullable=True, **count),
+            "follows": pa.Column("Int64", nullable=True, **count),
+            "page": pa.Column("string", nullable=False),
+            "network": pa.Column("string", nullable=False),
         },
         strict=True, ordered=True,
     )
@@ -67,26 +71,39 @@ _CHECK_TEXT = {
 }
 
 
-def validate_posts(posts: pd.DataFrame, *, path: str = "input", source_columns: Mapping[str, str] | None = None,
-                   header_rows: int = 1) -> pd.DataFrame:
-    """Check a canonical post table with its pandera schema; raise InputError naming file rows.
+def schema_problems(posts: pd.DataFrame, *, path: str = "input", source_columns: Mapping[str, str] | None = None,
+                    header_rows: int = 1) -> tuple[pd.DataFrame, list[InputError]]:
+    """Check a canonical post table with its pandera schema: the table and one InputError per failed
+    column and check (naming file rows), in the schema's order.
 
     ``posts`` must still have its file positions as index (0 = first record).
     """
     try:
-        return _schema(clock.today()).validate(posts, lazy=True, inplace=True)
+        return _schema(clock.today()).validate(posts, lazy=True, inplace=True), []
     except pa.errors.SchemaErrors as exc:
         fc = exc.failure_cases
-        first = fc.iloc[0]
-        col = str(first["column"])
-        bad = fc[(fc["column"] == first["column"]) & (fc["check"] == first["check"])]
-        idx = [int(i) for i in bad["index"].dropna()]
-        name = (source_columns or {}).get(col, col)
-        check = str(first["check"])
-        problem, expected = _CHECK_TEXT.get(check, (f"failed check {check}", "values of the canonical schema"))
-        if check.startswith("less_than_or_equal_to"):
-            problem, expected = (f"dates after {clock.today():%Y-%m-%d}, the book's today",
-                                 "publication dates in the past")
-        examples = ", ".join(str(v) for v in bad["failure_case"].head(3))
-        raise InputError(path, f"{problem} ({examples})", column=name, rows=sheet_rows(idx, header_rows),
-                         expected=expected) from None
+        problems = []
+        for (col, check), bad in fc.groupby(["column", "check"], sort=False, dropna=False):
+            idx = [int(i) for i in bad["index"].dropna()]
+            name = (source_columns or {}).get(str(col), str(col))
+            check = str(check)
+            problem, expected = _CHECK_TEXT.get(check, (f"failed check {check}", "values of the canonical schema"))
+            if check.startswith("less_than_or_equal_to"):
+                problem, expected = (f"dates after {clock.today():%Y-%m-%d}, the book's today",
+                                     "publication dates in the past")
+            examples = ", ".join(str(v) for v in bad["failure_case"].head(3))
+            problems.append(InputError(path, f"{problem} ({examples})", column=name,
+                                       rows=sheet_rows(idx, header_rows), expected=expected))
+        return posts, problems
+
+
+def validate_posts(posts: pd.DataFrame, *, path: str = "input", source_columns: Mapping[str, str] | None = None,
+                   header_rows: int = 1) -> pd.DataFrame:
+    """Check a canonical post table with its pandera schema; raise the first problem as an InputError.
+
+    ``posts`` must still have its file positions as index (0 = first record).
+    """
+    out, problems = schema_problems(posts, path=path, source_columns=source_columns, header_rows=header_rows)
+    if problems:
+        raise problems[0]
+    return out

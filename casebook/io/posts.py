@@ -51,7 +51,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -60,89 +59,64 @@ import pandas as pd
 from casebook.errors import InputError, ParameterError, format_rows, sheet_rows
 from casebook.io.convert import to_datetime, to_number
 from casebook.io.layouts import (
-    DATE_FORMATS,
-    LAYOUT_NAMES,
     PAID_WORDS,
-    TYPE_NAMES,
     UCI_CATEGORIES,
     UCI_PAPER_POSTS,
     UCI_YEAR,
+    Layout,
+    basis_of,
     choose_layout,
+    layouts,
     norm,
     require_layout_columns,
     resolve_columns,
 )
-from casebook.io.post_schema import validate_posts
-from casebook.io.tables import TableInfo, read_table, require_rows
+from casebook.io.post_report import LoadReport, MissingValues, Problems
+from casebook.io.post_schema import schema_problems
+from casebook.io.tables import read_table, require_rows
 from casebook.schemas import CANONICAL, COUNTS, DTYPES, OPTIONAL_COUNTS
 
 
-@dataclass
-class MissingValues:
-    """Empty cells found in one column and what the loader did with them."""
+def _skip_leading(df: pd.DataFrame, cols: Mapping[str, str], lay: Layout, header_rows: int,
+                  report: LoadReport) -> tuple[pd.DataFrame, int]:
+    """Leave out the leading rows the layout says are not posts (YouTube's "Total" row)."""
+    for canon, spec in lay.columns.items():
+        if spec.skip and canon in cols and len(df):
+            text = df[cols[canon]].astype("string").str.strip()
+            lead = int((~text.isin(spec.skip).fillna(False)).to_numpy().argmax()) if len(text) else 0
+            if text.isin(spec.skip).fillna(False).all():
+                lead = len(text)
+            if lead:
+                df = df.iloc[lead:].reset_index(drop=True)
+                report.notes.append(f"{lead} leading row{'s' if lead > 1 else ''} with '{cols[canon]}' = "
+                                    f"{' or '.join(spec.skip)} left out (the export's totals, not posts)")
+                header_rows += lead
+    return df, header_rows
 
-    column: str
-    rows: list[int]
-    handling: str
 
-    def line(self) -> str:
-        """'Paid: 1 empty cell (row 500): left unknown ...'."""
-        n = len(self.rows)
-        return f"{self.column}: {n} empty cell{'s' if n != 1 else ''} ({format_rows(self.rows)}): {self.handling}"
+def _extract(values: pd.Series, pattern: str, path: str, column: str, header_rows: int) -> pd.Series:
+    """The first group of ``pattern`` in each cell (a post id inside a link); empty cells stay empty."""
+    text = values.astype("string").str.strip()
+    got = text.str.extract(pattern, expand=False)
+    bad = got.isna() & text.notna() & (text != "")
+    if bad.any():
+        examples = ", ".join(repr(v) for v in text[bad].head(3))
+        raise InputError(path, f"values without the expected form ({examples})", column=column,
+                         rows=sheet_rows(bad.to_numpy().nonzero()[0], header_rows),
+                         expected=f"text matching {pattern}")
+    return got
 
 
-@dataclass
-class LoadReport:
-    """What :func:`load_posts` found: printed by ``casebook validate posts``."""
-
-    path: str
-    layout: str
-    table: TableInfo
-    posts: int = 0
-    first: pd.Timestamp | None = None
-    last: pd.Timestamp | None = None
-    dates_reconstructed: bool = False
-    missing: list[MissingValues] = field(default_factory=list)
-    absent: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    filtered_out: int = 0
-
-    @property
-    def encoding(self) -> str | None:
-        """The sniffed text encoding (None for XLSX/Parquet)."""
-        return self.table.encoding
-
-    @property
-    def delimiter(self) -> str | None:
-        """The sniffed field delimiter (None for XLSX/Parquet)."""
-        return self.table.delimiter
-
-    @property
-    def decimal(self) -> str:
-        """The decimal mark numbers were read with."""
-        return self.table.decimal
-
-    def lines(self) -> list[str]:
-        """The report as lines of text."""
-        sep = {None: "n/a", "\t": "tab"}.get(self.table.delimiter, repr(self.table.delimiter))
-        out = [
-            f"file: {self.path}",
-            f"layout: {LAYOUT_NAMES[self.layout]}",
-            f"format: {self.table.format}; encoding: {self.table.encoding or 'n/a'}; delimiter: {sep}; "
-            f"decimal mark: {self.table.decimal!r}",
-            f"rows read: {self.table.rows:,}; posts kept: {self.posts:,}"
-            + (f" ({self.filtered_out:,} outside the since/until window)" if self.filtered_out else ""),
-        ]
-        if self.first is not None and self.last is not None:
-            out.append(f"date range: {self.first:%Y-%m-%d %H:%M} to {self.last:%Y-%m-%d %H:%M}"
-                       + (" (reconstructed)" if self.dates_reconstructed else ""))
-        out += [f"missing values: {m.line()}" for m in self.missing]
-        if not self.missing:
-            out.append("missing values: none")
-        if self.absent:
-            out.append("not in this export (left empty): " + ", ".join(self.absent))
-        out += [f"note: {n}" for n in self.notes]
-        return out
+def _id_seconds(ids: pd.Series, path: str, column: str, header_rows: int) -> pd.Series:
+    """Publication times from post ids whose top 32 bits are the Unix time in seconds (TikTok), UTC."""
+    number = pd.to_numeric(ids.astype("string").str.strip(), errors="coerce")
+    bad = number.isna() | (number < 2**32) | (number >= 2**64)
+    if bad.any():
+        raise InputError(path, f"ids that hold no time ({', '.join(repr(str(v)) for v in ids[bad].head(3))})",
+                         column=column, rows=sheet_rows(bad.to_numpy().nonzero()[0], header_rows),
+                         expected="numeric post ids (the digits after /video/ in the link)")
+    seconds = np.array([int(v) >> 32 for v in ids.astype("string").str.strip()], dtype="int64")
+    return pd.Series(pd.to_datetime(seconds, unit="s"), index=ids.index)
 
 
 def _description_row(df: pd.DataFrame, reach_col: str | None) -> bool:
@@ -229,21 +203,24 @@ def _per_value(values: pd.Series, func, dtype: str) -> tuple[pd.Series, np.ndarr
     return pd.Series(out, index=values.index), codes, mapped
 
 
-def _paid_word(value: object) -> object:
-    text = str(value).strip().lower()
+def _paid_word(value: object, words: Mapping[str, bool]) -> object:
+    text = norm(str(value))
     if text in ("", "nan", "<na>", "none"):
         return None
-    return PAID_WORDS.get(text, "?")
+    return words.get(text, "?")
 
 
-def _paid(values: pd.Series, path: str, column: str, header_rows: int) -> pd.Series:
-    out, codes, mapped = _per_value(values, _paid_word, "boolean")
+def _paid(values: pd.Series, path: str, column: str, header_rows: int,
+          words: Mapping[str, bool] = PAID_WORDS) -> pd.Series:
+    out, codes, mapped = _per_value(values, lambda v: _paid_word(v, words), "boolean")
     bad = np.isin(codes, [i for i, m in enumerate(mapped) if m == "?"])
     if bad.any():
         ex = ", ".join(repr(str(v).strip()) for v in values[bad].head(3))
+        own = [w for w in words if w not in PAID_WORDS]
         raise InputError(path, f"unreadable paid flag ({ex})", column=column,
                          rows=sheet_rows(bad.nonzero()[0], header_rows),
-                         expected="1/0, yes/no, paid/organic or boosted/not boosted")
+                         expected="1/0, yes/no, paid/organic or boosted/not boosted"
+                         + (f" (or {', '.join(own)})" if own else ""))
     return out
 
 
@@ -288,6 +265,18 @@ def _text(values: pd.Series) -> pd.Series:
     return out.where(out.str.strip() != "", pd.NA)
 
 
+def _missing_words(df: pd.DataFrame, columns: list[str], words: list[str]) -> pd.DataFrame:
+    """The export's words for "no value" (``N/A``, ``-``) in ``columns``, made empty cells."""
+    if not words:
+        return df
+    wanted = {w.strip().lower() for w in words}
+    for c in columns:
+        if c in df.columns and not pd.api.types.is_numeric_dtype(df[c].dtype):
+            text = df[c].astype("string").str.strip().str.lower()
+            df[c] = df[c].where(~text.isin(wanted).fillna(False).to_numpy())
+    return df
+
+
 def load_posts(
     path: str | Path,
     *,
@@ -296,15 +285,18 @@ def load_posts(
     until: str | pd.Timestamp | None = None,
     layout: str | None = None,
     sheet: str | int = 0,
+    problems: Problems | None = None,
 ) -> tuple[pd.DataFrame, LoadReport]:
-    """Read a post export (UCI, legacy Insights, Meta Business Suite, or any table via ``mapping``).
+    """Read a post export (any layout of ``casebook layouts``, or any table via ``mapping``).
 
     ``mapping`` maps canonical names (see the module docstring) to the file's columns; it overrides
     the detected layout's names, and is required for a layout the loader does not know.
     ``since`` / ``until`` keep posts published in that closed date window (``until`` whole day).
-    Returns the canonical table and a :class:`LoadReport`; bad input raises InputError.
+    Returns the canonical table and a :class:`LoadReport`; bad input raises InputError (with
+    ``problems=Problems(collect=True)`` every problem is kept there instead, and the table may be partial).
     """
     name = str(path)
+    problems = problems or Problems()
     header: list[str] = []
 
     def found(columns: list[str]) -> dict[str, str]:
@@ -318,23 +310,25 @@ def load_posts(
         """The columns the layout uses; all of them when one is missing (the error then lists them)."""
         header[:] = columns
         used = set(found(columns).values())
-        return [c for c in columns if c in used or norm(c) == "description"] if used else columns
+        return [c for c in columns if c in used] if used else columns
 
     def labels(columns: list[str]) -> list[str]:
-        """Post types, labels and paid flags: a few values repeated on every row."""
+        """Post types, labels, paid flags and page names: a few values repeated on every row."""
         cols = found(columns)
-        return [cols[c] for c in ("type", "category", "paid") if c in cols]
+        return [cols[c] for c in ("type", "category", "paid", "page") if c in cols]
 
     df, info = read_table(path, sheet=sheet, keep=keep, labels=labels)
     detected = choose_layout(header, layout, mapping, name)
+    lay = layouts()[detected]
     cols = resolve_columns(header, detected, mapping, name)
-    report = LoadReport(name, detected, info)
+    report = LoadReport(name, detected, info, basis=basis_of(cols, detected), network=lay.network)
 
     header_rows = 1
     if detected == "insights" and _description_row(df, cols.get("reach")):
         df = df.iloc[1:].reset_index(drop=True)
         header_rows = 2
         report.notes.append("row 2 holds the export's metric descriptions and was skipped")
+    df, header_rows = _skip_leading(df, cols, lay, header_rows, report)
     require_rows(df, name)
     if detected == "insights" and info.format == "xlsx" and not ({"likes", "comments", "shares"} & set(cols)):
         actions = _read_action_sheet(Path(path), name)
@@ -355,27 +349,48 @@ def load_posts(
         c = cols[canon]
         return c[2:] if c.startswith("__") else c
 
+    for canon, spec in lay.columns.items():
+        if spec.pattern and canon in cols:
+            with problems.check(canon):
+                df[cols[canon]] = _extract(df[cols[canon]], spec.pattern, name, col(canon), header_rows)
     n = len(df)
+    numeric = [*COUNTS, "month", "weekday", "hour", "paid_impressions"]
+    df = _missing_words(df, [cols[c] for c in numeric if c in cols], lay.missing_words)
     data: dict[str, object] = {}
     num = {}
-    for canon in [*COUNTS, "month", "weekday", "hour", "paid_impressions"]:
-        if canon in cols:
-            allow = canon in OPTIONAL_COUNTS or canon == "paid_impressions"
+    for canon in numeric:
+        if canon not in cols:
+            continue
+        empty = lay.empty(canon) if detected != "mapping" else ("missing" if canon in OPTIONAL_COUNTS else "error")
+        with problems.check(canon):
             num[canon] = to_number(df[cols[canon]], path=name, column=col(canon), header_rows=header_rows,
-                                   allow_missing=allow, integer=True, decimal=info.decimal)
-    # Missing values: report and handle explicitly.
-    for canon in OPTIONAL_COUNTS:
-        if canon in num and num[canon].isna().any():
-            rows = sheet_rows(num[canon].isna().to_numpy().nonzero()[0], header_rows)
+                                   allow_missing=empty != "error" or canon == "paid_impressions", integer=True,
+                                   decimal=info.decimal)
+        if canon not in num:  # collected: carry on without this column's values
+            num[canon] = pd.Series(np.nan, index=df.index)
+            continue
+        gaps = num[canon].isna()
+        if empty == "zero" and gaps.any():
+            num[canon] = num[canon].fillna(0)
+            report.missing.append(MissingValues(col(canon), sheet_rows(gaps.to_numpy().nonzero()[0], header_rows),
+                                                "read as 0 (the export leaves a count of nothing empty)"))
+        elif canon in OPTIONAL_COUNTS and gaps.any():
             how = "left empty"
             if canon in ("likes", "comments", "shares"):
                 how += ("; the file's total interactions count it as 0" if "interactions" in cols
                         else "; counted as 0 in interactions")
-            report.missing.append(MissingValues(col(canon), rows, how))
+            if canon == report.basis:
+                how += f"; these posts have no engagement rate by {canon}"
+            report.missing.append(MissingValues(col(canon), sheet_rows(gaps.to_numpy().nonzero()[0], header_rows), how))
 
     if detected == "uci":
-        published = _uci_dates(num["month"].to_numpy("int64"), num["weekday"].to_numpy("int64"),
-                               num["hour"].to_numpy("int64"), name, cols, header_rows)
+        published = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
+        if {"month", "weekday", "hour"} & problems.failed:  # unreadable, already listed: nothing to rebuild
+            problems.failed.add("published")
+        else:
+            with problems.check("published"):
+                published = _uci_dates(num["month"].to_numpy("int64"), num["weekday"].to_numpy("int64"),
+                                       num["hour"].to_numpy("int64"), name, cols, header_rows)
         report.dates_reconstructed = True
         width = max(4, len(str(n)))
         pid = "uci-" + pd.Series(np.arange(n, 0, -1)).astype("string").str.zfill(width)
@@ -388,40 +403,72 @@ def load_posts(
             f"the file holds {n} of the paper's {UCI_PAPER_POSTS} posts: some gaps are withheld posts")
         report.notes.append("post ids derived from file order: uci-0001 is the last (oldest) row")
     else:
-        formats = DATE_FORMATS.get(detected, DATE_FORMATS["mapping"])
-        published = to_datetime(df[cols["published"]], path=name, column=col("published"),
-                                header_rows=header_rows, formats=formats)
+        published = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
+        with problems.check("published"):
+            if lay.columns.get("published") and lay.columns["published"].derive == "id_unix_seconds":
+                published = _id_seconds(df[cols["post_id"]], name, col("post_id"), header_rows)
+                report.notes.append(f"publication times from the post ids (their top 32 bits are the Unix time, "
+                                    f"UTC); '{col('published')}' has no year")
+            else:
+                published = to_datetime(df[cols["published"]], path=name, column=col("published"),
+                                        header_rows=header_rows, formats=tuple(lay.date_formats),
+                                        allow_missing=lay.empty("published") in ("drop", "missing"))
         if "post_id" in cols:
             ids = _ids(df[cols["post_id"]])
-            empty = ids.isna()
-            if empty.any():
-                raise InputError(name, "empty post ids", column=col("post_id"),
-                                 rows=sheet_rows(empty.to_numpy().nonzero()[0], header_rows),
-                                 expected="a post id in every row")
+            empty_ids = ids.isna()
+            if empty_ids.any():
+                with problems.check("post_id"):
+                    raise InputError(name, "empty post ids", column=col("post_id"),
+                                     rows=sheet_rows(empty_ids.to_numpy().nonzero()[0], header_rows),
+                                     expected="a post id in every row")
+                ids = ids.fillna("row-" + pd.Series(np.arange(n) + header_rows + 1, index=ids.index).astype("string"))
             data["post_id"] = ids.array
         else:
             data["post_id"] = ("row-" + pd.Series(np.arange(n) + header_rows + 1).astype("string")).array
             report.notes.append("no post id column: ids are the spreadsheet row numbers (row-2, row-3, ...)")
     data["published"] = pd.Series(published).to_numpy().astype("datetime64[ns]", copy=False)
-    data["type"] = _labels(df[cols["type"]], TYPE_NAMES).array if "type" in cols else _missing(n, "string")
+    data["type"] = (_labels(df[cols["type"]], lay.type_names()).array if "type" in cols
+                    else _missing(n, "string"))
     if "category" in cols:
         raw = df[cols["category"]]
         if detected == "uci":
-            codes = to_number(raw, path=name, column=col("category"), header_rows=header_rows,
-                              allow_missing=True, integer=True, decimal=info.decimal)
+            codes = pd.Series(np.nan, index=raw.index)
+            with problems.check("category"):
+                codes = to_number(raw, path=name, column=col("category"), header_rows=header_rows,
+                                  allow_missing=True, integer=True, decimal=info.decimal)
             category = codes.map(UCI_CATEGORIES).astype("string")
             bad = codes.notna() & category.isna()
             if bad.any():
-                raise InputError(name, "unknown category code", column=col("category"),
-                                 rows=sheet_rows(bad.to_numpy().nonzero()[0], header_rows),
-                                 expected="1 (action), 2 (product) or 3 (inspiration)")
+                with problems.check("category"):
+                    raise InputError(name, "unknown category code", column=col("category"),
+                                     rows=sheet_rows(bad.to_numpy().nonzero()[0], header_rows),
+                                     expected="1 (action), 2 (product) or 3 (inspiration)")
             data["category"] = category.array
         else:
             data["category"] = _labels(raw).array
     else:
         data["category"] = _missing(n, "string")
     if "paid" in cols:
-        data["paid"] = _paid(df[cols["paid"]], name, col("paid"), header_rows).array
+        paid = pd.Series(pd.NA, index=df.index, dtype="boolean")
+        with problems.check("paid"):
+            paid = _paid(df[cols["paid"]], name, col("paid"), header_rows, lay.paid_words())
+        if lay.empty("paid") == "false" and detected != "mapping":
+            unset = paid.isna()
+            if unset.any():
+                paid = paid.fillna(False)
+                report.notes.append(f"{col('paid')}: {int(unset.sum()):,} empty cell{'s' if unset.sum() != 1 else ''}"
+                                    " read as not paid (the export leaves the status of an organic post empty)")
+        if "paid_impressions" in num:
+            boosted = (num["paid_impressions"] > 0).to_numpy()
+            caught = int((boosted & ~paid.fillna(True).to_numpy(dtype=bool)).sum())
+            paid = paid.mask(pd.Series(boosted, index=paid.index), True)
+            report.notes.append(f"paid also where '{col('paid_impressions')}' is above 0 ({caught:,} post"
+                                f"{'s' if caught != 1 else ''} with an empty or organic status)")
+        elif lay.empty("paid") == "false" and detected != "mapping":
+            report.notes.append(f"the export has no boosted reach column: a boosted post whose {col('paid')} is "
+                                "empty counts as organic (Meta Business Suite leaves it empty on some boosted "
+                                "posts; tick Reach from Boosted posts when exporting)")
+        data["paid"] = paid.array
     elif "paid_impressions" in cols:
         pi = num["paid_impressions"]
         data["paid"] = (pi > 0).astype("boolean").where(pi.notna(), pd.NA).array
@@ -434,31 +481,50 @@ def load_posts(
             report.missing.append(MissingValues(col("paid" if "paid" in cols else "paid_impressions"),
                                                 sheet_rows(paid_na.nonzero()[0], header_rows),
                                                 "left unknown; excluded from paid share and paid vs organic"))
-    data["reach"] = num["reach"].to_numpy("int64")
-    for canon in ("impressions", "engaged_users", "comments", "likes", "shares"):
+    for canon in ("reach", "impressions", "engaged_users", "comments", "likes", "shares", "page_likes", "saves",
+                  "follows"):
         data[canon] = _nullable_int(num[canon]) if canon in num else _missing(n, "Int64")
     if "interactions" in num:
-        data["interactions"] = num["interactions"].to_numpy("int64")
+        data["interactions"] = num["interactions"].fillna(0).to_numpy("int64")
     else:
         data["interactions"] = (num["comments"].fillna(0) + num["likes"].fillna(0)
                                 + num["shares"].fillna(0)).to_numpy("int64")
         report.notes.append("interactions = comments + likes + shares (no total column in the file)")
-    data["page_likes"] = _nullable_int(num["page_likes"]) if "page_likes" in num else _missing(n, "Int64")
     message = _text(df[cols["message"]]) if "message" in cols else pd.Series(_missing(n, "string"))
-    if detected == "mbs_facebook" and "message" in cols and "description" in {norm(c) for c in df.columns}:
-        desc = _text(df[[c for c in df.columns if norm(c) == "description"][0]])
-        message = message.fillna(pd.Series(desc.array, index=message.index))
+    if "description" in cols and "message" in cols and cols["description"] != cols["message"]:
+        message = message.fillna(pd.Series(_text(df[cols["description"]]).array, index=message.index))
     data["message"] = message.array
+    stem = Path(name).stem
+    if "page" in cols:
+        data["page"] = _labels(df[cols["page"]]).fillna(stem).array
+    else:
+        data["page"] = pd.array([stem] * n, dtype="string") if n else _missing(0, "string")
+    data["network"] = pd.array([lay.network] * n, dtype="string") if n else _missing(0, "string")
     del df, num  # the raw table is no longer needed: free it before validation
     out = pd.DataFrame(data, index=pd.RangeIndex(n), copy=False).astype(DTYPES)
-    report.absent = [c for c in ("type", "category", "paid", "impressions", "engaged_users", "comments",
-                                 "likes", "shares", "page_likes", "message")
-                     if c not in cols and not (c == "paid" and "paid_impressions" in cols)]
+    report.absent = [c for c in ("type", "category", "paid", "reach", "impressions", "engaged_users", "comments",
+                                 "likes", "shares", "page_likes", "message", "saves", "follows")
+                     if c not in cols and not (c == "paid" and "paid_impressions" in cols)
+                     and (c not in ("saves", "follows") or c in lay.columns)]
 
+    undated = out["published"].isna()
+    if undated.any() and "published" not in problems.failed:
+        out = out[~undated]  # the index keeps the file positions: later errors name the right rows
+        report.notes.append(f"{int(undated.sum()):,} row{'s' if undated.sum() != 1 else ''} without a publication "
+                            f"date left out ({format_rows(sheet_rows(undated.to_numpy().nonzero()[0], header_rows))})"
+                            ": not published posts")
+        require_rows(out, name)
     source = {c: col(c) for c in cols}
     if detected == "uci":
         source["published"] = cols["month"]
-    out = validate_posts(out[CANONICAL], path=name, source_columns=source, header_rows=header_rows)
+    out, found_problems = schema_problems(out[CANONICAL], path=name, source_columns=source, header_rows=header_rows)
+    for exc in found_problems:  # a column whose cells could not be read is not checked a second time
+        if not any(exc.column == col(c) for c in problems.failed if c in cols):
+            with problems.check():
+                raise exc
+    if problems.errors:
+        report.posts = len(out)
+        return out, report
 
     if not out["published"].is_monotonic_increasing:
         out = out.sort_values("published", kind="stable")
@@ -473,6 +539,7 @@ def load_posts(
         )
     report.filtered_out = n_before - len(out)
     report.posts = len(out)
+    report.pages = list(dict.fromkeys(out["page"].tolist()))
     if len(out):
         report.first, report.last = out["published"].iloc[0], out["published"].iloc[-1]
     return out, report

@@ -15,9 +15,7 @@ import numpy as np
 import pandas as pd
 
 from casebook.pages import charts, metrics
-
-#: The simulated page's name in tables and charts (it says "simulated", as every simulation must).
-SILENT = "Silent page (simulated)"
+from casebook.pages.simulate import SILENT
 
 
 def _days(posts: pd.DataFrame) -> tuple[str, str]:
@@ -29,7 +27,10 @@ def overview(posts: pd.DataFrame, brand: str, dates_reconstructed: bool, start: 
              end: str | None = None) -> dict[str, object]:
     """The page in figures: :func:`~casebook.pages.metrics.chapter_figures`, the brand, whether the
     dates were reconstructed and the first and last publication day."""
-    return {**metrics.chapter_figures(posts, start, end), "brand": brand,
+    figures = metrics.chapter_figures(posts, start, end)
+    phrase = {"reach": "of the people it reached (interactions ÷ reach)",
+              "impressions": "of the times it was shown (interactions ÷ views or impressions: the export has no reach)"}
+    return {**figures, "er_basis_phrase": phrase[figures["er_basis"]], "brand": brand,
             "dates_reconstructed": "reconstructed" if dates_reconstructed else "as exported",
             "first_day": posts["published"].min(), "last_day": posts["published"].max()}
 
@@ -80,7 +81,7 @@ def engagement_figures(posts: pd.DataFrame, brand: str) -> dict[str, object]:
         "trend_high_points": trend["high"] * 100, "trend_verdict": trend_verdict(trend),
         "fig-monceau-trend": charts.trend_chart(
             metrics.period_engagement(posts), f"Median engagement rate per post, by month: {brand}",
-            subtitle="Interactions ÷ reach; months without posts are left out"),
+            subtitle=f"Interactions ÷ {metrics.basis_of(posts)}; months without posts are left out"),
         "followers_first": followers.iloc[0] if len(followers) else float("nan"),
         "followers_last": followers.iloc[-1] if len(followers) else float("nan"),
         "fig-monceau-followers": charts.trend_chart(

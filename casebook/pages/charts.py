@@ -148,3 +148,19 @@ def frequency_chart(table: pd.DataFrame, title: str, subtitle: str | None = None
     label = base.mark_text(dy=-12, color="#444").encode(y="er_q3:Q", text=alt.Text("days:Q", format=",d"))
     return titled((rule + dot + label).properties(width=WIDTH - 160, height=260), title,
                   subtitle or "Dot: median over days; line: middle half of days; number: posting days")
+
+
+def pages_chart(table: pd.DataFrame, title: str, subtitle: str | None = None, simulated: bool = False) -> alt.Chart:
+    """Median engagement rate of each post type, one bar per page (colour) inside each type: pages side by side.
+
+    ``table`` is :func:`casebook.pages.compare.by_type` (page, type, posts, er_median, er_basis)."""
+    df = table[["page", "type", "posts", "er_median", "er_basis"]].dropna(subset=["er_median"]).copy()
+    chart = alt.Chart(df).mark_bar().encode(
+        y=alt.Y("type:N", title="Post type", sort=alt.EncodingSortField("er_median", op="max", order="descending")),
+        yOffset=alt.YOffset("page:N"),
+        x=alt.X("er_median:Q", axis=alt.Axis(format="%"), title="Median engagement rate per post"),
+        color=alt.Color("page:N", title=None, legend=alt.Legend(labelLimit=320, orient="bottom", columns=1)),
+        tooltip=["page", "type", "posts", alt.Tooltip("er_median:Q", format=".2%", title="median rate"),
+                 alt.Tooltip("er_basis:N", title="basis")],
+    ).properties(width=WIDTH - 120, height=alt.Step(14))
+    return titled(chart, _title(title, simulated), subtitle)

@@ -16,14 +16,23 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from casebook.schemas import BASES
+
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-BASES = {"reach": "reach", "impressions": "impressions", "followers": "page_likes"}
 GAP_BINS = [-1, 0, 1, 3, 7, 14, 30, np.inf]
 GAP_LABELS = ["same day", "1 day", "2–3 days", "4–7 days", "8–14 days", "15–30 days", "over 30 days"]
 
 
-def engagement_rate(posts: pd.DataFrame, basis: str = "reach") -> pd.Series:
-    """Per-post engagement rate: interactions ÷ reach, impressions or followers (NaN if 0 or missing)."""
+def basis_of(posts: pd.DataFrame) -> str:
+    """The engagement-rate basis a post table supports: ``reach`` when any post has a reach, else
+    ``impressions`` (X, LinkedIn, TikTok and YouTube exports count views or impressions, not people)."""
+    return "reach" if posts["reach"].notna().any() or posts["impressions"].isna().all() else "impressions"
+
+
+def engagement_rate(posts: pd.DataFrame, basis: str | None = None) -> pd.Series:
+    """Per-post engagement rate: interactions ÷ reach, impressions or followers (NaN if 0 or missing);
+    ``basis`` None: the table's own (:func:`basis_of`)."""
+    basis = basis or basis_of(posts)
     if basis not in BASES:
         raise ValueError(f"basis must be one of {', '.join(BASES)}, not {basis!r}")
     den = posts[BASES[basis]].to_numpy(dtype="float64", na_value=np.nan)
@@ -141,7 +150,7 @@ def weekly_posts(posts: pd.DataFrame, start: str | pd.Timestamp | np.datetime64 
     return out.reset_index()
 
 
-def period_engagement(posts: pd.DataFrame, freq: str = "MS", basis: str = "reach") -> pd.DataFrame:
+def period_engagement(posts: pd.DataFrame, freq: str = "MS", basis: str | None = None) -> pd.DataFrame:
     """Posts and median ER per period (pandas resample rule; "MS" = calendar months), empty periods kept."""
     er = engagement_rate(posts, basis).set_axis(pd.DatetimeIndex(posts["published"].to_numpy()))
     r = er.sort_index(kind="stable").resample(freq)
@@ -150,7 +159,7 @@ def period_engagement(posts: pd.DataFrame, freq: str = "MS", basis: str = "reach
 
 
 def engagement_trend(posts: pd.DataFrame, freq: str = "MS", confidence: float = 0.95,
-                     basis: str = "reach") -> dict[str, float]:
+                     basis: str | None = None) -> dict[str, float]:
     """Theil–Sen slope of the per-period median ER (change per period), with its confidence interval.
 
     Uses :func:`scipy.stats.theilslopes` on the periods that have posts (robust to an odd month).
@@ -195,8 +204,9 @@ def follower_growth(posts: pd.DataFrame, freq: str = "MS") -> pd.DataFrame:
     return out
 
 
-def top_posts(posts: pd.DataFrame, n: int = 5, *, bottom: bool = False, basis: str = "reach") -> pd.DataFrame:
+def top_posts(posts: pd.DataFrame, n: int = 5, *, bottom: bool = False, basis: str | None = None) -> pd.DataFrame:
     """The ``n`` posts with the highest (or lowest) engagement rate: a short table."""
+    basis = basis or basis_of(posts)
     er = engagement_rate(posts, basis)
     pick = er.nsmallest(n) if bottom else er.nlargest(n)
     cols = ["post_id", "published", "type", "category", "paid", "reach", "interactions"]
@@ -217,7 +227,7 @@ def _group_key(posts: pd.DataFrame, key: str) -> np.ndarray | pd.api.extensions.
     return posts[key].astype("string").fillna("(none)").array
 
 
-def engagement_by(posts: pd.DataFrame, by: str | list[str], basis: str = "reach") -> pd.DataFrame:
+def engagement_by(posts: pd.DataFrame, by: str | list[str], basis: str | None = None) -> pd.DataFrame:
     """Posts, share of posts, median and mean ER and median interactions by group(s).
 
     Groups with no value are labelled "(none)". Sorted by median ER, highest first.
@@ -233,14 +243,14 @@ def engagement_by(posts: pd.DataFrame, by: str | list[str], basis: str = "reach"
     return out.reset_index(drop=True)
 
 
-def best_time_table(posts: pd.DataFrame, basis: str = "reach") -> pd.DataFrame:
+def best_time_table(posts: pd.DataFrame, basis: str | None = None) -> pd.DataFrame:
     """Weekday × hour table of posts and median ER (the best-time heatmap), observed cells only."""
     out = engagement_by(posts, ["weekday", "hour"], basis)
     return out.sort_values(["weekday", "hour"]).reset_index(drop=True)
 
 
 def paid_vs_organic(posts: pd.DataFrame, *, confidence: float = 0.95, n_resamples: int = 2000,
-                    seed: int = 0, max_sample: int = 5000, basis: str = "reach") -> pd.DataFrame:
+                    seed: int = 0, max_sample: int = 5000, basis: str | None = None) -> pd.DataFrame:
     """Median ER of organic and paid posts and of their difference, with percentile bootstrap intervals.
 
     Uses :func:`scipy.stats.bootstrap` (seeded). Posts of unknown paid status are left out. Above
@@ -278,14 +288,14 @@ def paid_vs_organic(posts: pd.DataFrame, *, confidence: float = 0.95, n_resample
     return pd.DataFrame(rows)
 
 
-def daily_activity(posts: pd.DataFrame, basis: str = "reach") -> pd.DataFrame:
+def daily_activity(posts: pd.DataFrame, basis: str | None = None) -> pd.DataFrame:
     """Per posting day: posts that day and the median ER of that day's posts."""
     er = engagement_rate(posts, basis).set_axis(pd.Index(_days(posts), name="day"))
     g = er.groupby(level="day")
     return pd.DataFrame({"posts": g.size().astype("int64"), "er_median": g.median()}).reset_index()
 
 
-def frequency_vs_engagement(posts: pd.DataFrame, cap: int = 5, basis: str = "reach") -> pd.DataFrame:
+def frequency_vs_engagement(posts: pd.DataFrame, cap: int = 5, basis: str | None = None) -> pd.DataFrame:
     """Posting days grouped by how many posts they had (1, 2, …, ``cap``+): days, posts, and the
     median, lower and upper quartile of the days' median ER per post."""
     daily = daily_activity(posts, basis)
@@ -298,7 +308,7 @@ def frequency_vs_engagement(posts: pd.DataFrame, cap: int = 5, basis: str = "rea
     return out.reset_index()
 
 
-def frequency_correlation(posts: pd.DataFrame, basis: str = "reach") -> dict[str, float]:
+def frequency_correlation(posts: pd.DataFrame, basis: str | None = None) -> dict[str, float]:
     """Spearman correlation, over posting days, of posts that day with the day's median ER."""
     daily = daily_activity(posts, basis).dropna()
     if len(daily) < 3 or daily["posts"].nunique() < 2:
@@ -390,11 +400,13 @@ def audit_scorecard(posts: pd.DataFrame, thresholds: AuditThresholds = AuditThre
 
 
 def chapter_figures(posts: pd.DataFrame, start: str | pd.Timestamp | None = None,
-                    end: str | pd.Timestamp | None = None) -> dict[str, object]:
+                    end: str | pd.Timestamp | None = None, basis: str | None = None) -> dict[str, object]:
     """The page chapters' glued figures: posts_total, posts_per_week, engagement_rate_median
-    (interactions ÷ reach, median over posts), paid_share (of posts with a known status) and
-    top_post_type (highest median ER by reach; ties go to the first name alphabetically)."""
-    er = engagement_rate(posts, "reach")
+    (interactions ÷ the basis, median over posts), paid_share (of posts with a known status),
+    top_post_type (highest median engagement rate; ties go to the first name alphabetically) and
+    er_basis (``reach`` or ``impressions``: :func:`basis_of` unless given)."""
+    basis = basis or basis_of(posts)
+    er = engagement_rate(posts, basis)
     paid = posts["paid"]
     by_type = er.groupby(posts["type"]).median()  # types in alphabetical order; posts without one left out
     return {
@@ -403,4 +415,34 @@ def chapter_figures(posts: pd.DataFrame, start: str | pd.Timestamp | None = None
         "engagement_rate_median": float(er.median()),
         "paid_share": float(paid.sum() / paid.notna().sum()) if paid.notna().any() else float("nan"),
         "top_post_type": str(by_type.sort_values(ascending=False, kind="stable").index[0]) if len(by_type) else "",
+        "er_basis": basis,
     }
+
+
+def page_names(posts: pd.DataFrame) -> list[str]:
+    """The pages of a post table, in the order their exports were given."""
+    return list(dict.fromkeys(posts["page"].tolist()))
+
+
+def common_basis(posts: pd.DataFrame) -> str | None:
+    """The basis every page of ``posts`` supports (reach first, then impressions), or None when there is
+    none: such pages' engagement rates are not comparable."""
+    pages = [posts[posts["page"] == name] for name in page_names(posts)]
+    for basis in ("reach", "impressions"):
+        if all(page[BASES[basis]].notna().any() for page in pages):
+            return basis
+    return None
+
+
+def pages_figures(posts: pd.DataFrame, start: str | pd.Timestamp | None = None,
+                  end: str | pd.Timestamp | None = None) -> list[dict[str, object]]:
+    """One entry per page: name, network, posts_total, posts_per_week, engagement_rate_median,
+    paid_share, top_post_type and er_basis. Every page is read on the basis all of them support
+    (:func:`common_basis`); when there is none, each on its own, and the entries say so."""
+    shared = common_basis(posts)
+    out = []
+    for name in page_names(posts):
+        page = posts[posts["page"] == name]
+        figures = chapter_figures(page, start, end, basis=shared)
+        out.append({"name": name, "network": str(page["network"].iloc[0]), **figures})
+    return out

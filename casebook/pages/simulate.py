@@ -18,6 +18,9 @@ import pandas as pd
 
 from casebook.schemas import CANONICAL, DTYPES
 
+#: The simulated page's name in tables and charts (it says "simulated", as every simulation must).
+SILENT = "Silent page (simulated)"
+
 
 @dataclass(frozen=True)
 class SilentPageAssumptions:
@@ -76,7 +79,7 @@ def simulate_silent_page(reference: pd.DataFrame, assumptions: SilentPageAssumpt
     days = np.floor(t).astype("int64")
     hours = src["published"].dt.hour.to_numpy()
     published = start + pd.to_timedelta(days, unit="D") + pd.to_timedelta(hours, unit="h")
-    ref_reach = src["reach"].to_numpy("float64")
+    ref_reach = src["reach"].to_numpy("float64", na_value=np.nan)
     ref_er = np.where(ref_reach > 0, src["interactions"].to_numpy("float64") / np.maximum(ref_reach, 1), 0.0)
     reach = np.maximum(1, np.round(ref_reach * a.reach_ratio)).astype("int64")
     interactions = np.round(reach * ref_er * a.engagement_ratio).astype("int64")
@@ -101,6 +104,8 @@ def simulate_silent_page(reference: pd.DataFrame, assumptions: SilentPageAssumpt
         "interactions": interactions,
         "page_likes": followers,
         "message": pd.array([pd.NA] * n, dtype="string"),
+        "saves": pd.array([pd.NA] * n, dtype="Int64"), "follows": pd.array([pd.NA] * n, dtype="Int64"),
+        "page": SILENT, "network": ref["network"].iloc[0] if "network" in ref and len(ref) else "Facebook",
     })[CANONICAL].astype(DTYPES)
     out = out.sort_values("published", kind="stable").reset_index(drop=True)
     out["post_id"] = out["post_id"].sort_values(ignore_index=True)

@@ -1,0 +1,94 @@
+"""Pages side by side (room pages): several exports read together, one row per page, and one chart.
+
+May import: the foundation, charts, pages. Never io: every function takes the canonical post table,
+whose ``page`` and ``network`` columns name each post's page (:func:`casebook.io.exports.load_pages`).
+
+Engagement rates are compared on the basis every page supports (:func:`~casebook.pages.metrics.common_basis`):
+reach when all pages have it, else impressions (views). When the pages share no basis, each page is read
+on its own and every table, chart and entry says which basis it used: they are never mixed silently.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from casebook.pages import charts, metrics
+from casebook.pages.simulate import SILENT
+
+BASIS_WORDS = {"reach": "interactions ÷ reach (people reached)",
+               "impressions": "interactions ÷ impressions or views (times shown)"}
+
+
+def _pages(posts: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    return [(name, posts[posts["page"] == name]) for name in metrics.page_names(posts)]
+
+
+def with_reference(posts: pd.DataFrame, reference: pd.DataFrame | None) -> pd.DataFrame:
+    """``posts`` and, when they hold a single page, the ``reference`` page beside it (a simulated page,
+    named as such): a comparison is never of one page. The reference is never one of the ``pages``."""
+    if reference is None or len(metrics.page_names(posts)) > 1:
+        return posts
+    return pd.concat([posts, reference[posts.columns]], ignore_index=True)
+
+
+def side_by_side(posts: pd.DataFrame, start: str | None = None, end: str | None = None,
+                 reference: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per page: network, posts, posts per week, longest silence, median engagement rate (and its
+    basis), paid share, top post type, and how many audit criteria the page meets and fails (with the
+    ``reference`` page when there is one page: :func:`with_reference`)."""
+    posts = with_reference(posts, reference)
+    rows = []
+    for (name, page), fig in zip(_pages(posts), metrics.pages_figures(posts, start, end), strict=True):
+        cad = metrics.cadence(page, start, end)
+        card = metrics.audit_scorecard(page, start=start, end=end)
+        rows.append({
+            "page": name, "network": fig["network"], "posts": fig["posts_total"],
+            "posts_per_week": fig["posts_per_week"], "longest_silence_days": cad["longest_silence_days"],
+            "er_median": fig["engagement_rate_median"], "er_basis": fig["er_basis"],
+            "paid_share": fig["paid_share"], "top_post_type": fig["top_post_type"],
+            "criteria_good": int((card["grade"] == "good").sum()),
+            "criteria_failed": int(card["grade"].isin(["weak", "too much"]).sum()),
+        })
+    return pd.DataFrame(rows)
+
+
+def by_type(posts: pd.DataFrame) -> pd.DataFrame:
+    """Median engagement rate of each post type on each page (long table: page, type, posts, er_median,
+    er_basis), on the pages' common basis (each page's own when they share none)."""
+    shared = metrics.common_basis(posts)
+    parts = []
+    for name, page in _pages(posts):
+        basis = shared or metrics.basis_of(page)
+        table = metrics.engagement_by(page, "type", basis)[["type", "posts", "er_median"]]
+        parts.append(table.assign(page=name, er_basis=basis))
+    return pd.concat(parts, ignore_index=True)[["page", "type", "posts", "er_median", "er_basis"]]
+
+
+def scorecards(posts: pd.DataFrame, start: str | None = None, end: str | None = None,
+               reference: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The animation audit of every page: one row per criterion, one column of grades per page."""
+    posts = with_reference(posts, reference)
+    cards = [metrics.audit_scorecard(page, start=start, end=end)[["criterion", "grade"]].set_index("criterion")
+             .rename(columns={"grade": name}) for name, page in _pages(posts)]
+    return pd.concat(cards, axis=1).reset_index()
+
+
+def compare_figures(posts: pd.DataFrame, start: str | None = None, end: str | None = None,
+                    reference: pd.DataFrame | None = None) -> dict[str, object]:
+    """What the side-by-side section glues: ``pages`` (one entry per page: name, network, posts_total,
+    posts_per_week, engagement_rate_median, paid_share, top_post_type, er_basis; what ``figures.json``
+    holds; never the reference), the number of pages shown, the basis words, and the comparison chart (median engagement rate by
+    post type, one colour per page; "simulated" in its title when a simulated page is among them)."""
+    entries = metrics.pages_figures(posts, start, end)
+    posts = with_reference(posts, reference)
+    shared = metrics.common_basis(posts)
+    simulated = SILENT in set(posts["page"])
+    subtitle = (f"Median per post; {BASIS_WORDS[shared]}" if shared else
+                "Median per post; the pages share no basis: each is read on its own (see the table)")
+    return {
+        "pages": entries,
+        "pages_shown": len(metrics.page_names(posts)),
+        "pages_basis": BASIS_WORDS[shared] if shared else "each page on its own basis (not comparable)",
+        "fig-pages-compare": charts.pages_chart(by_type(posts), "Engagement by post type, page by page",
+                                                subtitle=subtitle, simulated=simulated),
+    }
