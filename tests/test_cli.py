@@ -20,6 +20,7 @@ from casebook.io.posts import load_posts
 from casebook.paths import ROOT
 
 BAD = Path(__file__).parent / "fixtures" / "bad"
+FIX_POSTS = Path(__file__).parent / "fixtures" / "posts"
 
 # (kind, file, exit code, substrings of the one-line message on stderr; for exit 0, of stdout)
 CORPUS = [
@@ -371,3 +372,54 @@ def test_a_parameter_value_never_runs_code(capsys: pytest.CaptureFixture, tmp_pa
     assert code == 2
     assert "YAML tags" in err and err.count("\n") == 1
     assert not canary.exists() and not (tmp_path / "out").exists()
+
+
+MANY = ("Post ID,Publish time,Post type,Reach,Reactions,Comments,Shares,Funded content status\n"
+        "1,01/02/2014 10:00,Photos,lots,5,1,0,\n"
+        "2,13/45/2014 10:00,Photos,100,5,1,0,Boosted\n"
+        "3,01/04/2014 10:00,Photos,100,x,1,0,maybe\n"
+        "1,01/05/2014 10:00,Photos,100,5,1,,\n")
+
+
+def test_validate_lists_every_problem_blocking_and_warning(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    path = tmp_path / "many.csv"
+    path.write_text(MANY)
+    code, out, err = run_main(capsys, "validate", "posts", str(path))
+    assert code == 2
+    assert "problems: 5 blocking, 1 warning" in out
+    blocking = [line for line in out.splitlines() if line.startswith("  blocking: ")]
+    for shown in ("column 'Reach', row 2: text where a number", "column 'Reactions', row 4:",
+                  "column 'Publish time', row 3: dates that do not parse", "column 'Funded content status', row 4",
+                  "column 'Post ID', rows 2, 5: duplicate post ids"):
+        assert any(shown in line for line in blocking), (shown, blocking)
+    assert "  warning: Shares: 1 empty cell (row 5)" in out
+    assert err.count("\n") == 1 and err.startswith(f"casebook: error: {path}: column 'Reach', row 2")
+    assert "(and 4 more blocking problems, listed above)" in err
+
+
+def test_validate_names_the_first_five_rows_and_the_count(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    rows = "".join(f"{i},01/0{1 + i % 9}/2014 10:00,Photos,{'n/a?' if i % 2 else 100},5,1,0\n" for i in range(1, 21))
+    path = tmp_path / "ten.csv"
+    path.write_text("Post ID,Publish time,Post type,Reach,Reactions,Comments,Shares\n" + rows)
+    code, out, _ = run_main(capsys, "validate", "posts", str(path))
+    assert code == 2 and "rows 2, 4, 6, 8, 10, … (10 in all)" in out
+
+
+def test_validate_several_files_each_with_its_report(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(MANY)
+    good = FIX_POSTS / "mbs_facebook_organic.csv"
+    code, out, err = run_main(capsys, "validate", "posts", str(good), str(bad))
+    assert code == 2 and out.count("file: ") == 2 and "the file is usable" in out
+    assert err.startswith(f"casebook: error: {bad}: ")
+
+
+def test_layouts_lists_every_layout_file(capsys: pytest.CaptureFixture) -> None:
+    from casebook.io.layouts import HERE
+
+    code, out, _ = run_main(capsys, "layouts")
+    assert code == 0
+    names = sorted(p.stem for p in HERE.glob("*.toml"))
+    assert sorted(line.split(":")[0] for line in out.splitlines()) == names
+    code, out, _ = run_main(capsys, "layouts", "-v")
+    assert "source: " in out and "funded content status" in out.lower() and "(empty = false)" in out

@@ -270,3 +270,14 @@ def test_parse_overrides_resolves_paths_against_the_callers_folder(tmp_path: Pat
     assert got == {"data_path": str(tmp_path / "mine" / "counts.csv"), "confidence": 0.8}
     got = params.parse_overrides(ch, [f"data_path={tmp_path}/a.csv"], base=Path("/elsewhere"))
     assert got["data_path"] == str(tmp_path / "a.csv")
+
+
+def test_page_chapters_take_several_exports_as_paths(tmp_path: Path) -> None:
+    ch = params.load_chapter("1800-flowers")
+    assert ch.parameter("data_path").is_path and ch.parameter("data_path").domain.annotation == "Paths"
+    got = params.parse_overrides(ch, ["data_path=[a.csv, exports/*.csv]"], base=tmp_path)
+    assert got["data_path"] == [str(tmp_path / "a.csv"), str(tmp_path / "exports" / "*.csv")]
+    assert params.parse_overrides(ch, ["data_path=b.csv"], base=tmp_path)["data_path"] == str(tmp_path / "b.csv")
+    for raw in ("data_path=[]", "data_path=[1, 2]", "data_path=[" + ", ".join(["x"] * 51) + "]"):
+        with pytest.raises(ParameterError, match="data_path"):
+            params.parse_overrides(ch, [raw], base=tmp_path)

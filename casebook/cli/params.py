@@ -382,7 +382,8 @@ def coerce(chapter: Chapter, param: Parameter, raw: str) -> Any:
         if param.type_name != "str" or len(raw) > MAX_VALUE_CHARS:
             raise refuse(str(exc)) from None
         value = None
-    if param.type_name == "str" and not isinstance(value, str):
+    several = param.domain.annotation == "Paths" and isinstance(value, list)  # [a.csv, b.csv]
+    if param.type_name == "str" and not isinstance(value, str) and not several:
         value = raw.strip()  # text as typed: numbers, dates, brackets and tags included
     if isinstance(param.default, dict) and param.default and isinstance(value, dict):
         unknown = [k for k in value if k not in param.default]
