@@ -71,7 +71,7 @@ CORPUS = [
         2,
         [
             "column 'Reach': missing column",
-            "expected a Meta Business Suite Facebook post export with a column for reach",
+            "expected Meta Business Suite Facebook post export: a column for reach",
         ],
     ),
     ("posts", "text_in_reach.csv", 2, ["column 'Reach', row 4: text where a number was expected ('lots')"]),

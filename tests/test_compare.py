@@ -77,3 +77,12 @@ def test_pages_without_a_shared_basis_are_flagged():
     f = compare.compare_figures(apart)
     assert "not comparable" in f["pages_basis"]
     assert [p["er_basis"] for p in f["pages"]] == ["reach", "impressions"]
+
+
+def test_readable_labels_and_missing_figures():
+    t = compare.readable(compare.side_by_side(table(week("A", 0.05, paid=True) + week("B", 0.01)[:2])))
+    assert list(t.index) == ["A", "B"] and t.loc["A", "Paid posts"] == "100%"
+    assert t.loc["A", "Median engagement rate"] == "5.00%" and t.loc["B", "Posts"] == 2
+    ig = table(week("C", 0.02))
+    ig["paid"] = pd.array([pd.NA] * len(ig), dtype="boolean")
+    assert compare.readable(compare.side_by_side(ig)).loc["C", "Paid posts"] == "not in the export"

@@ -94,6 +94,16 @@ def _skip_leading(df: pd.DataFrame, cols: Mapping[str, str], lay: Layout, header
     return df, header_rows
 
 
+def _date_words(values: pd.Series, words: Mapping[str, str]) -> pd.Series:
+    """Localised month names made English ("28 sept. 2026" -> "28 Sep 2026"), so one format reads both."""
+    if not words or pd.api.types.is_datetime64_any_dtype(values):
+        return values
+    pattern = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    lookup = {w.lower(): e for w, e in words.items()}
+    text = values.astype("string")
+    return text.str.replace(f"(?i)(?<![\\w.])({pattern})(?![\\w])", lambda m: lookup[m.group(1).lower()], regex=True)
+
+
 def _extract(values: pd.Series, pattern: str, path: str, column: str, header_rows: int) -> pd.Series:
     """The first group of ``pattern`` in each cell (a post id inside a link); empty cells stay empty."""
     text = values.astype("string").str.strip()
@@ -410,7 +420,8 @@ def load_posts(
                 report.notes.append(f"publication times from the post ids (their top 32 bits are the Unix time, "
                                     f"UTC); '{col('published')}' has no year")
             else:
-                published = to_datetime(df[cols["published"]], path=name, column=col("published"),
+                published = to_datetime(_date_words(df[cols["published"]], lay.date_words), path=name,
+                                        column=col("published"),
                                         header_rows=header_rows, formats=tuple(lay.date_formats),
                                         allow_missing=lay.empty("published") in ("drop", "missing"))
         if "post_id" in cols:

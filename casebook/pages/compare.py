@@ -52,6 +52,24 @@ def side_by_side(posts: pd.DataFrame, start: str | None = None, end: str | None 
     return pd.DataFrame(rows)
 
 
+def readable(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`side_by_side` as a reader sees it: labelled columns, rates in percent, "not in the export"
+    where a page's export lacks a figure (its paid flag, its post types)."""
+    def pct(v: float, digits: int) -> str:
+        return "not in the export" if pd.isna(v) else f"{v:.{digits}%}"
+
+    return pd.DataFrame({
+        "Page": table["page"], "Network": table["network"], "Posts": table["posts"],
+        "Posts a week": table["posts_per_week"].round(1),
+        "Longest silence (days)": table["longest_silence_days"],
+        "Median engagement rate": [pct(v, 2) for v in table["er_median"]],
+        "Rate basis": table["er_basis"], "Paid posts": [pct(v, 0) for v in table["paid_share"]],
+        "Top post type": table["top_post_type"].replace("", "not in the export"),
+        "Audit (good / failed)": [f"{g} / {f}" for g, f in zip(table["criteria_good"], table["criteria_failed"],
+                                                                strict=True)],
+    }).set_index("Page")
+
+
 def by_type(posts: pd.DataFrame) -> pd.DataFrame:
     """Median engagement rate of each post type on each page (long table: page, type, posts, er_median,
     er_basis), on the pages' common basis (each page's own when they share none)."""

@@ -94,6 +94,8 @@ class Layout(BaseModel):
     date_formats: list[str] = []
     detect: list[list[str]] = []
     missing_words: list[str] = []
+    #: Words of localised dates -> the English ones the formats read ("sept." -> "Sep").
+    date_words: dict[str, str] = {}
     notes: list[str] = []
     types: dict[str, str] = {}
     columns: dict[str, ColumnSpec] = {}
@@ -127,9 +129,11 @@ class Layout(BaseModel):
         spec = self.columns.get(canon)
         return spec.empty if spec else ("error" if canon in ("post_id", "published") else "missing")
 
-    def detects(self, columns: set[str]) -> bool:
-        """True when every detect group has one of its names among the (normalised) ``columns``."""
-        return self.status == "recognised" and all(any(norm(n) in columns for n in group) for group in self.detect)
+    def detects(self, columns: set[str], documented: bool = False) -> bool:
+        """True when every detect group has one of its names among the (normalised) ``columns``; a
+        layout documented for the column-mapping route only when ``documented``."""
+        ok = self.status == "recognised" or (documented and self.status == "mapping")
+        return ok and bool(self.detect) and all(any(norm(n) in columns for n in g) for g in self.detect)
 
     def type_names(self) -> dict[str, str]:
         """Post type words -> canonical type: the layout's own, then the shared ones."""
@@ -170,14 +174,15 @@ def layout_title(name: str) -> str:
     return layouts()[name].title
 
 
-def detect_layout(columns: list[str]) -> str | None:
+def detect_layout(columns: list[str], documented: bool = False) -> str | None:
     """Name the export layout from a header (case and spacing ignored), or None.
 
     Every recognised layout whose detect groups all match is a candidate; the most specific (most
     groups) wins, so an Instagram export (post id, publish time, account) is not read as Facebook's.
+    With ``documented``, layouts documented for the column-mapping route are candidates too.
     """
     cols = {norm(c) for c in columns}
-    candidates = [lay for lay in layouts().values() if lay.detects(cols)]
+    candidates = [lay for lay in layouts().values() if lay.detects(cols, documented)]
     if not candidates:
         return None
     return max(candidates, key=lambda lay: len(lay.detect)).name
@@ -225,20 +230,25 @@ def needed_columns(cols: Mapping[str, str], layout: str) -> list[str]:
 
 
 def require_layout_columns(cols: Mapping[str, str], layout: str, header: list[str], path: str) -> None:
-    """Raise one InputError naming every column the layout needs and the file lacks."""
+    """Raise one InputError naming every column the layout needs and the file lacks (with the names the
+    column has in the export's other languages)."""
     lay = layouts()[layout]
     lacking = [canon for canon in needed_columns(cols, layout) if canon not in cols]
     if lacking:
-        names = [lay.columns[c].names[0] if c in lay.columns else c for c in lacking]
-        raise InputError(path, f"missing column{'s' if len(lacking) > 1 else ''} (the file has: {header_text(header)})",
-                         column="', '".join(names),
-                         expected=f"a {lay.title} with a column for {', '.join(lacking)} (or pass mapping={{"
+        names = [lay.columns[c].names if c in lay.columns else [c] for c in lacking]
+        other = "; ".join(f"{n[0]}: also {' or '.join(n[1:])}" for n in names if len(n) > 1)
+        raise InputError(path, f"missing column{'s' if len(lacking) > 1 else ''} "
+                         + (f"(in other languages: {other}) " if other else "")
+                         + f"(the file has: {header_text(header)})",
+                         column="', '".join(n[0] for n in names),
+                         expected=f"{lay.title}: a column for {', '.join(lacking)} (or pass mapping={{"
                          + ", ".join(f"'{c}': '<your column>'" for c in lacking) + "})")
 
 
 def choose_layout(header: list[str], layout: str | None, mapping: Mapping[str, str] | None, path: str) -> str:
-    """The export's layout: the caller's, else detected from the header, else "mapping" if one is given."""
-    detected = layout or detect_layout(header)
+    """The export's layout: the caller's, else detected from the header (with a mapping, a layout documented
+    for that route too: its network, dates and words then apply), else "mapping" if one is given."""
+    detected = layout or detect_layout(header) or (detect_layout(header, documented=True) if mapping else None)
     if detected is None:
         if not mapping:
             known = ", ".join(lay.title for lay in layouts().values() if lay.status == "recognised")
