@@ -93,3 +93,14 @@ def test_too_many_exports_are_refused(tmp_path):
         (tmp_path / f"p{i:03d}.csv").write_text("x")
     with pytest.raises(InputError, match=f"expected at most {MAX_EXPORTS}"):
         expand_paths(tmp_path)
+
+
+def test_a_mapping_for_one_export_leaves_a_recognised_one_alone():
+    linkedin = Path(__file__).parent / "fixtures" / "layouts" / "linkedin_page.csv"
+    mapping = {"post_id": "Post link", "published": "Created date", "impressions": "Impressions",
+               "likes": "Likes", "comments": "Comments", "shares": "Reposts"}
+    pages = load_pages([MBS, linkedin], mapping=mapping)
+    assert list(pages.posts.groupby("page", sort=False)["network"].first()) == ["Facebook", "LinkedIn"]
+    assert any("without the mapping" in n for n in pages.reports[0].notes)
+    with pytest.raises(InputError, match="the mapping names a column the file does not have"):
+        load_pages([linkedin], mapping={**mapping, "reach": "Reach"})

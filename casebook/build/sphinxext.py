@@ -7,24 +7,33 @@
   and its configuration names a CDN).
 - The ``casebook-execution-table`` directive: each chapter's last execution by ``make book`` (when, how
   long, whether it ran without error), from ``_build/execution.json``; the page is re-read when it changes.
+- The ``layouts-table`` directive: the post export layouts of ``casebook/io/layouts/*.toml`` (name,
+  export, network, status, engagement-rate basis, how the header is recognised, sources); with
+  ``:notes:``, each layout's columns, empty cells, notes and sources below it (``:no-table:`` leaves the
+  table out). The page is re-read when a layout file changes.
 
-May import: the foundation, charts, notebook and the executor.
+May import: the foundation, charts, notebook, the executor and io.layouts (the layouts table).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
+from docutils.parsers.rst import directives
 from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from casebook.build import book
 from casebook.paths import STATIC
+
+if TYPE_CHECKING:
+    from casebook.io.layouts import Layout
 
 BUNDLE = STATIC / "casebook-vega.js"
 BUNDLE_KEY = book.BUILD / "casebook-vega.key"
@@ -87,9 +96,176 @@ def _row(cells: Any) -> nodes.row:
                                                             else nodes.Text(c))) for c in cells))
 
 
+#: What an empty cell means, as the layouts table says it (``missing`` is the default, said last).
+EMPTY_WORDS = {"error": "blocking in {cols}", "zero": "read as 0 in {cols}",
+               "false": "read as not paid in {cols}", "drop": "a row with an empty {cols} is left out (not a post)"}
+STATUS_WORDS = {"recognised": "recognised", "mapping": "column mapping"}
+
+
+def shown_layouts() -> list[Layout]:
+    """The layouts the book documents: every layout file (recognised first), not the caller's mapping.
+    (io.layouts, which loads pandas, is imported here: a build whose pages have no layouts table
+    does not pay for it.)"""
+    from casebook.io.layouts import layouts
+
+    return [lay for lay in layouts().values() if lay.name != "mapping"]
+
+
+def _host(url: str) -> str:
+    return re.sub(r"^www\.", "", re.sub(r"^https?://", "", url).split("/", 1)[0]).lower()
+
+
+def link(url: str, text: str, title: str = "") -> nodes.Node:
+    """A link to ``url`` (``title``: shown on hover)."""
+    ref = nodes.reference("", text, refuri=url)
+    if title:
+        ref["reftitle"] = title
+    return ref
+
+
+def _cell(*parts: nodes.Node | str) -> nodes.entry:
+    para = nodes.paragraph()
+    for part in parts:
+        para += nodes.Text(part) if isinstance(part, str) else part
+    return nodes.entry("", para)
+
+
+def _basis(lay: Layout) -> str:
+    from casebook.io.layouts import norm
+
+    spec = lay.columns.get(lay.basis)
+    name = spec.names[0] if spec else ""
+    return f"{lay.basis} ({name})" if name and norm(name) != lay.basis else lay.basis
+
+
+def _detected_by(lay: Layout) -> str:
+    from casebook.io.layouts import norm
+
+    names = " + ".join(norm(group[0]) for group in lay.detect if group)
+    if lay.status != "recognised":
+        return f"{names}, only with a column_mapping" if names else "a column_mapping"
+    return names
+
+
+def _sources_cell(lay: Layout) -> nodes.entry:
+    """The layout's sources as numbered links (numbered as in :func:`layout_notes`; the title on hover)."""
+    parts: list[nodes.Node | str] = []
+    for i, src in enumerate(lay.sources, start=1):
+        if i > 1:
+            parts.append(" ")
+        parts.append(link(src.url, str(i), f"{src.title}: {_host(src.url)}"))
+    return _cell(*parts)
+
+
+def layouts_table(lays: list[Layout] | None = None) -> nodes.table:
+    """The layouts table: one row per layout (name and network, export, status, engagement-rate basis,
+    detected by, sources as numbered links). Six columns, so that it fits the book's text width."""
+    lays = shown_layouts() if lays is None else lays
+    header = ("Layout", "Export", "Status", "Engagement rate ÷", "Detected by", "Sources")
+    table = nodes.table(classes=["colwidths-auto", "casebook-layouts"])
+    group = nodes.tgroup(cols=len(header))
+    table += group
+    group += [nodes.colspec(colwidth=1) for _ in header]
+    group += nodes.thead("", _row(header))
+    body = nodes.tbody()
+    for lay in lays:
+        name = nodes.entry("", nodes.paragraph("", "", nodes.literal(text=lay.name)),
+                           nodes.paragraph(text=lay.network))
+        body += nodes.row("", name, _cell(lay.title), _cell(STATUS_WORDS[lay.status]), _cell(_basis(lay)),
+                          _cell(_detected_by(lay)), _sources_cell(lay))
+    group += body
+    return table
+
+
+def empty_cells(lay: Layout) -> str:
+    """What an empty cell means in a layout's columns, in one sentence, then the rows it skips, the
+    values it takes from inside a link or from the post id, and the words it reads as empty."""
+    clauses = []
+    for meaning, template in EMPTY_WORDS.items():
+        cols = [_q(spec.names[0]) for spec in lay.columns.values() if spec.empty == meaning]
+        if cols:
+            clauses.append(template.format(cols=_and(cols)))
+    sentence = "; ".join([*clauses, "left unknown elsewhere" if clauses else "left unknown"])
+    out = [sentence[0].upper() + sentence[1:] + "."]
+    if lay.missing_words:
+        out.append(f"{_and([_q(w) for w in lay.missing_words])} in a count is read as an empty cell.")
+    for canon, spec in lay.columns.items():
+        what = canon.replace("_", " ")
+        if spec.skip:
+            out.append(f"Rows whose {_q(spec.names[0])} is {_and([_q(w) for w in spec.skip])} are left out.")
+        if spec.pattern:
+            out.append(f"The {what} is taken from inside {_q(spec.names[0])}.")
+        if spec.derive == "id_unix_seconds":
+            out.append(f"{_q(spec.names[0])} is not read: the publication time comes from the post id.")
+    return " ".join(out)
+
+
+def _q(name: str) -> str:
+    """A column name or a cell's word, marked to be shown as code (see :func:`_marked`)."""
+    return f"\x00{name}\x01"
+
+
+def _marked(text: str) -> list[nodes.Node]:
+    """Text whose marked parts (:func:`_q`) become code literals."""
+    out: list[nodes.Node] = []
+    for i, part in enumerate(re.split(r"\x00(.*?)\x01", text)):
+        if part:
+            out.append(nodes.literal(text=part) if i % 2 else nodes.Text(part))
+    return out
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def layout_notes(lays: list[Layout] | None = None) -> list[nodes.Node]:
+    """Each layout below the table: a heading-like rubric, the columns it reads, its empty cells, its
+    notes and its sources (title, link, what each supports)."""
+    lays = shown_layouts() if lays is None else lays
+    out: list[nodes.Node] = []
+    for lay in lays:
+        out.append(nodes.rubric(text=f"{lay.title} ({lay.name})"))
+        columns = "; ".join(f"{_q(spec.names[0])} as {canon}" for canon, spec in lay.columns.items())
+        out.append(nodes.paragraph("", "", nodes.strong(text="Columns read: "), *_marked(columns + ".")))
+        if lay.status == "recognised":
+            out.append(nodes.paragraph("", "", nodes.strong(text="Empty cells: "), *_marked(empty_cells(lay))))
+        else:
+            out.append(nodes.paragraph("", "", nodes.strong(text="Not read on its own: "), nodes.Text(
+                "run it with a column_mapping (see the notes); its header then selects this layout, whose "
+                "names, dates and words apply."), *_marked(" " + empty_cells(lay))))
+        if lay.notes:
+            notes = nodes.bullet_list()
+            notes += [nodes.list_item("", nodes.paragraph(text=note)) for note in lay.notes]
+            out.append(notes)
+        sources = nodes.enumerated_list(enumtype="arabic", prefix="", suffix=".")
+        for src in lay.sources:
+            sources += nodes.list_item("", nodes.paragraph("", "", link(src.url, src.title),
+                                                          nodes.Text(f": {src.supports}.")))
+        out += [nodes.paragraph("", "", nodes.strong(text="Sources")), sources]
+    return out
+
+
+class LayoutsTable(SphinxDirective):
+    """``layouts-table``: the post export layouts, from their TOML files (``:notes:`` adds each layout's
+    columns, empty cells, notes and sources below the table; ``:no-table:`` leaves the table out)."""
+
+    option_spec = {"notes": directives.flag, "no-table": directives.flag}
+
+    def run(self) -> list[nodes.Node]:
+        """The table, and the notes when asked."""
+        from casebook.io.layouts import HERE
+
+        for path in sorted(HERE.glob("*.toml")):
+            self.env.note_dependency(str(path))
+        lays = shown_layouts()
+        table = [] if "no-table" in self.options else [layouts_table(lays)]
+        return [*table, *(layout_notes(lays) if "notes" in self.options else [])]
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Register the extension's event handlers and directive."""
+    """Register the extension's event handlers and directives."""
     app.add_directive("casebook-execution-table", ExecutionTable)
+    app.add_directive("layouts-table", LayoutsTable)
     app.connect("builder-inited", _write_bundle)
     app.connect("html-page-context", _drop_thebe, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

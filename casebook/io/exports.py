@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from casebook.errors import InputError
 from casebook.io.files import expand_paths
+from casebook.io.layouts import MAPPING_MISMATCH
 from casebook.io.post_report import LoadReport
 from casebook.io.posts import load_posts
 
@@ -72,12 +74,24 @@ def load_pages(
 
     Each export is a page named by its page or account column, else by its file name; a name an
     earlier export already used gets the file name in brackets; ``names`` (in the order of the exports)
-    name pages instead. Bad input raises InputError naming the file.
+    name pages instead. A ``mapping`` applies to the exports that have its columns: a recognised export
+    without them is read as its layout says (so a mapped LinkedIn file can sit beside a Meta export).
+    Bad input raises InputError naming the file.
     """
     frames, reports = [], []
     taken: set[str] = set()
     for i, path in enumerate(expand_paths(paths)):
-        posts, report = load_posts(path, mapping=mapping, since=since, until=until)
+        try:
+            posts, report = load_posts(path, mapping=mapping, since=since, until=until)
+        except InputError as exc:  # a mapping written for another export of the run: not for a recognised one
+            if not mapping or not exc.problem.startswith(MAPPING_MISMATCH):
+                raise
+            try:
+                posts, report = load_posts(path, since=since, until=until)
+            except InputError:
+                raise exc from None  # not a recognised export either: the mapping's error is the one to fix
+            report.notes.append("the column mapping names columns this export does not have: it was read as "
+                                "its recognised layout, without the mapping")
         if names and i < len(names) and names[i]:
             posts = posts.assign(page=names[i])
         posts = _unique_names(posts, taken, path.stem)

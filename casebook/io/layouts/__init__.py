@@ -32,6 +32,8 @@ UCI_PAPER_POSTS = 790
 
 #: Canonical names a layout may map beyond the canonical table: helpers the loader reads and drops.
 HELPERS = ("month", "weekday", "hour", "paid_impressions", "description")
+#: The start of the error a column mapping raises on an export without its columns.
+MAPPING_MISMATCH = "the mapping names a column the file does not have"
 #: What an empty cell may mean.
 Empty = Literal["error", "missing", "zero", "false", "drop"]
 
@@ -205,8 +207,7 @@ def resolve_columns(header: list[str], layout: str, mapping: Mapping[str, str] |
             raise InputError(path, f"unknown canonical name {canon!r} in the column mapping",
                              expected="keys among " + ", ".join(CANONICAL))
         if col not in header and norm(col) not in by_norm:
-            raise InputError(path, "the mapping names a column the file does not have "
-                             f"(the file has: {header_text(header)})",
+            raise InputError(path, f"{MAPPING_MISMATCH} (the file has: {header_text(header)})",
                              column=col, expected=f"a column of the file for {canon}")
         found[canon] = col if col in header else by_norm[norm(col)]
     return found
