@@ -22,6 +22,7 @@ DATASETS: dict[str, Path] = {
     "mybo_figures": DATA / "nike_plus" / "mybo_figures.csv",
     "cdnow": DATA / "cdnow" / "CDNOW_sample.txt",
     "cdnow_summary": DATA / "cdnow" / "cdnow_customers_summary.csv",
+    "twcs": DATA / "twcs_customer_support" / "twcs_first5000.csv",
 }
 
 

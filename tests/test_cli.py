@@ -18,6 +18,7 @@ import pytest
 from casebook.cli import main as cli
 from casebook.io.posts import load_posts
 from casebook.paths import ROOT
+from tests.test_conversations import CORPUS as CONVERSATIONS_CORPUS
 
 BAD = Path(__file__).parent / "fixtures" / "bad"
 FIX_POSTS = Path(__file__).parent / "fixtures" / "posts"
@@ -151,18 +152,21 @@ CORPUS = [
 ]
 
 
+CORPUS += [("conversations", name, 2, parts) for name, parts in CONVERSATIONS_CORPUS]
+
+
 def run_main(capsys: pytest.CaptureFixture, *args: str) -> tuple[int, str, str]:
     code = cli.main(list(args))
     out, err = capsys.readouterr()
     return code, out, err
 
 
-def test_corpus_has_at_least_25_files_across_the_three_kinds() -> None:
+def test_corpus_has_at_least_25_files_across_the_kinds() -> None:
     files = {(k, f) for k, f, _, _ in CORPUS}
     on_disk = {(p.parent.name, p.name) for p in BAD.rglob("*") if p.is_file()}
     assert files == on_disk
     assert len(files) >= 25
-    assert {k for k, _ in files} == {"posts", "transactions", "survey"}
+    assert {k for k, _ in files} == {"posts", "transactions", "survey", "conversations"}
 
 
 @pytest.mark.parametrize(("kind", "name", "code", "shown"), CORPUS, ids=[f"{k}/{f}" for k, f, _, _ in CORPUS])
@@ -229,7 +233,7 @@ def test_validate_a_million_posts(tmp_path: Path, capsys: pytest.CaptureFixture)
 def test_validate_unknown_kind(capsys: pytest.CaptureFixture) -> None:
     code, _, err = run_main(capsys, "validate", "orders", str(BAD / "posts" / "bom.csv"))
     assert code == 2
-    assert err == "casebook: error: unknown kind 'orders'; valid kinds: posts, transactions, survey\n"
+    assert err == "casebook: error: unknown kind 'orders'; valid kinds: posts, transactions, survey, conversations\n"
 
 
 def test_list_shows_every_chapter_with_parameters_and_their_domains(capsys: pytest.CaptureFixture) -> None:

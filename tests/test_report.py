@@ -284,10 +284,10 @@ def test_chapter_numbers_follow_the_table_of_contents(tmp_path: Path) -> None:
 
 
 def test_a_numbered_chapter_carries_the_books_numbers(tmp_path: Path) -> None:
-    page, warnings = report.build_page(notebook(), "volvo", tmp_path)  # chapter 4 of the book
+    page, warnings = report.build_page(notebook(), "volvo", tmp_path)  # chapter 5 of the book
     text = parse(page.read_text(encoding="utf-8")).visible()
     assert warnings == ""
-    assert "4.1. Analysis" in text and "Fig. 4.1 The caption here." in text and "Exercise 4.1" in text
+    assert "5.1. Analysis" in text and "Fig. 5.1 The caption here." in text and "Exercise 5.1" in text
 
 
 def test_warm_up_builds_a_page_in_the_background() -> None:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from casebook.errors import CasebookError, ParameterError
 
-KINDS = ("posts", "transactions", "survey")
+KINDS = ("posts", "transactions", "survey", "conversations")
 
 
 def _value(value: object) -> str:
@@ -120,9 +120,18 @@ def detected(path: str) -> str:
     return info.describe() + ("" if info.decimal == "," or info.format != "csv" else ", decimal point")
 
 
+def validate_conversations(path: str) -> list[str]:
+    """Read a conversation export as the community-manager chapter does; the loader's report lines."""
+    from casebook.io.conversations import load_conversations
+
+    _, rep = load_conversations(path)
+    return rep.lines()
+
+
 VALIDATORS: dict[str, Callable[[str], list[str]]] = {
     "transactions": validate_transactions,
     "survey": validate_survey,
+    "conversations": validate_conversations,
 }
 
 
@@ -218,7 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     run.set_defaults(func=cmd_run)
     val = sub.add_parser("validate", help="check a data file without running a chapter")
-    val.add_argument("kind", metavar="KIND", help="posts, transactions or survey")
+    val.add_argument("kind", metavar="KIND", help="posts, transactions, survey or conversations")
     val.add_argument("path", metavar="PATH", nargs="+")
     val.set_defaults(func=cmd_validate)
     lay = sub.add_parser("layouts", help="list the post export layouts the page chapters read")
