@@ -177,7 +177,22 @@ def sncf_case(tmp: Path) -> tuple[list[str], Callable[[dict, str], None]]:
     return ["-p", "n_organisers=500", "-p", "simulations=20000"], check
 
 
+def conversations_case(tmp: Path) -> tuple[list[str], Callable[[dict, str], None]]:
+    from casebook.io.conversations import load_conversations
+
+    path = ROOT / "tests" / "fixtures" / "conversations" / "twcs_small.csv"
+    msgs, _ = load_conversations(path)
+
+    def check(figures: dict, html: str) -> None:
+        assert figures["inbound_messages"] == int(msgs["inbound"].sum())
+        assert figures["brands"] == msgs.loc[~msgs["inbound"], "author"].nunique()
+        assert "<code>twcs_small.csv</code>" in html and str(path.parent) not in html
+
+    return ["--data", str(path)], check
+
+
 BY_DATA: dict[str, Case] = {
+    "twcs_first5000.csv": conversations_case,
     "survey_counts.csv": survey_case,
     "dataset_Facebook.csv": posts_case,
     "online_retail.parquet": transactions_case,
@@ -422,6 +437,9 @@ OTHER_BRANDS = [
     ("nike-plus", ["--data", str(FIXTURES / "community" / "other_brand_series.csv"),
                    "-p", "brand=Acme Run", "-p", "community_metric=runs_logged"]),
     ("sncf", ["-p", "n_organisers=20", "-p", "simulations=500", "-p", "acceptance_rate=0.9"]),
+    ("community-manager", ["--data", str(FIXTURES / "conversations" / "mapped_inbox.csv"), "-p",
+                           'column_mapping={"message_id": "id", "author": "from", "inbound": "direction", '
+                           '"created": "sent at", "reply_to": "in reply to", "text": "message"}']),
 ]
 
 
