@@ -41,6 +41,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from bench.cases import Steps
 from casebook.paths import ROOT, dataset
 
 RESULTS = ROOT / "bench" / "orders_results.md"
@@ -185,18 +186,6 @@ def generate(lines: int, folder: Path, seed: int = SEED) -> dict[str, float]:
 # -- the two workloads ------------------------------------------------------------------------------------------
 
 
-class Steps:
-    """Wall time of named steps."""
-
-    def __init__(self) -> None:
-        self.times: dict[str, float] = {}
-        self._t = time.perf_counter()
-
-    def mark(self, name: str) -> None:
-        """Close the step ``name`` (timed since the previous mark)."""
-        now = time.perf_counter()
-        self.times[name] = round(now - self._t, 3)
-        self._t = now
 
 
 def _temp_directory() -> str:
