@@ -13,10 +13,11 @@ from casebook.charts.render import (
     vega_bundle,
     write_vega_bundle,
 )
+from casebook.charts.tables import figures_table, readable
 from casebook.charts.theme import FONT, PALETTE, SIMULATED, WIDTH, simulated_title, theme
 
 __all__ = [
     "FONT", "PALETTE", "SIMULATED", "WIDTH", "bar_chart", "bundle_header", "chart_id", "dumbbell_chart",
-    "enable", "interval_chart", "render_spec", "script_json", "simulated_title", "theme", "titled",
-    "vega_bundle", "write_vega_bundle",
+    "enable", "figures_table", "interval_chart", "readable", "render_spec", "script_json", "simulated_title",
+    "theme", "titled", "vega_bundle", "write_vega_bundle",
 ]
