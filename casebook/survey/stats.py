@@ -97,9 +97,11 @@ def interval_table(df: pd.DataFrame) -> pd.DataFrame:
     """A reader-facing table: who was asked, what, n, the share and its interval, as formatted text."""
     cols = ["study", "year"] + (["population"] if "population" in df.columns else []) + ["option", "n"]
     out = df[cols].copy()
-    out["share"] = df["estimate"].map("{:.1%}".format)
-    out["interval"] = [f"{lo:.1%} – {hi:.1%}" for lo, hi in zip(df["low"], df["high"], strict=True)]
-    out["± points"] = (df["half_width"] * 100).map("{:.1f}".format)
+    published = df["percent_reported"] if "percent_reported" in df.columns else pd.Series(pd.NA, index=df.index)
+    out["share"] = [f"{p:g}%" if pd.notna(p) else f"{e:.1%}" for p, e in zip(published, df["estimate"], strict=True)]
+    out["interval"] = ["base not published" if pd.isna(lo) else f"{lo:.1%} – {hi:.1%}"
+                       for lo, hi in zip(df["low"], df["high"], strict=True)]
+    out["± points"] = ["–" if pd.isna(h) else f"{h * 100:.1f}" for h in df["half_width"]]
     return out.rename(columns=str.capitalize).reset_index(drop=True)
 
 
@@ -112,6 +114,19 @@ QUOTED: dict[str, dict[str, object]] = {
     "ibm57": {"study": "Ipsos MORI", "year": 2011, "option": "Free trials or discount coupons"},
 }
 IBM_2011: dict[str, object] = {"study": "IBM Social CRM", "year": 2011}
+#: Shares whose base is a subgroup of unpublished size: the 57% is among people likely to follow a
+#: retailer, some part of the 4,000 asked, so n = 4,000 only bounds the base and gives too narrow an interval.
+UNPUBLISHED_BASE: dict[str, dict[str, object]] = {"ibm57": QUOTED["ibm57"]}
+
+
+def without_unsupported_intervals(results: pd.DataFrame,
+                                  where: dict[str, dict[str, object]] = UNPUBLISHED_BASE) -> pd.DataFrame:
+    """``results`` with ``low``, ``high`` and ``half_width`` emptied on the rows ``where`` names (name → study,
+    year, option): their base is not published, so no interval the source supports can be drawn."""
+    out = results.copy()
+    for spec in where.values():
+        out.loc[rows(out, **spec).index, ["low", "high", "half_width"]] = float("nan")
+    return out
 
 
 def quoted_figures(results: pd.DataFrame, quoted: dict[str, dict[str, object]],
