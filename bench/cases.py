@@ -121,7 +121,7 @@ def pages_duckdb(path: Path) -> tuple[dict, dict]:
         CREATE TABLE p AS SELECT
           "Post ID"::VARCHAR AS post_id, strptime("Publish Time", '%m/%d/%Y %H:%M') AS published,
           {_type_case()} AS type, "Custom labels" AS category,
-          CASE "Funded content status" WHEN 'Boosted' THEN true WHEN 'Organic' THEN false END AS paid,
+          coalesce("Funded content status" = 'Boosted', false) AS paid,  -- empty: not funded, as the layout reads it
           "Reach" AS reach, "Views" AS impressions, "Reactions" AS likes, "Comments" AS comments,
           "Shares" AS shares, "Reactions, comments and shares" AS interactions,
           CASE WHEN "Reach" > 0 THEN "Reactions, comments and shares" / "Reach" END AS er

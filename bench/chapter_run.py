@@ -1,16 +1,20 @@
 """Where the wall time of ``casebook run`` goes: ``python -m bench.chapter_run SLUG OUT SPAWNED``.
 
-Runs ``casebook run SLUG -q --out OUT`` on the bundled data in this fresh process (the command's own
-``main``, as the ``casebook`` script calls it), with timers around the public executor
-(``casebook.execute.execute_notebook``) and report writer (``casebook.build.report.write_report``).
-``SPAWNED`` is the parent's clock (``time.time()``) just before it started this process. Prints one JSON
-line of clock readings; :func:`split` turns them, with the moment the process ended, into the parts:
+Runs ``casebook run SLUG -q --out OUT`` on the bundled data in this fresh process, as the command runs
+(``casebook.cli.main.main`` without arguments, the process ended by ``exit_now``), with timers around
+the kernel's start (``casebook.execute.start_kernel``), the executor
+(``casebook.execute.execute_notebook``) and the report writer (``casebook.build.report.write_report``).
+``SPAWNED`` is the parent's clock (``time.time()``) just before it started this process. Prints one
+JSON line of clock readings as the process ends; :func:`split` turns them, with the moment the process
+ended, into the parts:
 
-- start-up: interpreter, imports, parameter checks (spawn to the executor's call);
-- kernel start: papermill reading the chapter, the kernel starting and answering (to the first cell);
+- start-up: interpreter, imports (spawn to the kernel claimed or started);
+- kernel start: to the first cell: the kernel starting and importing the chapter's modules, while this
+  process checks the parameters, imports papermill, reads the chapter and warms Sphinx up;
 - execution: first cell sent to last cell done (papermill's own cell times);
 - report build: ``write_report``;
-- the rest: kernel shutdown, the notebook and figures.json written, the rename, the process exiting.
+- the rest: the notebook and figures.json written, waiting for the report's set-up when the chapter
+  ran faster, kernel stop, the rename, the process exiting.
 """
 
 from __future__ import annotations
@@ -37,8 +41,8 @@ def cell_times(notebook: Any) -> tuple[float, float]:
 def split(marks: dict[str, float], spawned: float, ended: float) -> dict[str, float]:
     """Seconds of each part of one run, from its clock readings; they add up to ``total``."""
     parts = {
-        "start-up": marks["executor_called"] - spawned,
-        "kernel start": marks["first_cell"] - marks["executor_called"],
+        "start-up": marks["kernel_started"] - spawned,
+        "kernel start": marks["first_cell"] - marks["kernel_started"],
         "execution": marks["last_cell"] - marks["first_cell"],
         "report": marks["report_done"] - marks["report_called"],
     }
@@ -52,28 +56,44 @@ def main(argv: list[str]) -> int:
     slug, out = argv[0], Path(argv[1])
     marks: dict[str, float] = {"started": STARTED, "spawned": float(argv[2])}
     from casebook import execute
-    from casebook.build import report
     from casebook.cli import main as cli
 
-    executor, writer = execute.execute_notebook, report.write_report
+    starter, executor = execute.start_kernel, execute.execute_notebook
+
+    def timed_starter(**kwargs: Any) -> Any:
+        marks["kernel_started"] = time.time()
+        return starter(**kwargs)
+
+    def timed_writer(writer: Any) -> Any:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            marks["report_called"] = time.time()
+            result = writer(*args, **kwargs)
+            marks["report_done"] = time.time()
+            return result
+
+        return timed
 
     def timed_executor(path: Path, **kwargs: Any) -> execute.Executed:
         marks["executor_called"] = time.time()
         run = executor(path, **kwargs)
         marks["first_cell"], marks["last_cell"] = cell_times(run.notebook)
+        # the command imports the report's modules once the kernel has started: time its writer from here
+        from casebook.build import report
+
+        report.write_report = timed_writer(report.write_report)
         return run
 
-    def timed_writer(*args: Any, **kwargs: Any) -> Any:
-        marks["report_called"] = time.time()
-        result = writer(*args, **kwargs)
-        marks["report_done"] = time.time()
-        return result
-
+    execute.start_kernel = timed_starter
     execute.execute_notebook = timed_executor
-    report.write_report = timed_writer
-    code = cli.main(["run", slug, "-q", "--out", str(out)])
-    print(json.dumps(marks), flush=True)
-    return code
+    exit_now = cli.exit_now
+
+    def report_and_exit(code: int) -> None:
+        print(json.dumps(marks), flush=True)
+        exit_now(code)
+
+    cli.exit_now = report_and_exit
+    sys.argv = ["casebook", "run", slug, "-q", "--out", str(out)]
+    return cli.main()  # as the command: ends through exit_now, which prints the readings first
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ def test_cell_times_reads_papermills_first_start_and_last_end() -> None:
 
 
 def test_split_adds_up_to_the_total() -> None:
-    marks = {"executor_called": 101.0, "first_cell": 102.5, "last_cell": 104.0, "report_called": 104.2,
+    marks = {"kernel_started": 101.0, "first_cell": 102.5, "last_cell": 104.0, "report_called": 104.2,
              "report_done": 104.7}
     parts = chapter_run.split(marks, spawned=100.0, ended=105.0)
     assert parts == {"start-up": 1.0, "kernel start": 1.5, "execution": 1.5, "report": 0.5, "rest": 0.5,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -91,3 +92,74 @@ def test_quiet_kernel_keeps_the_kernels_own_stderr_off_the_terminal(tmp_path: Pa
                            text=True, timeout=300, check=True)
     assert "kernel noise" in loud.stderr  # the check can fail: without the class the noise shows
     assert "kernel noise" not in quiet.stderr
+
+
+def test_notebook_imports_lists_top_level_imports_in_order(tmp_path: Path) -> None:
+    nb = notebook(
+        "import pandas as pd\nfrom casebook import notebook as book, paths\nfrom . import local\nbook.setup()",
+        "%matplotlib inline\nimport skipped_magic_cell",  # not plain Python: skipped
+        "if False:\n    import conditional\ndef f():\n    import inside\nfrom os.path import *\nimport json, csv",
+        parameters="x = 1",
+    )
+    nb.cells.append(nbformat.v4.new_markdown_cell("import markdown_text"))
+    path = write(nb, tmp_path / "nb.ipynb")
+    assert execute.notebook_imports(path) == [
+        "pandas", "casebook", "casebook.notebook", "casebook.paths", "os.path", "json", "csv"
+    ]
+
+
+def test_preload_argument_imports_without_touching_the_namespace() -> None:
+    assert execute.preload_argument([]) == []
+    (arg,) = execute.preload_argument(["json", "no_such_module_anywhere", "xml.dom"])
+    name, _, statement = arg.partition("=")
+    assert name == "--IPKernelApp.exec_lines"
+    namespace: dict = {}
+    sys.modules.pop("xml.dom", None)
+    assert eval(compile(statement, "<exec_lines>", "eval"), namespace) is None  # nothing to display
+    assert set(namespace) == {"__builtins__"} and "xml.dom" in sys.modules  # a missing module is skipped
+
+
+@pytest.mark.integration
+def test_a_kernel_started_ahead_runs_the_notebook_with_its_modules_loaded(tmp_path: Path) -> None:
+    """start_kernel: the kernel imports the notebook's modules as it starts, in its working folder, and leaves
+    no name and no execution count behind; execute_notebook runs the notebook in it, then stops it."""
+    (tmp_path / "data.txt").write_text("here")
+    path = write(notebook(
+        "import sys, os\nprint('csv' in sys.modules, open('data.txt').read(), sorted(set(dir()) & {'importlib', 'name'}))",
+        "import csv",
+    ), tmp_path / "nb.ipynb")
+    assert execute.notebook_imports(path) == ["sys", "os", "csv"]
+    km = execute.start_kernel(cwd=tmp_path, preload=execute.notebook_imports(path))
+    pid, connection = km.provisioner.pid, Path(km.connection_file)
+    assert connection.exists()
+    run = execute.execute_notebook(path, kernel=km)
+    cells = [c for c in run.notebook.cells if c.cell_type == "code"]
+    assert cells[0].outputs[0]["text"] == "True here []\n"  # csv loaded before the first cell
+    assert [c.execution_count for c in cells] == [1, 2]
+    assert not connection.exists()
+    deadline = time.monotonic() + 10
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(pid)
+    execute.stop_kernel(km)  # a second stop does nothing
+
+
+def _alive(pid: int) -> bool:
+    """The process exists and is not a zombie."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+@pytest.mark.integration
+def test_a_kernel_never_used_is_stopped(tmp_path: Path) -> None:
+    km = execute.start_kernel(cwd=tmp_path)
+    pid, connection = km.provisioner.pid, Path(km.connection_file)
+    execute.stop_kernel(km)
+    assert not connection.exists()
+    deadline = time.monotonic() + 10
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(pid)
+

@@ -31,6 +31,31 @@ XSS = "<script>alert(1)</script>"
 SLUGS = params.chapter_slugs()
 
 
+class FakeKernel:
+    """What a unit test's run gets instead of a kernel: the arguments it was started with, and stops."""
+
+    def __init__(self, **kwargs: object) -> None:
+        self.kwargs = kwargs
+        self.stops = 0
+
+
+@pytest.fixture(autouse=True)
+def kernels(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> list[FakeKernel]:
+    """Unit tests never start a kernel (their executor is stubbed): the runner's kernel starts are recorded."""
+    started: list[FakeKernel] = []
+    if request.node.get_closest_marker("integration") is None:
+        def start(**kwargs: object) -> FakeKernel:
+            started.append(FakeKernel(**kwargs))
+            return started[-1]
+
+        def stop(kernel: FakeKernel) -> None:
+            kernel.stops += 1
+
+        monkeypatch.setattr(execute, "start_kernel", start)
+        monkeypatch.setattr(execute, "stop_kernel", stop)
+    return started
+
+
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -284,8 +309,11 @@ def test_bad_data_inside_the_kernel_exits_2_with_the_chapters_message(previous: 
     assert digest(bad) == before
 
 
-def test_parameter_outside_its_domain_exits_2_before_a_kernel(previous: Path, capsys: pytest.CaptureFixture) -> None:
+def test_parameter_outside_its_domain_exits_2_before_a_kernel(
+    previous: Path, capsys: pytest.CaptureFixture, kernels: list[FakeKernel]
+) -> None:
     code = cli.main(["run", "survey-evidence", "-q", "-p", "confidence=1.5", "--out", str(previous)])
+    assert [k.stops for k in kernels] == [1]  # started ahead of the checks, stopped when one failed
     err = capsys.readouterr().err
     assert code == 2
     assert err == (
@@ -297,7 +325,7 @@ def test_parameter_outside_its_domain_exits_2_before_a_kernel(previous: Path, ca
 
 
 def test_interrupted_run_leaves_the_folder_as_it_was(
-    previous: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+    previous: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch, kernels: list[FakeKernel]
 ) -> None:
     temporary: list[Path] = []
 
@@ -308,6 +336,7 @@ def test_interrupted_run_leaves_the_folder_as_it_was(
     monkeypatch.setattr(execute, "execute_notebook", interrupted)
     code = cli.main(["run", "survey-evidence", "-q", "--out", str(previous)])
     assert code == 130
+    assert [k.stops for k in kernels] == [1]  # the interrupted run's kernel is stopped
     assert capsys.readouterr().err == "casebook: interrupted; nothing was written\n"
     assert len(temporary) == 1  # the run's temporary folder existed when it was interrupted ...
     unchanged(previous)  # ... and is gone
@@ -336,7 +365,7 @@ def test_killed_run_leaves_the_folder_as_it_was(previous: Path) -> None:
 
 
 def test_genuine_error_in_a_chapter_exits_1(
-    previous: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+    previous: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch, kernels: list[FakeKernel]
 ) -> None:
     from papermill.exceptions import PapermillExecutionError
 
@@ -353,6 +382,7 @@ def test_genuine_error_in_a_chapter_exits_1(
     monkeypatch.setattr(execute, "execute_notebook", broken)
     code = cli.main(["run", "survey-evidence", "-q", "--out", str(previous)])
     assert code == 1
+    assert [k.stops for k in kernels] == [1]  # the failed run's kernel is stopped
     assert capsys.readouterr().err == (
         "casebook: internal error: chapter 'survey-evidence' failed in cell 4: "
         "ZeroDivisionError: division by zero\n"
@@ -376,9 +406,10 @@ def test_bad_input_raised_in_a_chapter_exits_2_with_its_first_line(
 
 
 def test_run_passes_parameters_and_progress_to_the_executor(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kernels: list[FakeKernel]
 ) -> None:
-    """The executor receives the checked values; its notebook becomes the report's (papermill stubbed)."""
+    """The executor receives the checked values and the kernel started for them (the chapter's modules
+    imported as it starts); its notebook becomes the report's (papermill stubbed)."""
     calls: list[dict] = []
     committed = nbformat.read(NOTEBOOKS / "survey-evidence.ipynb", as_version=4)
 
@@ -388,8 +419,14 @@ def test_run_passes_parameters_and_progress_to_the_executor(
 
     monkeypatch.setattr(execute, "execute_notebook", fake)
     result = runner.run_chapter("survey-evidence", parameters=["confidence=0.9"], out=tmp_path / "o", progress=False)
+    assert len(kernels) == 1
+    assert kernels[0].kwargs == {"kernel_name": "python3",
+                                 "preload": execute.notebook_imports(NOTEBOOKS / "survey-evidence.ipynb")}
+    assert "casebook.survey.stats" in kernels[0].kwargs["preload"]
     assert calls == [{"path": NOTEBOOKS / "survey-evidence.ipynb", "parameters": {"confidence": 0.9},
-                      "progress": False, "kernel_name": "python3", "timeout": runner.TIMEOUT}]
+                      "progress": False, "kernel_name": "python3", "timeout": runner.TIMEOUT,
+                      "kernel": kernels[0]}]
+    assert kernels[0].stops == 1  # stopped once the run is over, whatever the executor did
     assert result.figures == book.glued_scalars(committed)
     assert sorted(p.name for p in result.out.iterdir()) == ["figures.json", "survey-evidence.html",
                                                              "survey-evidence.ipynb"]
@@ -611,3 +648,9 @@ def test_two_exports_in_one_run_give_two_pages(tmp_path: Path, capsys: pytest.Ca
     assert figures["paid_share"] == 0.278 and figures["brand"] == "UCI cosmetics page (fixture)"
     assert figures["pages_shown"] == 2  # the simulated page stands beside a single export only
     assert "Organic-only page (fixture)" in html and "fig-monceau-pages" in html
+
+
+def test_the_command_ends_with_its_code_and_output_flushed() -> None:
+    code = "from casebook.cli.main import exit_now; print('done', end=''); exit_now(3)"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert (proc.returncode, proc.stdout) == (3, "done")

@@ -23,6 +23,7 @@ import io
 import json
 import mimetypes
 import re
+import shutil
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -182,22 +183,99 @@ def book_config() -> dict[str, Any]:
     return config
 
 
-def warm_up() -> threading.Thread:
-    """Build a one-paragraph page in a background thread (and return it), so that Sphinx, the book's
-    extensions and theme are imported and initialised when the chapter's report is built.
+def warm_up(slug: str | None = None, *, rehearse: bool = True) -> threading.Thread:
+    """Prepare, in a background thread (returned), what rendering a chapter's report needs, so that the
+    report costs only the page's own build once the chapter has run. Call it before executing a chapter:
+    the work (1 to 2 s) then overlaps the kernel's.
 
-    Call it before executing a chapter: the work (about 1.5 s) then overlaps the kernel's, and
-    :func:`build_page` waits for it if the kernel is faster (builds never run at the same time).
+    ``rehearse``: first render the report of a one-paragraph page, so that Sphinx, the book's extensions
+    and theme, and the inlining that follows (Beautiful Soup, its CSS selectors) are imported and
+    initialised, and the theme's files are in the output folder. ``slug``: then set up the Sphinx
+    application of that chapter's page (:class:`PreparedBuild`), which :func:`render_report` uses for
+    the chapter's report; :func:`discard_prepared` drops one that was not used.
     """
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Warm-up\n\nText.")])
 
     def build() -> None:
-        with tempfile.TemporaryDirectory(prefix="casebook-warm-up-") as tmp:
-            build_page(notebook, "warm-up", Path(tmp))
+        if slug is None:
+            render_report(notebook, RunInfo(slug="warm-up", title="Warm-up"))
+            return
+        prepared = PreparedBuild(slug, rehearsal=notebook if rehearse else None)
+        with _PREPARED_LOCK:
+            old = _PREPARED.pop(slug, None)
+            _PREPARED[slug] = prepared
+        if old is not None:
+            old.close()
 
     thread = threading.Thread(target=build, name="casebook-report-warm-up", daemon=True)
     thread.start()
     return thread
+
+
+class PreparedBuild:
+    """The Sphinx application of one chapter's report page, set up in a folder of its own before the
+    chapter has run (configuration, extensions, theme, bibliography), waiting for the executed notebook.
+
+    From its creation to the end of :meth:`build` (or :meth:`close`) it holds the build lock and the
+    docutils registries Sphinx patches, as one :func:`build_page` call does for its whole length.
+    ``rehearsal``: a notebook whose report is rendered first in the same output folder (see
+    :func:`warm_up`).
+    """
+
+    def __init__(self, slug: str, rehearsal: dict | None = None) -> None:
+        self.slug = slug
+        self.workdir = Path(tempfile.mkdtemp(prefix="casebook-report-"))
+        self.warnings = io.StringIO()
+        self._stack: contextlib.ExitStack | None = None
+        try:
+            if rehearsal is not None:
+                page, _ = build_page(rehearsal, "warm-up", self.workdir)
+                _finish(inline_assets(page), RunInfo(slug="warm-up", title="Warm-up"))
+                (self.workdir / "src" / "warm-up.ipynb").unlink()
+            else:  # Beautiful Soup's CSS selectors at least (compiling them costs about 0.1 s)
+                _finish(BeautifulSoup(_TINY_PAGE, "html.parser"), RunInfo(slug="warm-up", title="Warm-up"))
+            (self.workdir / "src").mkdir(exist_ok=True)
+            self._stack = _locked_patches(self.workdir / "src")
+            self.app = _new_app(slug, self.workdir, self.warnings)
+        except BaseException:
+            self.close()
+            raise
+
+    def build(self, notebook: dict) -> tuple[Path, str]:
+        """Build ``notebook`` as the page (as :func:`build_page` does); the page's path and the warnings."""
+        from sphinx.util.console import strip_escape_sequences
+
+        if self._stack is None:
+            raise RuntimeError(f"the prepared build of {self.slug} was used or closed already")
+        try:
+            _write_sources(notebook, self.slug, self.workdir / "src")
+            self.app.build(force_all=True)
+        finally:
+            self._release()
+        return self.workdir / "html" / f"{self.slug}.html", strip_escape_sequences(self.warnings.getvalue())
+
+    def _release(self) -> None:
+        if self._stack is not None:
+            stack, self._stack = self._stack, None
+            stack.close()
+
+    def close(self) -> None:
+        """Give the lock and registries back (if still held) and remove the folder."""
+        self._release()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+_TINY_PAGE = "<html><head><title>x</title></head><body><article><h1>x</h1></article></body></html>"
+_PREPARED: dict[str, PreparedBuild] = {}
+_PREPARED_LOCK = threading.Lock()
+
+
+def discard_prepared(slug: str) -> None:
+    """Close the prepared build of ``slug`` if :func:`render_report` did not use it (a failed run)."""
+    with _PREPARED_LOCK:
+        prepared = _PREPARED.pop(slug, None)
+    if prepared is not None:
+        prepared.close()
 
 
 def _renumber(slug: str, number: int) -> Any:
@@ -255,11 +333,21 @@ def build_page(notebook: dict, slug: str, workdir: Path) -> tuple[Path, str]:
 
 
 def _build_page(notebook: dict, slug: str, workdir: Path) -> tuple[Path, str]:
-    from sphinx.application import Sphinx
     from sphinx.util.console import strip_escape_sequences
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
-    src, out = workdir / "src", workdir / "html"
+    src = workdir / "src"
+    src.mkdir(parents=True, exist_ok=True)
+    _write_sources(notebook, slug, src)
+    warnings = io.StringIO()
+    with patch_docutils(str(src)), docutils_namespace(), _one_scan_of_plugins():
+        _new_app(slug, workdir, warnings).build(force_all=True)
+    return workdir / "html" / f"{slug}.html", strip_escape_sequences(warnings.getvalue())
+
+
+def _write_sources(notebook: dict, slug: str, src: Path) -> None:
+    """The page's sources: ``SLUG.ipynb`` (parameter cells hidden, a reference list if it cites) and an
+    ``index.md`` whose toctree lists it (numbered if the book numbers the chapter)."""
     src.mkdir(parents=True, exist_ok=True)
     nb = nbformat.from_dict(json.loads(json.dumps(notebook)))  # a copy: the caller's notebook is untouched
     for cell in nb.cells:  # the header shows the values the run used, not the defaults
@@ -269,29 +357,50 @@ def _build_page(notebook: dict, slug: str, workdir: Path) -> tuple[Path, str]:
     if any("{cite" in "".join(c.get("source", "")) for c in nb.cells if c.cell_type == "markdown"):
         nb.cells.append(nbformat.v4.new_markdown_cell(_BIBLIOGRAPHY))
     nbformat.write(nb, src / f"{slug}.ipynb")
-    number = chapter_number(slug)
-    numbered = "\n:numbered:" if number else ""
+    numbered = "\n:numbered:" if chapter_number(slug) else ""
     (src / "index.md").write_text(f"# Report\n\n```{{toctree}}\n:hidden:{numbered}\n\n{slug}\n```\n")
-    warnings = io.StringIO()
-    with patch_docutils(str(src)), docutils_namespace(), _one_scan_of_plugins():
-        app = Sphinx(
-            srcdir=str(src),
-            confdir=None,
-            outdir=str(out),
-            doctreedir=str(workdir / "doctrees"),
-            buildername="html",
-            confoverrides=copy.deepcopy(book_config()),
-            status=None,
-            warning=warnings,
-            freshenv=True,
-            parallel=0,
-        )
-        app.builder.search = False
-        app.builder.templates.environment.bytecode_cache = _template_cache()
-        if number:
-            app.connect("env-get-updated", _renumber(slug, number), priority=900)
-        app.build(force_all=True)
-    return out / f"{slug}.html", strip_escape_sequences(warnings.getvalue())
+
+
+def _locked_patches(src: Path) -> contextlib.ExitStack:
+    """The build lock taken and Sphinx's docutils patches applied, until the returned stack is closed."""
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+    stack = contextlib.ExitStack()
+    _BUILD_LOCK.acquire()
+    stack.callback(_BUILD_LOCK.release)
+    try:
+        stack.enter_context(patch_docutils(str(src)))
+        stack.enter_context(docutils_namespace())
+        stack.enter_context(_one_scan_of_plugins())
+    except BaseException:
+        stack.close()
+        raise
+    return stack
+
+
+def _new_app(slug: str, workdir: Path, warnings: io.StringIO) -> Any:
+    """The Sphinx application of page ``slug`` (sources in ``workdir/src``, output in ``workdir/html``), the
+    book's configuration, numbered as the book numbers the chapter; call it with docutils patched."""
+    from sphinx.application import Sphinx
+
+    app = Sphinx(
+        srcdir=str(workdir / "src"),
+        confdir=None,
+        outdir=str(workdir / "html"),
+        doctreedir=str(workdir / "doctrees"),
+        buildername="html",
+        confoverrides=copy.deepcopy(book_config()),
+        status=None,
+        warning=warnings,
+        freshenv=True,
+        parallel=0,
+    )
+    app.builder.search = False
+    app.builder.templates.environment.bytecode_cache = _template_cache()
+    number = chapter_number(slug)
+    if number:
+        app.connect("env-get-updated", _renumber(slug, number), priority=900)
+    return app
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -361,10 +470,25 @@ def inline_assets(page: Path) -> BeautifulSoup:
 
 
 def render_report(notebook: dict, info: RunInfo) -> str:
-    """The standalone report of an executed notebook (nbformat dict) as one HTML document."""
-    with tempfile.TemporaryDirectory(prefix="casebook-report-") as tmp:
-        page, _ = build_page(notebook, info.slug, Path(tmp))
-        soup = inline_assets(page)
+    """The standalone report of an executed notebook (nbformat dict) as one HTML document; built with the
+    application :func:`warm_up` prepared for the chapter, if there is one."""
+    with _PREPARED_LOCK:
+        prepared = _PREPARED.pop(info.slug, None)
+    if prepared is not None:
+        try:
+            page, _ = prepared.build(notebook)
+            soup = inline_assets(page)
+        finally:
+            prepared.close()
+    else:
+        with tempfile.TemporaryDirectory(prefix="casebook-report-") as tmp:
+            page, _ = build_page(notebook, info.slug, Path(tmp))
+            soup = inline_assets(page)
+    return _finish(soup, info)
+
+
+def _finish(soup: BeautifulSoup, info: RunInfo) -> str:
+    """The inlined page with the run's header in place of its title, as one HTML document."""
     header = BeautifulSoup(render_header(info), "html.parser")
     title = soup.select_one("article h1")
     if title is not None:

@@ -5,6 +5,12 @@ folder ``notebooks/``, so the chapter's relative defaults work), then writes ``S
 and ``figures.json`` into a temporary folder next to the output folder and renames it into place only
 when everything succeeded. A failed or interrupted run leaves the output folder as it was; inputs are never written.
 
+The kernel is what a run waits for, so it starts first, as soon as the slug names a chapter, and imports
+the chapter's modules while this process checks the parameters, the data files and the output folder
+(reading the parameters imports papermill), imports the report's modules and warms Sphinx up. A check
+that fails stops it: no cell of the chapter runs before every check has passed. This module imports
+only the executor when it loads; the rest comes after the kernel has started.
+
 May import: the foundation (errors, execute, notebook, paths), cli.params, build.report.
 """
 
@@ -21,17 +27,27 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import nbformat
+from typing import TYPE_CHECKING, Any
 
 from casebook import execute
-from casebook import notebook as book
-from casebook.build import report
-from casebook.cli.params import Chapter, absolute, load_chapter, parse_overrides
 from casebook.errors import CasebookError, ParameterError
-from casebook.io.files import check_file, expand_paths
+from casebook.io.files import expand_paths
 from casebook.paths import NOTEBOOKS, ROOT
+
+if TYPE_CHECKING:
+    import nbformat
+
+    from casebook.cli.params import Chapter
+
+
+def __getattr__(name: str) -> Any:
+    """``runner.report``: the report module, imported when first needed (after the kernel has started)."""
+    if name == "report":
+        from casebook.build import report
+
+        return report
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 #: Exception names raised inside a chapter's kernel that mean "bad input", not a bug.
 USER_ERRORS = {"InputError", "ParameterError", "CasebookError"}
@@ -229,9 +245,49 @@ def run_chapter(
 
     Raises ParameterError (unknown chapter or parameter, wrong type), CasebookError with the chapter's
     one-line message (bad data or parameters, raised as InputError/ParameterError in its kernel) or
-    ChapterError (any other failure inside the notebook).
+    ChapterError (any other failure inside the notebook). The chapter's kernel is stopped whatever happens.
     """
-    from papermill.exceptions import PapermillExecutionError
+    kernel = start_chapter_kernel(slug, kernel_name)
+    try:
+        result = _run_chapter(slug, data, parameters, out, progress, kernel_name, kernel)
+    finally:
+        if kernel is not None:  # stopped by the executor, unless the run failed before it ran
+            execute.stop_kernel(kernel)
+    return result
+
+
+def _chapter_path(slug: str) -> Path | None:
+    """``notebooks/SLUG.ipynb`` if ``slug`` names a chapter (:func:`casebook.cli.params.load_chapter` says
+    why not otherwise)."""
+    path = NOTEBOOKS / f"{slug}.ipynb"
+    if not slug or slug.startswith(".") or Path(slug).name != slug or not path.is_file():
+        return None
+    return path
+
+
+def start_chapter_kernel(slug: str, kernel_name: str = "python3") -> execute.QuietKernelManager | None:
+    """A new kernel for chapter ``slug``, in ``notebooks/``, importing the chapter's modules as it starts;
+    None when ``slug`` names no chapter."""
+    path = _chapter_path(slug)
+    if path is None:
+        return None
+    return execute.start_kernel(kernel_name=kernel_name, preload=execute.notebook_imports(path))
+
+
+def _run_chapter(
+    slug: str,
+    data: str | Path | list[str] | list[Path] | None,
+    parameters: list[str] | None,
+    out: str | Path | None,
+    progress: bool,
+    kernel_name: str,
+    kernel: execute.QuietKernelManager | None,
+) -> RunResult:
+    import nbformat
+
+    from casebook import notebook as book
+    from casebook.cli.params import absolute, load_chapter, parse_overrides
+    from casebook.io.files import check_file
 
     chapter = load_chapter(slug)
     user = parse_overrides(chapter, parameters or [])
@@ -247,7 +303,7 @@ def run_chapter(
         if "brand" in {p.name for p in chapter.parameters} and "brand" not in user:
             user["brand"] = ""  # the reader's page is named by its export, not by the bundled page's name
     inputs = []
-    for p in chapter.parameters:  # fail fast, before a kernel starts, on a data file that cannot be read
+    for p in chapter.parameters:  # fail fast, before the chapter runs, on a data file that cannot be read
         value = user.get(p.name)
         if p.is_path and value:
             inputs += [check_file(f) for f in expand_paths(value)]
@@ -262,26 +318,34 @@ def run_chapter(
     except OSError as exc:
         raise _out_error(out_dir, exc) from None
 
-    values = {p.name: user.get(p.name, p.default) for p in chapter.parameters}
-    shown = private_paths(chapter, user)
-    info = report.RunInfo(
-        slug=slug,
-        title=chapter.title,
-        parameters=[(name, shown.get(name, value), name in user) for name, value in values.items()],
-        data_file=data_display(chapter, values, user),
-        run_at=dt.datetime.now(dt.UTC),
-        brand=str(values["brand"]) if values.get("brand") not in (None, "") else None,
-    )
-    umask = os.umask(0)
-    os.umask(umask)
-    tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; the report folder is an ordinary one
     start = time.perf_counter()
-    warm = report.warm_up()  # Sphinx's set-up overlaps the kernel's work
+    warm = None
     try:
+        from papermill.exceptions import PapermillExecutionError
+
+        from casebook.build import report
+
+        # Sphinx sets the report up meanwhile; while the kernel starts (a few seconds) it first renders a
+        # rehearsal page, which makes the report itself cheaper.
+        warm = report.warm_up(slug)
+        umask = os.umask(0)
+        os.umask(umask)
+        tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; the report folder is an ordinary one
+        values = {p.name: user.get(p.name, p.default) for p in chapter.parameters}
+        shown = private_paths(chapter, user)
+        info = report.RunInfo(
+            slug=slug,
+            title=chapter.title,
+            parameters=[(name, shown.get(name, value), name in user) for name, value in values.items()],
+            data_file=data_display(chapter, values, user),
+            run_at=dt.datetime.now(dt.UTC),
+            brand=str(values["brand"]) if values.get("brand") not in (None, "") else None,
+        )
         nb_path = tmp / f"{slug}.ipynb"
         try:
             run = execute.execute_notebook(
-                chapter.path, parameters=user, progress=progress, kernel_name=kernel_name, timeout=TIMEOUT
+                chapter.path, parameters=user, progress=progress, kernel_name=kernel_name, timeout=TIMEOUT,
+                kernel=kernel,
             )
         except PapermillExecutionError as exc:
             if exc.ename in USER_ERRORS:
@@ -298,6 +362,7 @@ def run_chapter(
         figures = book.glued_scalars(nb)
         figures_path = tmp / "figures.json"
         figures_path.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        warm.join()  # the report's application is ready (or, if setting it up failed, built anew)
         report.write_report(nb, info, tmp / f"{slug}.html")
         (tmp / OWNER).unlink()
         with _DeferSignals():
@@ -308,8 +373,10 @@ def run_chapter(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    finally:  # a run that failed early waits for the warm-up, which cleans its own folder
-        warm.join(timeout=60)
+    finally:  # a run that failed early waits for the warm-up, then drops what it prepared
+        if warm is not None:
+            warm.join(timeout=60)
+            report.discard_prepared(slug)
     seconds = time.perf_counter() - start
     return RunResult(
         out_dir,
