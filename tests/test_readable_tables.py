@@ -24,6 +24,12 @@ def test_readable_formats_cells_and_hides_the_index():
     assert "1265.8227" not in html and "er_median" not in html
 
 
+def test_years_have_no_thousands_separator():
+    table = tables.readable(pd.DataFrame({"year": [2008, 2011], "first_year": [2006, 2007], "n": [1988, 4000]}))
+    assert table.data.to_dict("list") == {"Year": ["2008", "2011"], "First year": ["2006", "2007"],
+                                          "N": ["1,988", "4,000"]}
+
+
 def test_headers_choose_and_order_the_columns():
     table = tables.readable(_frame(), headers={"value": "V", "basis": "B"})
     assert list(table.data.columns) == ["V", "B"]

@@ -63,7 +63,8 @@ def readable(df: pd.DataFrame, formats: Mapping[str, Format] | None = None,
 
     ``headers`` (column → header) chooses the columns shown and their order; without it every column is
     shown under :func:`label` of its name. ``formats`` (column → :data:`Format`) rounds and adds units,
-    e.g. ``{"share": "{:.0%}", "reach": "{:,.0f} people"}``; other columns get :func:`fmt`'s default.
+    e.g. ``{"share": "{:.0%}", "reach": "{:,.0f} people"}``; other columns get :func:`fmt`'s default (a
+    ``year`` column shows its years as they are).
     A named or non-default index becomes an ordinary first column; a default 0, 1, 2 index is dropped.
     """
     formats = dict(formats or {})
@@ -73,6 +74,9 @@ def readable(df: pd.DataFrame, formats: Mapping[str, Format] | None = None,
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise KeyError(f"readable(): no column {missing} in the table (it has {list(frame.columns)})")
+    for c in columns:  # a year is a name, not a quantity: 2008, never 2,008
+        if str(c).lower() == "year" or str(c).lower().endswith("_year"):
+            formats.setdefault(c, "{}")
     text = pd.DataFrame({(headers or {}).get(c, label(c)): [fmt(v, formats.get(c)) for v in frame[c]]
                          for c in columns})
     styler = ReadableTable(text, uuid=_uuid(text), cell_ids=False,
