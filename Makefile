@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PYTEST := $(VENV)/bin/pytest
 STAMP := $(VENV)/.installed
 
-.PHONY: book test prereqs lint unit nbval integration site-build pdf-build pdf fuzz bench notebooks clean
+.PHONY: book test prereqs lint unit nbval integration site-build pdf-build pdf fuzz bench notebooks clean slides handouts
 
 # Executes the chapters whose code, data or package changed (papermill, outputs stored in notebooks/),
 # then builds the site from the stored outputs with warnings as errors (casebook/build/book.py).
@@ -40,7 +40,7 @@ nbval: $(STAMP)
 
 # Tests marked `integration`: the built site (static and in Debian's Chromium), the PDF, `casebook run` on
 # whole chapters, kernels. The browser checks share one crawl, so they stay on one worker (xdist group).
-integration: $(STAMP) site-build pdf-build
+integration: $(STAMP) site-build pdf-build slides handouts
 	$(PYTEST) tests -m integration -q -n 2 --dist loadgroup
 
 site-build: $(STAMP)
@@ -50,6 +50,15 @@ site-build: $(STAMP)
 # (what its pdfhtml builder does, waiting for the charts: casebook/build/pdf.py).
 pdf-build: $(STAMP) site-build
 	$(PY) -m casebook.build.pdf
+
+# The trainer's kit: one reveal.js deck per chapter, _build/slides/SLUG.html (assets in _build/slides/assets/),
+# and one A4 handout per chapter, _build/handouts/SLUG.pdf, both from the stored outputs of notebooks/
+# (casebook/build/slides.py, casebook/build/handouts.py). They open and print with no network.
+slides: $(STAMP)
+	$(PY) -m casebook.build.slides
+
+handouts: $(STAMP)
+	$(PY) -m casebook.build.handouts
 
 # The PDF edition and its checks.
 pdf: pdf-build

@@ -1,0 +1,333 @@
+"""The chapter parts the trainer's kit shows (room build): what slides and handouts read from a chapter.
+
+:func:`chapter_parts` renders the executed notebook (its stored outputs) as one page with the book's
+own pipeline (:func:`casebook.build.report.build_page`: the site's glue, numbering, citations and chart
+HTML) and reads it: the title, the learning objectives, every ``{glue:figure}`` chart with its caption,
+the fact-check boxes, the key takeaways and the no-code exercises (``:class: no-code``) with their
+solutions. The key figures are the sentences of the analysis sections that quote glued numbers, the
+numbers formatted from :func:`casebook.notebook.glued_scalars` as the page formats them.
+:data:`OVERRIDES` holds per-chapter choices, should a chapter need one (never tags in the notebooks).
+
+May import: the foundation (paths, notebook), build.book (the chapter list) and build.report (the
+book's page pipeline); never the executor.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bs4 import BeautifulSoup, Tag
+
+from casebook.notebook import glued_scalars
+from casebook.paths import ROOT
+
+#: Per-chapter choices: ``main_chart`` (the handout's chart, a figure label; default: the first),
+#: ``skip`` (figure labels or fact-check titles left off the slides and handouts).
+OVERRIDES: dict[str, dict[str, Any]] = {}
+#: Key-figure sentences per chapter.
+KEY_SENTENCES = 6
+#: Sections that are not analysis: no key figures are taken from them.
+NOT_ANALYSIS = re.compile(r"^(try it|exercises|references)", re.I)
+
+
+# ---------------------------------------------------------------------------------------------------
+# What the chapter holds
+
+
+@dataclass
+class Figure:
+    """A ``{glue:figure}`` chart of the chapter page."""
+
+    label: str
+    section: str
+    chart: str  # the chart's HTML (container and drawing script) as the page has it
+    caption: str  # caption HTML, figure number included
+
+    @property
+    def simulated(self) -> bool:
+        """True when the caption or the chart's title says the data is simulated."""
+        return "simulat" in (self.caption + self.chart).lower()
+
+
+@dataclass
+class Box:
+    """An admonition of the chapter: its title and its body's HTML."""
+
+    title: str
+    body: str
+    section: str = ""
+
+
+@dataclass
+class Exercise:
+    """A no-code exercise: its title (number and name), statement and solution HTML."""
+
+    label: str
+    title: str
+    body: str
+    solution: str = ""
+
+
+@dataclass
+class Chapter:
+    """The parts of a chapter that slides and handouts show, in reading order where it matters."""
+
+    slug: str
+    title: str
+    number: int | None = None
+    objectives: Box | None = None
+    takeaways: Box | None = None
+    items: list[Figure | Box] = field(default_factory=list)  # charts and fact checks, in reading order
+    exercises: list[Exercise] = field(default_factory=list)
+    key_figures: list[str] = field(default_factory=list)  # sentences as HTML, numbers in <strong>
+
+    @property
+    def figures(self) -> list[Figure]:
+        """The charts, in reading order."""
+        return [i for i in self.items if isinstance(i, Figure)]
+
+    @property
+    def fact_checks(self) -> list[Box]:
+        """The fact-check boxes, in reading order."""
+        return [i for i in self.items if isinstance(i, Box)]
+
+    @property
+    def kicker(self) -> str:
+        """"Chapter N" (or "Chapter" when the book does not number it)."""
+        return f"Chapter {self.number}" if self.number else "Chapter"
+
+
+def text_of(tag: Tag) -> str:
+    """The words of an element, white space collapsed."""
+    return re.sub(r"\s+", " ", tag.get_text(" ")).strip()
+
+
+def _heading(tag: Tag | None) -> str:
+    """A heading's words, without its section number or its link sign."""
+    if tag is None:
+        return ""
+    tag = BeautifulSoup(str(tag), "html.parser")
+    for junk in tag.select("span.section-number, a.headerlink"):
+        junk.decompose()
+    return re.sub(r"\s+([,.:;?!])", r"\1", text_of(tag))
+
+
+def _section_of(el: Tag) -> str:
+    for section in el.find_parents("section"):
+        head = section.find(["h2", "h3"], recursive=False)
+        if head is not None:
+            return _heading(head)
+    return ""
+
+
+def clean(fragment: Tag | str) -> str:
+    """A page fragment fit to stand alone: links unwrapped (their text stays), heading link signs, code
+    cells' input and element ids other than charts' dropped."""
+    soup = BeautifulSoup(str(fragment), "html.parser")
+    for junk in soup.select("a.headerlink, div.cell_input, button"):
+        junk.decompose()
+    for a in soup.find_all("a"):
+        a.unwrap()
+    for el in soup.find_all(id=True):
+        if "casebook-chart" not in el.get("class", []):
+            del el["id"]
+    return str(soup).strip()
+
+
+def _body(admonition: Tag) -> str:
+    copy = BeautifulSoup(str(admonition), "html.parser")
+    title = copy.select_one(".admonition-title")
+    if title is not None:
+        title.decompose()
+    root = copy.find()
+    return clean("".join(str(c) for c in root.contents))
+
+
+def _title(admonition: Tag) -> str:
+    title = admonition.select_one(".admonition-title")
+    return text_of(title) if title is not None else ""
+
+
+def _classes(el: Tag) -> list[str]:
+    return list(el.get("class", []))
+
+
+def page_parts(page_html: str, slug: str, number: int | None = None) -> Chapter:
+    """Read a chapter page built by the book's pipeline into its parts (objectives, charts, fact checks,
+    takeaways, no-code exercises with their solutions)."""
+    soup = BeautifulSoup(page_html, "html.parser")
+    article = soup.select_one("article") or soup
+    chapter = Chapter(slug=slug, title=_heading(article.find("h1")), number=number)
+    solutions: dict[str, str] = {}
+    for sol in article.select("div.solution"):
+        ref = sol.select_one(".admonition-title a[href^='#']")
+        if ref is not None:
+            content = sol.select_one("section#solution-content") or sol
+            solutions[ref["href"][1:]] = clean("".join(str(c) for c in content.contents))
+    for el in article.select("div.admonition, figure"):
+        classes = _classes(el)
+        if el.name == "figure":
+            chart = el.select_one(".casebook-chart")
+            if chart is None:
+                continue
+            cap = el.find("figcaption")
+            chart_html = "".join(str(x) for x in chart.parent.contents) if chart.parent is not el else str(chart)
+            chapter.items.append(Figure(label=el.get("id", ""), section=_section_of(el), chart=chart_html.strip(),
+                                        caption=clean("".join(str(c) for c in cap.contents)) if cap else ""))
+        elif "fact-check" in classes:
+            chapter.items.append(Box(_title(el), _body(el), _section_of(el)))
+        elif "tip" in classes and _title(el).lower().startswith("learning objectives") and not chapter.objectives:
+            chapter.objectives = Box(_title(el), _body(el))
+        elif "important" in classes and _title(el).lower().startswith("key takeaways"):
+            chapter.takeaways = Box(_title(el), _body(el))
+        elif "exercise" in classes and "no-code" in classes:
+            content = el.select_one("section#exercise-content") or el
+            label = el.get("id", "")
+            chapter.exercises.append(Exercise(label, _title(el), clean("".join(str(c) for c in content.contents)),
+                                              solutions.get(label, "")))
+    skip = set(OVERRIDES.get(slug, {}).get("skip", []))
+    chapter.items = [i for i in chapter.items if (i.label if isinstance(i, Figure) else i.title) not in skip]
+    return chapter
+
+
+# ---------------------------------------------------------------------------------------------------
+# Key figures: sentences of the analysis that quote glued numbers, the numbers formatted from the notebook
+
+_ROLE = re.compile(r"\{([a-z][\w:-]*)\}`([^`]*)`|`([^`]+)`")
+_FENCE = re.compile(r"^(`{3,}|:{3,}).*?^\1\s*$", re.S | re.M)
+
+
+def format_glued(value: Any, spec: str) -> str:
+    """A glued value as ``{glue:text}`name:spec``` shows it (myst-nb's own formatting)."""
+    from myst_nb.core.variables import format_plain_text
+
+    return format_plain_text(repr(value), spec)
+
+
+def _plain_md(text: str) -> str:
+    text = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", text)
+    text = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"<em>\1</em>", text)
+    return re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
+
+
+def inline_html(text: str, scalars: dict[str, Any]) -> str:
+    """One line of MyST prose as HTML: glued numbers formatted from ``scalars`` (in ``<strong>``),
+    citations left out, glossary and other references as their shown text, inline code as code,
+    ``**bold**``, ``*italic*`` and links as text. An unknown glued name raises KeyError."""
+    pieces: list[str] = []  # roles and code, as HTML, held out of the markdown below by placeholders
+
+    def hold(m: re.Match) -> str:
+        role, content, code = m.group(1), m.group(2), m.group(3)
+        if code is not None:
+            shown = f"<code>{html.escape(code)}</code>"
+        elif role in ("glue:text", "glue"):
+            name, _, spec = content.partition(":")
+            if name not in scalars:
+                raise KeyError(f"{{glue}} {name!r} is quoted in the prose but not glued in the notebook")
+            shown = f"<strong>{html.escape(format_glued(scalars[name], spec) if spec else str(scalars[name]))}</strong>"
+        elif role.startswith("cite"):
+            return ""
+        else:
+            label = re.match(r"^(.*?)\s*<[^>]*>$", content, re.S)
+            shown = html.escape(label.group(1) if label else content)
+        pieces.append(shown)
+        return f"\x00{len(pieces) - 1}\x01"
+
+    held = _ROLE.sub(hold, text)
+    out = _plain_md(html.escape(held, quote=False))
+    out = re.sub("\x00(\\d+)\x01", lambda m: pieces[int(m.group(1))], out)
+    return re.sub(r"\s+([,.;:)])", r"\1", re.sub(r"\s+", " ", out)).strip()
+
+
+def _sentences(paragraph: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9{\"“(])", paragraph) if s]
+
+
+def analysis_sections(notebook: dict) -> list[tuple[str, list[str]]]:
+    """The chapter's ``##`` sections before "Try it" and the exercises, each with its prose paragraphs
+    (fenced blocks, admonitions, lists and headings left out)."""
+    sections: list[tuple[str, list[str]]] = []
+    for cell in notebook.get("cells", []):
+        if cell.get("cell_type") != "markdown":
+            continue
+        text = _FENCE.sub("", "".join(cell.get("source", "")))
+        for block in re.split(r"\n\s*\n", text):
+            lines = block.strip().splitlines()
+            if not lines:
+                continue
+            if lines[0].startswith("## "):
+                sections.append((lines[0][3:].strip(), []))
+                lines = lines[1:]
+            if not sections or not lines or lines[0].lstrip().startswith(("#", "-", "*", "|", ">", "```", ":::")):
+                continue
+            sections[-1][1].append(" ".join(line.strip() for line in lines))
+    return [(name, paras) for name, paras in sections if not NOT_ANALYSIS.match(name)]
+
+
+def key_figures(notebook: dict, scalars: dict[str, Any] | None = None, limit: int = KEY_SENTENCES,
+                simulated_sections: set[str] | None = None) -> list[str]:
+    """The sentences of the analysis sections that quote glued numbers, as HTML with the numbers
+    formatted from the notebook's glued values: each section's first such sentence, then each section's
+    second, and so on, up to ``limit``, in reading order. A sentence of a section in
+    ``simulated_sections`` is marked "(simulated)" unless it says so already."""
+    scalars = glued_scalars(notebook) if scalars is None else scalars
+    simulated_sections = simulated_sections or set()
+    per_section = [(name, [s for p in paras for s in _sentences(p) if "{glue" in s])
+                   for name, paras in analysis_sections(notebook)]
+    chosen: list[tuple[int, int]] = []  # (section, sentence) positions
+    rank = 0
+    while len(chosen) < limit and any(rank < len(found) for _, found in per_section):
+        chosen += [(i, rank) for i, (_, found) in enumerate(per_section) if rank < len(found)]
+        rank += 1
+    out = []
+    for i, j in sorted(chosen[:limit]):
+        name, found = per_section[i]
+        text = inline_html(found[j], scalars)
+        if name in simulated_sections and "simulat" not in text.lower():
+            text += ' <span class="cb-simulated">(simulated)</span>'
+        out.append(text)
+    return out
+
+
+def chapter_parts(notebook: dict, slug: str, workdir: Path) -> Chapter:
+    """Render the executed ``notebook`` with the book's pipeline under ``workdir`` and read its parts."""
+    from casebook.build import report
+
+    page, _warnings = report.build_page(notebook, slug, workdir)
+    chapter = page_parts(page.read_text(encoding="utf-8"), slug, report.chapter_number(slug))
+    simulated = {f.section for f in chapter.figures if f.simulated}
+    chapter.key_figures = key_figures(notebook, simulated_sections=simulated)
+    return chapter
+
+
+def vega_bundle(workdir: Path) -> Path:
+    """The vega bundle the page build wrote (the book's, ``_static/casebook-vega.js``)."""
+    for path in (workdir / "html" / "_static" / "casebook-vega.js", ROOT / "book" / "_static" / "casebook-vega.js"):
+        if path.is_file():
+            return path
+    raise FileNotFoundError("casebook-vega.js was not written by the page build")
+
+
+def load_notebook(slug: str) -> dict:
+    """The stored notebook of chapter ``slug``."""
+    path = ROOT / "notebooks" / f"{slug}.ipynb"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def slugs() -> list[str]:
+    """Every chapter, by slug."""
+    from casebook.build import book
+
+    return [p.stem for p in book.chapters()]
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file, so a failed build leaves no half-written file."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)

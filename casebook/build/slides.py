@@ -1,0 +1,215 @@
+"""Workshop slides (room build): ``make slides`` writes one reveal.js deck per chapter, ``_build/slides/SLUG.html``.
+
+Each deck is made from the executed notebook (its stored outputs), read by :mod:`casebook.build.kit`,
+and its slides are chosen from the chapter's structure, so nobody tags cells by hand: the title; the
+learning objectives; one slide per ``{glue:figure}`` chart (the stored Vega-Lite spec, drawn by the
+book's offline bundle, interactive) with its caption, tagged "Simulated data" where the chapter says the
+data is simulated; each fact-check box in reading order; the key figures (sentences quoting glued
+numbers); the key takeaways; and the no-code exercises, each with its solution folded.
+
+reveal.js comes from the ``sphinx-revealjs`` package, which bundles it (reveal.js only: the deck is put
+together here from the book's rendered page, not by its Sphinx builder); its files, the vega bundle and
+the deck's stylesheet are copied into ``_build/slides/assets/``. A deck opens from disk and loads
+nothing from another host.
+
+May import: the foundation (paths) and build.kit; never the executor.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from casebook.build import kit
+from casebook.build.kit import Chapter, Figure
+from casebook.paths import ROOT
+
+OUT = ROOT / "_build" / "slides"
+#: Text lengths (characters) from which a slide's text is set smaller, then smaller again.
+DENSE, VERY_DENSE = 550, 1000
+#: The reveal.js files a deck needs, relative to sphinx-revealjs's ``revealjs`` folder.
+REVEAL_FILES = ["dist/reveal.js", "dist/reveal.css", "dist/theme/white.css", "dist/theme/fonts/source-sans-pro"]
+
+
+# ---------------------------------------------------------------------------------------------------
+# The deck
+
+
+@dataclass
+class Slide:
+    """One slide: its kind (title, objectives, chart, fact-check, key-figures, takeaways, exercise), its
+    heading and its body's HTML."""
+
+    kind: str
+    heading: str
+    body: str
+
+    @property
+    def density(self) -> str:
+        """"", "cb-dense" or "cb-very-dense", from the length of the slide's text (charts excepted)."""
+        if self.kind == "chart":
+            return ""
+        n = len(kit.text_of(BeautifulSoup(self.body, "html.parser")))
+        return "cb-very-dense" if n >= VERY_DENSE else "cb-dense" if n >= DENSE else ""
+
+
+def select_slides(chapter: Chapter) -> list[Slide]:
+    """The deck's slides, in order: title, objectives, charts and fact checks as the chapter reads, key
+    figures, takeaways, no-code exercises (solution folded)."""
+    esc = html.escape
+    slides = [Slide("title", chapter.title, f'<p class="cb-kicker">The social media casebook · {esc(chapter.kicker)}</p>'
+                    f"<h1>{esc(chapter.title)}</h1><p class=\"cb-sub\">Workshop slides</p>")]
+    if chapter.objectives:
+        slides.append(Slide("objectives", chapter.objectives.title, chapter.objectives.body))
+    for item in chapter.items:
+        if isinstance(item, Figure):
+            tag = '<p class="cb-simulated-tag">Simulated data</p>' if item.simulated else ""
+            slides.append(Slide("chart", item.section or chapter.title,
+                                f'<div class="cb-figure">{item.chart}</div>{tag}<p class="cb-caption">{item.caption}</p>'))
+        else:
+            slides.append(Slide("fact-check", item.title, item.body))
+    if chapter.key_figures:
+        items = "".join(f"<li>{s}</li>" for s in chapter.key_figures)
+        slides.append(Slide("key-figures", "Key figures", f'<ul class="cb-key-figures">{items}</ul>'))
+    if chapter.takeaways:
+        slides.append(Slide("takeaways", chapter.takeaways.title, chapter.takeaways.body))
+    for ex in chapter.exercises:
+        solution = (f'<details class="cb-solution"><summary>Solution</summary>{ex.solution}</details>'
+                    if ex.solution else "")
+        slides.append(Slide("exercise", f"No-code exercise · {ex.title}", ex.body + solution))
+    return slides
+
+
+def render_slide(slide: Slide) -> str:
+    """One ``<section>`` of the deck."""
+    classes = " ".join(c for c in (f"cb-{slide.kind}", slide.density) if c)
+    head = "" if slide.kind == "title" else f"<h2>{html.escape(slide.heading)}</h2>"
+    return f'<section class="{classes}" data-kind="{slide.kind}">{head}<div class="cb-body">{slide.body}</div></section>'
+
+
+#: Reveal's settings: a 16:9 slide, no transition, slide numbers; links in the deck are the slides'.
+REVEAL_CONFIG = {"width": 1280, "height": 720, "margin": 0.04, "hash": True, "transition": "none",
+                 "slideNumber": "c/t", "controls": True, "progress": True, "center": False}
+
+SLIDES_CSS = """
+.reveal { font-size: 26px; }
+.reveal .slides section { text-align: left; height: 100%; }
+.reveal h1 { font-size: 2.1em; text-transform: none; }
+.reveal h2 { font-size: 1.35em; text-transform: none; margin-bottom: .5em; color: #1f5f8b; }
+.reveal p, .reveal li { line-height: 1.3; }
+.reveal ul { display: block; margin-left: 1.1em; }
+.reveal li { margin: .25em 0; }
+.reveal code { font-size: .85em; background: #f3f3f3; padding: 0 .2em; }
+.reveal .slides section.cb-title { text-align: center; padding-top: 180px; }
+.reveal .cb-title .cb-kicker { text-transform: uppercase; letter-spacing: .06em; color: #666; font-size: .8em; }
+.reveal .cb-sub { color: #666; }
+.reveal .cb-dense .cb-body { font-size: .82em; }
+.reveal .cb-very-dense .cb-body { font-size: .66em; }
+.reveal .cb-chart .cb-figure { display: flex; justify-content: center; }
+.reveal .cb-chart .casebook-chart svg { height: 430px; width: auto; max-width: 1180px; }
+.reveal .cb-caption { font-size: .6em; color: #444; margin: .4em 0 0; }
+.reveal .cb-caption .caption-number { font-weight: 600; }
+.reveal .cb-simulated-tag { display: inline-block; font-size: .55em; text-transform: uppercase; letter-spacing: .05em;
+  background: #fff3cd; color: #7a5b00; padding: .1em .5em; margin: .3em 0 0; }
+.reveal .cb-simulated { color: #7a5b00; font-size: .85em; }
+.reveal .cb-fact-check h2 { color: #8a3b12; }
+.reveal .cb-fact-check .cb-body { border-left: 6px solid #d9822b; padding-left: .8em; }
+.reveal .cb-takeaways .cb-body { border-left: 6px solid #1f5f8b; padding-left: .8em; }
+.reveal .cb-key-figures strong { color: #1f5f8b; }
+.reveal details.cb-solution { margin-top: 1em; font-size: .8em; color: #333; }
+.reveal details.cb-solution summary { cursor: pointer; color: #1f5f8b; }
+.reveal .bibtex-citation, .reveal .cite { color: #666; font-size: .8em; }
+.vega-embed .vega-actions { display: none; }
+#vg-tooltip-element { font-size: 14px; }
+"""
+
+
+def deck_html(chapter: Chapter, slides: list[Slide], assets: str = "assets") -> str:
+    """The deck as one HTML document whose scripts and styles are the files of ``assets`` (a folder beside it)."""
+    sections = "\n".join(render_slide(s) for s in slides)
+    title = html.escape(f"{chapter.kicker}: {chapter.title} · workshop slides")
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<link rel="stylesheet" href="{assets}/reveal.css">
+<link rel="stylesheet" href="{assets}/white.css">
+<link rel="stylesheet" href="{assets}/slides.css">
+<script src="{assets}/casebook-vega.js"></script>
+</head>
+<body>
+<div class="reveal"><div class="slides">
+{sections}
+</div></div>
+<script src="{assets}/reveal.js"></script>
+<script>Reveal.initialize({json.dumps(REVEAL_CONFIG)});</script>
+</body>
+</html>
+"""
+
+
+def reveal_dir() -> Path:
+    """reveal.js as sphinx-revealjs bundles it."""
+    import sphinx_revealjs
+
+    return Path(sphinx_revealjs.__file__).parent / "_static" / "revealjs"
+
+
+def write_assets(dest: Path, vega: Path) -> Path:
+    """Copy reveal.js (script, styles, the white theme and its fonts), the vega bundle and the deck's
+    stylesheet into ``dest``; return it."""
+    dest.mkdir(parents=True, exist_ok=True)
+    src = reveal_dir()
+    for rel in REVEAL_FILES:
+        path = src / rel
+        if path.is_dir():
+            shutil.copytree(path, dest / "fonts" / path.name, dirs_exist_ok=True)
+        else:
+            shutil.copyfile(path, dest / path.name)
+    shutil.copyfile(src / "LICENSE", dest / "reveal-LICENSE")
+    shutil.copyfile(vega, dest / "casebook-vega.js")
+    (dest / "slides.css").write_text(SLIDES_CSS, encoding="utf-8")
+    return dest
+
+
+def build(chosen: list[str] | None = None, out: Path = OUT) -> list[Path]:
+    """Write the deck of every chapter (or of ``chosen``) into ``out``; return their paths."""
+    written = []
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="casebook-slides-") as tmp:
+        for slug in chosen or kit.slugs():
+            work = Path(tmp) / slug
+            chapter = kit.chapter_parts(kit.load_notebook(slug), slug, work)
+            if not written:
+                write_assets(out / "assets", kit.vega_bundle(work))
+            path = out / f"{slug}.html"
+            slides = select_slides(chapter)
+            kit.write_atomically(path, deck_html(chapter, slides))
+            written.append(path)
+            print(f"{slug}: {len(slides)} slides -> {path}")
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m casebook.build.slides [SLUG ...] [--out DIR]``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m casebook.build.slides", description=main.__doc__)
+    parser.add_argument("slugs", nargs="*", help="chapters (default: all)")
+    parser.add_argument("--out", type=Path, default=OUT, help="output folder (default: _build/slides)")
+    args = parser.parse_args(argv)
+    build(args.slugs or None, args.out.resolve())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
