@@ -1,5 +1,6 @@
 """Tables for readers (casebook.charts.tables): no index, formatted cells, stable output."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -70,7 +71,7 @@ def test_label_turns_keys_into_headers():
 
 @pytest.mark.parametrize(("value", "pattern", "expected"), [
     (None, None, tables.EMPTY), (float("nan"), "{:.1%}", tables.EMPTY), (0.2151, "{:.1%}", "21.5%"),
-    (True, None, "yes"), (12345, None, "12,345"), (2401.0, None, "2,401"), (0.71428, None, "0.71"),
+    (True, None, "yes"), (np.bool_(False), None, "no"), (np.int64(7), None, "7"), (12345, None, "12,345"), (2401.0, None, "2,401"), (0.71428, None, "0.71"),
     (pd.Timestamp("2006-12-31"), None, "2006-12-31"), (pd.Timestamp("2014-11-11 10:00"), None, "2014-11-11 10:00"),
     (7.0, lambda v: f"{v:.0f} days", "7 days"), ("text", None, "text"),
 ])

@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
@@ -41,7 +42,7 @@ def fmt(value: Any, pattern: Format | None) -> str:
         return EMPTY
     if pattern is not None:
         return pattern(value) if callable(pattern) else pattern.format(value)
-    if isinstance(value, bool):
+    if isinstance(value, (bool, np.bool_)):
         return "yes" if value else "no"
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d") if value == value.normalize() else value.strftime("%Y-%m-%d %H:%M")
