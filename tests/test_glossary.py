@@ -45,11 +45,12 @@ def glossary_entries(text: str) -> list[tuple[list[str], str]]:
 
 
 def term_targets(text: str) -> list[str]:
-    """The glossary term each {term} role of a page's text points at (the text, or the part in <>)."""
+    """The glossary term each {term} role of a page's text points at (the text, or the part in <>),
+    with runs of white space (a line break inside the role) made one space, as Sphinx does."""
     targets = []
     for content in TERM_ROLE.findall(text):
         explicit = EXPLICIT_TARGET.search(content)
-        targets.append((explicit.group(1) if explicit else content).strip())
+        targets.append(" ".join((explicit.group(1) if explicit else content).split()))
     return targets
 
 
@@ -83,6 +84,7 @@ def test_glossary_entries_parser_reads_terms_synonyms_and_definitions() -> None:
 def test_term_targets_reads_plain_and_explicit_roles() -> None:
     text = "A {term}`reach` and {term}`rates <engagement rate>`, not `reach` nor {glue:text}`x`."
     assert term_targets(text) == ["reach", "engagement rate"]
+    assert term_targets("the {term}`longest\nsilence` and {term}`K <K-factor>`s") == ["longest silence", "K-factor"]
 
 
 def test_glossary_has_enough_entries_each_defined_once() -> None:
