@@ -84,6 +84,8 @@ def test_figures_table_shows_labelled_rows_only():
                                  {"k": "K-factor", "organisers": "Organisers in all"},
                                  {"k": "{:.2f}", "organisers": "{:,.0f}"})
     assert table.data.to_dict("list") == {"Figure": ["K-factor", "Organisers in all"], "Value": ["0.14", "584"]}
+    named = tables.figures_table({"k": 1}, {"k": "K"}, headers=("marksandspencer", "value"))
+    assert list(named.data.columns) == ["marksandspencer", "value"]  # headers shown as given
 
 
 def test_reexported_from_charts():

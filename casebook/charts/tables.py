@@ -92,4 +92,5 @@ def figures_table(figures: Mapping[str, Any], labels: Mapping[str, str],
     value formatted by ``formats`` (key → :data:`Format`). Keys absent from ``labels`` are not shown."""
     formats = formats or {}
     return readable(pd.DataFrame({headers[0]: list(labels.values()),
-                                  headers[1]: [fmt(figures[k], formats.get(k)) for k in labels]}))
+                                  headers[1]: [fmt(figures[k], formats.get(k)) for k in labels]}),
+                    headers={h: h for h in headers})
