@@ -90,3 +90,16 @@ def test_figures_table_shows_labelled_rows_only():
 
 def test_reexported_from_charts():
     assert charts.readable is tables.readable and charts.figures_table is tables.figures_table
+
+
+@pytest.mark.parametrize(("digits", "value", "expected"), [
+    (3, 151915.902, "152,000"), (3, 428.571, "429"), (3, 57.1428, "57.1"), (2, 0.0973, "0.097"),
+    (3, -0.0021, "-0.00210"), (3, 0, "0"), (1, 0.75, "0.8"),
+])
+def test_significant_rounds_without_exponent(digits, value, expected):
+    assert tables.significant(digits)(value) == expected
+
+
+def test_in_units_divides_and_formats():
+    assert tables.in_units(1e6)(39e6) == "39"
+    assert tables.in_units(1e6, "{:,.1f}")(1_234_567_890) == "1,234.6"

@@ -8,6 +8,7 @@ stored notebook outputs stay identical from one run to the next. May import: the
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -51,6 +52,23 @@ def fmt(value: Any, pattern: Format | None) -> str:
     if isinstance(value, float) or (hasattr(value, "dtype") and pd.api.types.is_float_dtype(value.dtype)):
         return f"{float(value):,.0f}" if float(value).is_integer() and abs(value) >= 1000 else f"{float(value):,.2f}"
     return str(value)
+
+
+def significant(digits: int = 3) -> Callable[[float], str]:
+    """A format rounding to ``digits`` significant figures, with thousands separators and no exponent:
+    ``significant(3)(151915.9) == "152,000"``, ``significant(2)(0.0973) == "0.097"``."""
+    def show(value: float) -> str:
+        if value == 0:
+            return "0"
+        places = digits - 1 - math.floor(math.log10(abs(value)))
+        return f"{round(value, places):,.{max(0, places)}f}"
+    return show
+
+
+def in_units(unit: float, pattern: str = "{:,.0f}") -> Callable[[float], str]:
+    """A format showing a value divided by ``unit``: ``in_units(1e6)(39e6) == "39"`` (say the unit in the
+    header, e.g. "USD millions")."""
+    return lambda value: pattern.format(value / unit)
 
 
 def _uuid(frame: pd.DataFrame) -> str:
