@@ -235,11 +235,12 @@ def casebook_workload(folder: Path) -> tuple[dict, dict]:
     orders, report = open_orders(folder, con=con)
     s.mark("open_and_clean")
     cal, hold = wh.periods(report.first, report.last)
-    summary = wh.summarise(orders, cal, hold)
+    days = wh.store_days(orders)  # one pass over the lines, as the chapter does
+    summary = wh.summarise(days, cal, hold)
     s.mark("summary")
-    tri = wh.triples(summary)
+    tri = wh.triples(wh.summary_table(days, cal, hold))  # pooled in the engine: only the triples come back
     s.mark("triples")
-    params = bgnbd.fit(wh.calibration(summary))
+    params = bgnbd.fit(tri)
     s.mark("fit")
     counts = {"lines_kept": report.lines_kept, "customers": report.customers, "invoices": report.invoices,
               "removed": sum(report.removed.values()), "revenue": round(report.revenue, 2)}
@@ -317,6 +318,7 @@ def sql_workload(folder: Path) -> tuple[dict, dict]:
 
     from casebook import clock
     from casebook.crm import bgnbd
+    from casebook.crm import warehouse as wh
 
     _warm_up_fit()
     s = Steps()
@@ -330,14 +332,14 @@ def sql_workload(folder: Path) -> tuple[dict, dict]:
     if got["empty_dates"] or got["future_dates"] or got["empty_numbers"] or got["infinite_numbers"]:
         raise SystemExit(f"bad input: {got}")
     s.mark("open_and_clean")
-    cal, hold = bgnbd.default_periods(pd.DataFrame({"timestamp": [got["first"], got["last"]]}))
+    cal, hold = wh.periods(got["first"], got["last"])
     summary = con.sql(_sql_summary(src, cal.date(), hold.date(), 7.0)).to_arrow_table().to_pandas()
     summary = summary.set_index("customer_id")
     s.mark("summary")
     cohort = summary[summary["in_calibration"]]
     tri = cohort.groupby(["frequency", "recency", "T"], sort=True).size().reset_index(name="count")
     s.mark("triples")
-    params = bgnbd.fit(cohort.astype({"frequency": "int64"}))
+    params = bgnbd.fit(tri)
     s.mark("fit")
     removed = sum(got[k] for k in ("missing_customer", "cancellation", "adjustment", "non_positive_quantity",
                                    "negative_amount"))
@@ -347,21 +349,29 @@ def sql_workload(folder: Path) -> tuple[dict, dict]:
 
 
 def fit_workload(folder: Path, customers: int = FIT_CUSTOMERS) -> tuple[dict, dict]:
-    """bgnbd.fit on ``customers`` customers: the calibration cohort of ``folder`` resampled (seeded)."""
+    """bgnbd.fit on ``customers`` customers: the calibration cohort of ``folder`` resampled (seeded), kept in
+    the engine; the distinct triples and their counts are pooled there and fitted (what the chapter does)."""
+    import ibis
+
     from casebook.crm import bgnbd
     from casebook.crm import warehouse as wh
     from casebook.io.orders import connect, open_orders
 
     _warm_up_fit()
-    orders, report = open_orders(folder, con=connect(MEMORY_LIMIT, THREADS, _temp_directory()))
+    con = connect(MEMORY_LIMIT, THREADS, _temp_directory())
+    orders, report = open_orders(folder, con=con)
     cohort = wh.calibration(wh.summarise(orders, *wh.periods(report.first, report.last)))
     rng = np.random.default_rng(SEED)
     big = cohort.iloc[rng.integers(0, len(cohort), customers)][["frequency", "recency", "T"]].reset_index(drop=True)
     del cohort
+    table = con.create_table("fit_customers", ibis.memtable(big), temp=True).mutate(in_calibration=True)
+    del big
     s = Steps()
-    params = bgnbd.fit(big)
+    tri = wh.triples(table)
+    s.mark("triples")
+    params = bgnbd.fit(tri)
     s.mark("fit")
-    return s.times, {"customers": int(len(big)), "triples": int(len(wh.triples(big))),
+    return s.times, {"customers": int(tri["count"].sum()), "triples": int(len(tri)),
                      **{k: round(v, 6) for k, v in params.as_dict().items()}}
 
 
@@ -479,7 +489,8 @@ def report(rows: list[dict], fit: dict | None, started: dt.datetime, minutes: fl
                    "customers in the calibration cohort, "
                    f"{c['triples']:,} distinct triples; r {c['r']:.4f}, alpha {c['alpha']:.4f}, a {c['a']:.4f}")
     if fit is not None:
-        out += ["", "BG/NBD fit alone on 10 million customers (the largest summary's cohort resampled): "
+        out += ["", "BG/NBD fit on 10 million customers (the largest summary's cohort resampled, held in the engine, "
+                "pooled there into distinct triples with their counts, then fitted): "
                 + (f"{fit['seconds']:.2f} s ({fit['check']['triples']:,} distinct triples), peak "
                    f"{fit['peak_mb']:,.0f} MB." if "error" not in fit else f"failed ({fit['error']})")]
     largest = rows[-1] if rows else None

@@ -10,21 +10,23 @@ import pytest
 
 from casebook import paths
 from casebook.crm import bgnbd
+from casebook.crm import warehouse as wh
 from casebook.errors import ParameterError
-from casebook.io.transactions import load_transactions
+from casebook.io.orders import open_orders
 
-PUBLISHED = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}  # FHL 2005, CDNOW 1/10 sample, weeks
-
-
-@pytest.fixture(scope="module")
-def cdnow_tx() -> pd.DataFrame:
-    tx, _ = load_transactions(paths.dataset("cdnow"), customer_col="column_2")
-    return tx
+PUBLISHED = bgnbd.FHL2005_CDNOW  # FHL 2005, CDNOW 1/10 sample, weeks
+pytestmark = pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning")
 
 
 @pytest.fixture(scope="module")
-def cdnow_summary(cdnow_tx: pd.DataFrame) -> pd.DataFrame:
-    return bgnbd.summarise(cdnow_tx, "1997-09-30", "1998-06-30", "W")
+def cdnow_days():
+    orders, _ = open_orders(paths.dataset("cdnow"), customer_col="column_2")
+    return wh.store_days(orders)
+
+
+@pytest.fixture(scope="module")
+def cdnow_summary(cdnow_days) -> pd.DataFrame:
+    return wh.calibration(wh.summarise(cdnow_days, "1997-09-30", "1998-06-30", "W"))
 
 
 def test_summary_reproduces_published_calibration_summary(cdnow_summary: pd.DataFrame) -> None:
@@ -35,7 +37,7 @@ def test_summary_reproduces_published_calibration_summary(cdnow_summary: pd.Data
     assert (ours["recency"].round(2) == ref["recency"]).all()
     assert (ours["T"].round(2) == ref["T"]).all()
     assert ours["frequency"].sum() == 2_457  # repeat purchase occasions in the 39 weeks
-    assert (ours["holdout_length"] == 39).all()
+    assert (ours["duration_holdout"] == 39).all()
 
 
 def test_fit_reproduces_published_parameters() -> None:
@@ -49,6 +51,30 @@ def test_fit_reproduces_published_parameters() -> None:
 def test_fit_from_raw_transactions_matches_too(cdnow_summary: pd.DataFrame) -> None:
     p = bgnbd.fit(cdnow_summary)
     assert {k: round(v, 3) for k, v in p.as_dict().items()} == PUBLISHED
+    assert bgnbd.published_comparison(p)["same"].all()
+
+
+def test_fit_on_counted_triples_equals_the_fit_on_customers(cdnow_summary: pd.DataFrame) -> None:
+    triples = wh.triples(cdnow_summary)
+    assert len(triples) < len(cdnow_summary) and triples["count"].sum() == 2_357
+    on_triples, on_customers = bgnbd.fit(triples), bgnbd.fit(cdnow_summary)
+    assert on_triples == on_customers  # the same pooled rows: the same numbers to the last digit
+    # a count is a weight: doubling every count doubles the log-likelihood and keeps the parameters
+    doubled = bgnbd.fit(triples.assign(count=2 * triples["count"]))
+    assert doubled.customers == 4_714
+    assert doubled.log_likelihood == pytest.approx(2 * on_triples.log_likelihood, rel=1e-9)
+    for k, v in on_triples.as_dict().items():
+        assert doubled.as_dict()[k] == pytest.approx(v, rel=1e-5)
+    ll = bgnbd.log_likelihood(on_triples, triples["frequency"], triples["recency"], triples["T"], triples["count"])
+    assert ll == pytest.approx(on_triples.log_likelihood, rel=1e-12)
+
+
+def test_published_comparison_flags_a_different_fit() -> None:
+    other = bgnbd.BGNBDParams(0.2431, 4.4, 0.793, 2.426, 0.0, 1)
+    table = bgnbd.published_comparison(other)
+    assert table["parameter"].tolist() == ["r", "alpha", "a", "b"]
+    assert table["same"].tolist() == [True, False, True, True]
+    assert table.loc[1, "ours"] == 4.4 and table.loc[1, "published"] == 4.414
 
 
 def test_log_likelihood_at_published_values() -> None:
@@ -57,8 +83,8 @@ def test_log_likelihood_at_published_values() -> None:
     assert ll == pytest.approx(-9582.4, abs=0.05)
 
 
-def test_time_unit_days_rescales_alpha_only(cdnow_tx: pd.DataFrame) -> None:
-    p = bgnbd.fit(bgnbd.summarise(cdnow_tx, "1997-09-30", time_unit="D"), time_unit="D")
+def test_time_unit_days_rescales_alpha_only(cdnow_days) -> None:
+    p = bgnbd.fit(wh.triples(wh.summary_table(cdnow_days, "1997-09-30", time_unit="D")), time_unit="D")
     assert p.r == pytest.approx(0.2426, abs=5e-4)
     assert p.alpha / 7 == pytest.approx(4.414, abs=5e-3)
     assert p.a == pytest.approx(0.793, abs=5e-4) and p.b == pytest.approx(2.426, abs=5e-3)
@@ -106,9 +132,9 @@ def test_new_customer_expectation_equals_unconditional() -> None:
     assert bgnbd.expected_purchases(PUBLISHED, 0.0) == pytest.approx(0.0)
 
 
-def test_tracking_curve(cdnow_tx: pd.DataFrame, cdnow_summary: pd.DataFrame) -> None:
+def test_tracking_curve(cdnow_days, cdnow_summary: pd.DataFrame) -> None:
     p = bgnbd.fit(cdnow_summary)
-    tr = bgnbd.tracking(cdnow_tx, p, "1997-09-30", "1998-06-30")
+    tr = bgnbd.tracking(wh.daily_repeats(cdnow_days, "1997-09-30", "1998-06-30"), p, "1997-09-30", "1998-06-30")
     assert len(tr) == 78  # 78 weeks, 1997-01-01 to 1998-06-30
     at_cal = tr[tr["period_end"] == pd.Timestamp("1997-09-30")].iloc[0]
     assert at_cal["actual"] == 2_457 and at_cal["phase"] == "calibration"
@@ -116,6 +142,20 @@ def test_tracking_curve(cdnow_tx: pd.DataFrame, cdnow_summary: pd.DataFrame) -> 
         bgnbd.expected_purchases(p, cdnow_summary["T"].to_numpy()).sum(), rel=1e-9)
     assert tr["predicted"].is_monotonic_increasing and tr["actual"].is_monotonic_increasing
     assert (tr["phase"] == "holdout").sum() == 39
+    # the holdout's actual repeat purchases are the summary's holdout purchases
+    assert tr["actual"].iloc[-1] - at_cal["actual"] == cdnow_summary["frequency_holdout"].sum() == 1_882
+
+
+def test_tracking_by_hand() -> None:
+    """Two cohorts: 2 customers first buy on day 0, 1 on day 7; repeats on days 3 and 10 (in days)."""
+    daily = pd.DataFrame({"day": pd.to_datetime(["2020-01-01", "2020-01-04", "2020-01-08", "2020-01-11"]),
+                          "first_purchases": [2, 0, 1, 0], "repeat_purchases": [0, 1, 0, 1]})
+    p = bgnbd.BGNBDParams(1.0, 10.0, 0.0, float("nan"), 0.0, 3, "D")  # NBD limit: E[X(t)] = t / 10
+    tr = bgnbd.tracking(daily, p, "2020-01-07", "2020-01-14")
+    assert len(tr) == 14 and tr["actual"].tolist() == [0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2]
+    # end of day 13: the first cohort is 13 days old, the second 6 -> 2 * 1.3 + 0.6
+    assert tr["predicted"].iloc[-1] == pytest.approx(3.2)
+    assert (tr["phase"] == "calibration").sum() == 7
 
 
 def test_holdout_check(cdnow_summary: pd.DataFrame) -> None:
@@ -125,22 +165,27 @@ def test_holdout_check(cdnow_summary: pd.DataFrame) -> None:
     zero = check.set_index("frequency").loc[0]
     assert zero["customers"] == (cdnow_summary["frequency"] == 0).sum()
     assert zero["actual"] == pytest.approx(
-        cdnow_summary.loc[cdnow_summary["frequency"] == 0, "holdout_purchases"].mean())
+        cdnow_summary.loc[cdnow_summary["frequency"] == 0, "frequency_holdout"].mean())
     assert check["frequency_label"].iloc[-1] == "7+"
+    with pytest.raises(ParameterError, match="no holdout period"):
+        bgnbd.holdout_check(p, cdnow_summary.drop(columns=["frequency_holdout"]))
 
 
-def test_full_uci_fit() -> None:  # its speed is measured by the benchmarks, not here
-    tx, _ = load_transactions(paths.dataset("online_retail"))
-    summary = bgnbd.summarise(tx, "2011-12-09", time_unit="W")
-    p = bgnbd.fit(summary)
+@pytest.fixture(scope="module")
+def retail_days():
+    orders, _ = open_orders(paths.dataset("online_retail"))
+    return wh.store_days(orders)
+
+
+def test_full_uci_fit(retail_days) -> None:  # its speed is measured by the benchmarks, not here
+    p = bgnbd.fit(wh.triples(wh.summary_table(retail_days, "2011-12-09", time_unit="W")))
     assert p.customers == 4_339
     # this retailer's data show almost no drop-out: a / (a + b) is tiny, as with lifetimes' fit
     assert p.mean_dropout < 0.01 and 0.7 < p.r < 0.95
 
 
-def test_no_dropout_limit_on_the_retail_calibration_period() -> None:
-    tx, _ = load_transactions(paths.dataset("online_retail"))
-    summary = bgnbd.summarise(tx, "2011-09-09", time_unit="W")
+def test_no_dropout_limit_on_the_retail_calibration_period(retail_days) -> None:
+    summary = wh.calibration(wh.summarise(retail_days, "2011-09-09", time_unit="W"))
     p = bgnbd.fit(summary)
     assert p.no_dropout and p.a == 0 and math.isnan(p.b) and p.mean_dropout == 0
     # any point of the BG/NBD ridge fits no better than the limit (here one an optimiser stopped at)
@@ -149,6 +194,7 @@ def test_no_dropout_limit_on_the_retail_calibration_period() -> None:
     assert bgnbd.log_likelihood(ridge, *args) <= p.log_likelihood + 1e-3
     assert p.log_likelihood == pytest.approx(bgnbd.log_likelihood(p, *args), abs=1e-6)
     assert bgnbd.p_alive(p, *args).min() == 1.0
+    assert bgnbd.dropout_verdict(p).startswith("The fit reaches the no-drop-out limit")
 
 
 def test_nbd_limit_formulas_match_a_tiny_a() -> None:
@@ -162,22 +208,26 @@ def test_nbd_limit_formulas_match_a_tiny_a() -> None:
     assert bgnbd.p_alive(limit, [0, 3], [0, 5], [10, 20]).tolist() == [1.0, 1.0]
 
 
-def test_parameter_errors(cdnow_tx: pd.DataFrame) -> None:
+def test_parameter_errors(cdnow_days) -> None:
     with pytest.raises(ParameterError, match=r"time_unit 'M' is not valid; use one of: 'D', 'W'"):
-        bgnbd.summarise(cdnow_tx, "1997-09-30", time_unit="M")
+        wh.summarise(cdnow_days, "1997-09-30", time_unit="M")
     with pytest.raises(ParameterError, match=r"holdout_end \(1997-01-01\) must come after calibration_end"):
-        bgnbd.summarise(cdnow_tx, "1997-09-30", "1997-01-01")
+        wh.summarise(cdnow_days, "1997-09-30", "1997-01-01")
     with pytest.raises(ParameterError, match="no customer in the calibration period"):
-        bgnbd.fit(bgnbd.summarise(cdnow_tx, "1996-01-01"))
-    assert math.isfinite(bgnbd.fit(bgnbd.summarise(cdnow_tx, "1997-03-31")).r)
+        bgnbd.fit(wh.triples(wh.summary_table(cdnow_days, "1996-01-01")))
+    with pytest.raises(ParameterError, match="no customer made a repeat purchase"):
+        bgnbd.fit(pd.DataFrame({"frequency": [0, 0], "recency": [0.0, 0.0], "T": [3.0, 5.0], "count": [4, 1]}))
+    with pytest.raises(ParameterError, match=r"lacks columns \['T'\]"):
+        bgnbd.fit(pd.DataFrame({"frequency": [1], "recency": [1.0]}))
+    assert math.isfinite(bgnbd.fit(wh.triples(wh.summary_table(cdnow_days, "1997-03-31"))).r)
 
 
-def test_default_periods(cdnow_tx: pd.DataFrame) -> None:
-    cal, hold = bgnbd.default_periods(cdnow_tx)
+def test_default_periods() -> None:
+    first, last = pd.Timestamp("1997-01-01 00:00"), pd.Timestamp("1998-06-30 15:00")
+    cal, hold = wh.periods(first, last)
     assert hold == pd.Timestamp("1998-06-30") and cal == pd.Timestamp("1998-03-31")  # 91 days before
-    assert bgnbd.default_periods(cdnow_tx, "1997-09-30", "") == (pd.Timestamp("1997-09-30"), hold)
-    short = cdnow_tx[cdnow_tx["timestamp"] <= "1997-01-31"]
-    cal, hold = bgnbd.default_periods(short)
+    assert wh.periods(first, last, "1997-09-30", "") == (pd.Timestamp("1997-09-30"), hold)
+    cal, hold = wh.periods(first, pd.Timestamp("1997-01-31"))
     assert (hold - cal).days == 10  # a third of the 30-day span
     with pytest.raises(ParameterError, match=r"calibration_end \(1999-01-01\) must fall between"):
-        bgnbd.default_periods(cdnow_tx, "1999-01-01")
+        wh.periods(first, last, "1999-01-01")

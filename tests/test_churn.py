@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ibis
 import pandas as pd
 import pytest
 
 from casebook.crm import churn
+from casebook.crm import warehouse as wh
 from casebook.crm.bgnbd import BGNBDParams
 from casebook.errors import ParameterError
 
@@ -16,8 +18,9 @@ AS_OF = "2020-03-01"
 def _tx() -> pd.DataFrame:
     rows = [("P", "2020-01-01", 10), ("P", "2020-01-11", 10), ("P", "2020-01-21", 10),
             ("Q", "2020-02-01", 50), ("Q", "2020-02-29", 50), ("S", "2020-01-05", 7)]
-    return pd.DataFrame({"customer_id": [r[0] for r in rows], "timestamp": pd.to_datetime([r[1] for r in rows]),
-                         "amount": [float(r[2]) for r in rows]})
+    tx = pd.DataFrame({"customer_id": [r[0] for r in rows], "timestamp": pd.to_datetime([r[1] for r in rows]),
+                       "amount": [float(r[2]) for r in rows]})
+    return wh.summarise(ibis.memtable(tx), "2020-03-01")  # the engine's summary, as the chapter reads it
 
 
 # P: x = 2, t_x = 20 days, T = 60 days (in weeks): P(alive) by hand
@@ -58,6 +61,12 @@ def test_gap_factor_relaxes_the_silence_rule() -> None:
 def test_default_as_of_is_last_day_in_data() -> None:
     st = churn.customer_status(_tx(), PARAMS)
     assert st.loc["P", "days_silent"] == (pd.Timestamp("2020-02-29") - pd.Timestamp("2020-01-21")).days
+
+
+def test_as_of_before_the_last_purchase_is_refused() -> None:
+    with pytest.raises(ParameterError, match=r"as_of \(2020-02-01\) comes before the last purchase of the summary "
+                                             r"\(2020-02-29\)"):
+        churn.customer_status(_tx(), PARAMS, as_of="2020-02-01")
 
 
 def test_distributions_for_charts() -> None:

@@ -47,3 +47,11 @@ def test_silence_chart_colours_bands_beyond_usual_gap() -> None:
                          "beyond_usual_gap": [False, True]})
     rows = _values(crm_charts.silence_chart(dist, "Silence"))
     assert {r["band"]: r["status"] for r in rows} == {"0–1": "within it", "1+": "beyond the usual gap"}
+
+
+def test_p_alive_chart_one_bar_per_band_below_the_threshold_in_warning() -> None:
+    dist = pd.DataFrame({"band_start": [0.0, 0.5], "band_end": [0.5, 1.0], "customers": [3, 7],
+                         "revenue": [30.0, 70.0]})
+    rows = _values(crm_charts.p_alive_chart(dist, 0.5, "P(alive), CDNOW sample"))
+    assert {r["band"]: (r["customers"], r["status"]) for r in rows} == {
+        "0.00–0.50": (3, "below the threshold"), "0.50–1.00": (7, "at or above it")}

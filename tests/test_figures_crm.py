@@ -29,11 +29,15 @@ def test_readiness_figures_say_none_past_the_last_gap() -> None:
     assert figures["readiness_gap_2"] == figures["readiness_gap_3"] == "none"
 
 
-def test_chart_subtitle_says_whether_the_answers_are_the_illustration() -> None:
+def test_chart_title_and_subtitle_say_whether_the_answers_are_the_illustration() -> None:
     card = readiness.scorecard()
-    illustration = readiness.chart_subtitle(dict(readiness.VOLVO_FRANCE_ILLUSTRATION), card)
-    assert illustration == f"Illustration: our reading of the article, not Volvo data · score {card.score:.0f} / 100"
+    book = dict(readiness.VOLVO_FRANCE_ILLUSTRATION)
+    assert readiness.chart_title("Volvo France", book) == (
+        "Illustration, not a measurement: Volvo France's readiness as we read the article")
+    illustration = readiness.chart_subtitle(book, card)
+    assert illustration == "Our reading of the article, not Volvo data · illustrative score 25 / 100"
     mine = {key: "yes" for key in readiness.QUESTIONS}
+    assert readiness.chart_title("My brand", mine) == "Readiness scorecard: My brand"
     assert readiness.chart_subtitle(mine, readiness.scorecard(mine)) == "Answers given as parameters · score 100 / 100"
 
 
@@ -78,8 +82,11 @@ def test_watchlist_figures_by_hand() -> None:
     figures = churn.watchlist_figures(status, churn.watchlist_summary(status))
     assert figures == {
         "watchlist_customers": 3, "watchlist_share": 0.75, "watchlist_revenue": 180.0,
-        "watchlist_revenue_share": 0.9, "watchlist_by_p_alive": 2, "p_alive_min": 0.2, "repeat_customers": 2,
+        "watchlist_revenue_share": 0.9, "watchlist_by_p_alive": 2, "watchlist_by_p_alive_share": 0.5,
+        "p_alive_min": 0.2, "repeat_customers": 2,
     }
+    prefixed = churn.watchlist_figures(status, churn.watchlist_summary(status), prefix="cdnow_")
+    assert prefixed == {f"cdnow_{k}": v for k, v in figures.items()}
 
 
 PARAMS = BGNBDParams(r=0.24312345, alpha=4.41398765, a=0.79345678, b=2.42587654, log_likelihood=-1.0,
@@ -88,7 +95,7 @@ PARAMS = BGNBDParams(r=0.24312345, alpha=4.41398765, a=0.79345678, b=2.42587654,
 
 def _summary(holdout: list[int]) -> pd.DataFrame:
     return pd.DataFrame({"frequency": [0, 2, 5], "recency": [0.0, 10.0, 30.0], "T": [39.0, 35.0, 38.0],
-                         "holdout_purchases": holdout, "holdout_length": 13.0})
+                         "frequency_holdout": holdout, "duration_holdout": 13.0})
 
 
 def test_model_figures_by_hand() -> None:
@@ -105,6 +112,11 @@ def test_model_figures_by_hand() -> None:
     assert figures["holdout_actual"] == 4
     assert figures["holdout_predicted"] == round(float(predicted), 1)
     assert figures["holdout_error"] == round(float(predicted) / 4 - 1, 4)
+    assert figures["bgnbd_verdict"].startswith("The fit finds drop-out: after each purchase a customer leaves "
+                                               "for good with probability 25% on average")
+    prefixed = bgnbd.model_figures(PARAMS, summary, pd.Timestamp("1997-09-30"), pd.Timestamp("1997-12-30"),
+                                   prefix="cdnow_")
+    assert prefixed == {f"cdnow_{k}": v for k, v in figures.items()}
 
 
 def test_model_figures_without_holdout_purchases_have_no_error() -> None:

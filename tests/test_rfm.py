@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ibis
 import pandas as pd
 import pytest
 
 from casebook.crm import rfm
+from casebook.crm import warehouse as wh
 from casebook.errors import ParameterError
 
 AS_OF = pd.Timestamp("2020-02-01")
@@ -34,8 +36,13 @@ def _transactions() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _summary(tx: pd.DataFrame) -> pd.DataFrame:
+    """The engine's per-customer summary of ``tx``, as the chapter reads it."""
+    return wh.summarise(ibis.memtable(tx), AS_OF)
+
+
 def test_scores_match_hand_computation() -> None:
-    table = rfm.rfm_table(_transactions(), as_of=AS_OF)
+    table = rfm.rfm_table(_summary(_transactions()), as_of=AS_OF)
     for cust, (r, f, m, _) in EXPECTED.items():
         row = table.loc[cust]
         assert (row.r_score, row.f_score, row.m_score) == (r, f, m), cust
@@ -45,7 +52,7 @@ def test_scores_match_hand_computation() -> None:
 
 
 def test_default_as_of_is_day_after_last_transaction() -> None:
-    table = rfm.rfm_table(_transactions())
+    table = rfm.rfm_table(_summary(_transactions()))
     assert table.loc["A", "recency_days"] == 1  # last purchase 2020-01-31, as_of 2020-02-01
 
 
@@ -53,12 +60,12 @@ def test_frequency_counts_purchase_days_without_invoices() -> None:
     tx = _transactions().drop(columns="invoice")
     extra = pd.DataFrame({"customer_id": ["A"], "timestamp": [AS_OF - pd.Timedelta(days=1) + pd.Timedelta(hours=3)],
                           "amount": [1.0]})
-    table = rfm.rfm_table(pd.concat([tx, extra], ignore_index=True), as_of=AS_OF)
+    table = rfm.rfm_table(_summary(pd.concat([tx, extra], ignore_index=True)), as_of=AS_OF)
     assert table.loc["A", "frequency"] == 5  # a second purchase on the same day is not a new occasion
 
 
 def test_segments_first_match_wins() -> None:
-    table = rfm.rfm_table(_transactions(), as_of=AS_OF)
+    table = rfm.rfm_table(_summary(_transactions()), as_of=AS_OF)
     seg = rfm.assign_segments(table)
     assert seg.to_dict() == {c: e[3] for c, e in EXPECTED.items()}
 
@@ -74,7 +81,7 @@ def test_others_and_unreachable_segments() -> None:
 
 
 def test_segment_summary_sizes_and_value() -> None:
-    table = rfm.rfm_table(_transactions(), as_of=AS_OF)
+    table = rfm.rfm_table(_summary(_transactions()), as_of=AS_OF)
     summary = rfm.segment_summary(table, rfm.assign_segments(table)).set_index("segment")
     assert summary.loc["Champions", "customers"] == 2
     assert summary.loc["Champions", "revenue"] == pytest.approx(900)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import ibis
 import pandas as pd
 import pytest
 
 from casebook import paths
-from casebook.crm.summary import purchase_days
+from casebook.crm.warehouse import purchase_days
 from casebook.errors import InputError
 from casebook.io.transactions import load_transactions, standardise
 
@@ -59,10 +60,11 @@ def test_cdnow_layout_whitespace_yyyymmdd_without_header() -> None:
     assert tx["customer_id"].tolist() == ["00001", "00001", "00001", "00002", "00003"]
     assert tx["timestamp"].iloc[2] == pd.Timestamp("2011-01-10")
     assert tx["amount"].sum() == pytest.approx(64.75)
-    days = purchase_days(tx)
+    days = purchase_days(ibis.memtable(tx)).to_pyarrow().to_pandas()
     # customer 00001 bought twice on 3 January: one purchase occasion worth 15.50
     assert len(days) == 4
-    assert days.loc[(days.customer_id == "00001") & (days.day == "2011-01-03"), "amount"].item() == 15.5
+    assert days.loc[(days.customer_id == "00001") & (days.day == pd.Timestamp("2011-01-03").date()),
+                    "amount"].item() == 15.5
 
 
 def test_whitespace_file_with_header() -> None:

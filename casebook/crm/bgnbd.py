@@ -7,8 +7,10 @@ calibration period), ``recency`` (time of the last purchase since the first, ``t
 since the first purchase to the end of calibration) the model gives the expected purchases in a holdout
 period and the probability that the customer is still active ("alive").
 
-All functions are vectorised over customers. Identical (frequency, recency, T) rows are pooled before
-fitting, so the fit takes the same time for 5,000 or 5 million transaction lines once summarised.
+All functions are vectorised over customers. The fit reads the distinct (frequency, recency, T) rows with
+their counts (:func:`casebook.crm.warehouse.triples`; the likelihood is a weighted sum), so 10 million
+customers fit as fast as their distinct triples allow. The summaries come from
+:mod:`casebook.crm.warehouse` (lifetimes names: ``frequency_holdout``, ``duration_holdout``).
 
 May import: the foundation and charts; never io (takes frames).
 """
@@ -23,7 +25,6 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import optimize, special
 
-from casebook.crm.summary import purchase_days
 from casebook.errors import ParameterError
 
 TIME_UNITS = {"D": 1.0, "W": 7.0}
@@ -63,95 +64,55 @@ def _unit_days(time_unit: str) -> float:
     return TIME_UNITS[time_unit]
 
 
-def default_periods(
-    tx: pd.DataFrame,
-    calibration_end: str | pd.Timestamp | None = None,
-    holdout_end: str | pd.Timestamp | None = None,
-) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """Calibration and holdout ends; empty or None means: the holdout ends on the last day of the data
-    and lasts 13 weeks (91 days), or a third of the data's span when that is shorter.
-    """
-    last = tx["timestamp"].max().normalize()
-    first = tx["timestamp"].min().normalize()
-    h_end = pd.Timestamp(holdout_end).normalize() if holdout_end else last
-    if calibration_end:
-        c_end = pd.Timestamp(calibration_end).normalize()
-    else:
-        span = (h_end - first).days
-        c_end = h_end - pd.Timedelta(days=max(1, min(91, span // 3)))
-    if not first <= c_end < h_end:
-        raise ParameterError(f"calibration_end ({c_end:%Y-%m-%d}) must fall between the first day of the data "
-                             f"({first:%Y-%m-%d}) and holdout_end ({h_end:%Y-%m-%d})")
-    return c_end, h_end
+@dataclass(frozen=True)
+class _Data:
+    """Pooled rows of (x, t_x, T) with weights, and the distinct x (few) for the terms that depend on x only."""
+
+    x: np.ndarray
+    t_x: np.ndarray
+    t_cal: np.ndarray
+    w: np.ndarray
+    ux: np.ndarray  # the distinct frequencies
+    inv: np.ndarray  # each row's position in ``ux``
+
+    @classmethod
+    def of(cls, frequency: ArrayLike, recency: ArrayLike, t_cal: ArrayLike, weight: ArrayLike | None = None
+           ) -> _Data:
+        x = np.asarray(frequency, float)
+        ux, inv = np.unique(x, return_inverse=True)
+        w = np.ones_like(x) if weight is None else np.asarray(weight, float)
+        return cls(x, np.asarray(recency, float), np.asarray(t_cal, float), w, ux, inv)
 
 
-def summarise(
-    tx: pd.DataFrame,
-    calibration_end: str | pd.Timestamp,
-    holdout_end: str | pd.Timestamp | None = None,
-    time_unit: str = "W",
-) -> pd.DataFrame:
-    """Per customer: ``frequency``, ``recency``, ``T`` over the calibration period, and the holdout.
-
-    Purchases are counted per calendar day (several orders on one day are one occasion). The
-    calibration period runs from the first transaction to ``calibration_end`` inclusive; customers whose
-    first purchase falls after it are left out (they are not in the calibration cohort). With
-    ``holdout_end``, ``holdout_purchases`` counts purchase days in (calibration_end, holdout_end] and
-    ``holdout_length`` is that period's length; ``monetary`` is the mean calibration purchase-day value.
-    Times are in days (``"D"``) or weeks of 7 days (``"W"``).
-    """
-    unit = _unit_days(time_unit)
-    cal_end = pd.Timestamp(calibration_end).normalize()
-    days = purchase_days(tx)
-    first = days.groupby("customer_id", sort=False, observed=True)["day"].transform("min")
-    cohort = first <= cal_end
-    days, first = days[cohort], first[cohort]
-    cal = days["day"] <= cal_end
-    d = days[cal]
-    g = d.groupby("customer_id", sort=True, observed=True)
-    agg = g.agg(n=("day", "size"), first=("day", "min"), last=("day", "max"), spend=("amount", "sum"))
-    out = pd.DataFrame(index=agg.index)
-    out["frequency"] = (agg["n"] - 1).astype("int64")
-    out["recency"] = (agg["last"] - agg["first"]).dt.days / unit
-    out["T"] = (cal_end - agg["first"]).dt.days / unit
-    out["monetary"] = agg["spend"] / agg["n"]
-    if holdout_end is not None:
-        h_end = pd.Timestamp(holdout_end).normalize()
-        if h_end <= cal_end:
-            raise ParameterError(f"holdout_end ({h_end:%Y-%m-%d}) must come after calibration_end "
-                                 f"({cal_end:%Y-%m-%d})")
-        hold = days[(~cal) & (days["day"] <= h_end)]
-        counts = hold.groupby("customer_id", sort=False, observed=True).size()
-        out["holdout_purchases"] = counts.reindex(out.index, fill_value=0).astype("int64")
-        out["holdout_length"] = (h_end - cal_end).days / unit
-    out.index.name = "customer_id"
-    return out
-
-
-def _loglik_terms(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, t_cal: np.ndarray) -> np.ndarray:
-    """Log-likelihood of each customer (FHL 2005, eq. 6), computed in logs for stability."""
+def _loglik_terms(params: np.ndarray, d: _Data) -> np.ndarray:
+    """Log-likelihood of each row (FHL 2005, eq. 6), computed in logs for stability; the terms of x alone
+    are computed once per distinct x."""
     r, alpha, a, b = params
-    a1 = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha)
-    a2 = special.betaln(a, b + x) - special.betaln(a, b)
-    a3 = -(r + x) * np.log(alpha + t_cal)
+    ux, inv = d.ux, d.inv
+    a1 = (special.gammaln(r + ux) - special.gammaln(r))[inv] + r * np.log(alpha)
+    a2 = (special.betaln(a, b + ux) - special.betaln(a, b))[inv]
+    a3 = -(r + d.x) * np.log(alpha + d.t_cal)
     with np.errstate(divide="ignore", invalid="ignore"):
-        a4 = np.where(x > 0, np.log(a) - np.log(np.maximum(b + x - 1, 1e-300)) - (r + x) * np.log(alpha + t_x),
-                      -np.inf)
+        drop = (np.log(a) - np.log(np.maximum(b + ux - 1, 1e-300)))[inv]
+        a4 = np.where(d.x > 0, drop - (r + d.x) * np.log(alpha + d.t_x), -np.inf)
     return a1 + a2 + np.logaddexp(a3, a4)
 
 
+def _nbd_terms(r: float, alpha: float, d: _Data) -> np.ndarray:
+    """Log-likelihood of each row in the no-drop-out limit (an NBD count model)."""
+    a1 = special.gammaln(r + d.ux) - special.gammaln(r)
+    return a1[d.inv] + r * np.log(alpha) - (r + d.x) * np.log(alpha + d.t_cal)
+
+
 def log_likelihood(params: dict[str, float] | BGNBDParams, frequency: ArrayLike, recency: ArrayLike,
-                   t_cal: ArrayLike) -> float:
-    """Total BG/NBD log-likelihood of the data under the given parameters."""
+                   t_cal: ArrayLike, count: ArrayLike | None = None) -> float:
+    """Total BG/NBD log-likelihood of the data under the given parameters (rows weighted by ``count``)."""
     p = params.as_dict() if isinstance(params, BGNBDParams) else params
+    d = _Data.of(frequency, recency, t_cal, count)
     if p["a"] == 0:  # NBD limit
-        x, t_cal = np.asarray(frequency, float), np.asarray(t_cal, float)
-        r, alpha = p["r"], p["alpha"]
-        return float((special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha)
-                      - (r + x) * np.log(alpha + t_cal)).sum())
+        return float((d.w * _nbd_terms(p["r"], p["alpha"], d)).sum())
     vec = np.array([p["r"], p["alpha"], p["a"], p["b"]], dtype=float)
-    return float(_loglik_terms(vec, np.asarray(frequency, float), np.asarray(recency, float),
-                               np.asarray(t_cal, float)).sum())
+    return float((d.w * _loglik_terms(vec, d)).sum())
 
 
 #: How much better (in log-likelihood) the BG/NBD must fit than its no-drop-out limit to be kept.
@@ -169,25 +130,25 @@ def _minimise(nll: Callable[[np.ndarray], float], start: np.ndarray) -> optimize
                              options={"xatol": 1e-10, "fatol": 1e-12, "maxfev": 20000})
 
 
-def _nbd_fit(x: np.ndarray, t_cal: np.ndarray, w: np.ndarray) -> tuple[float, float, float]:
+def _nbd_fit(d: _Data) -> tuple[float, float, float]:
     """The a -> 0 limit of the BG/NBD (no drop-out): an NBD count model; returns r, alpha and its LL."""
 
     def nll(theta: np.ndarray) -> float:
         r, alpha = np.exp(theta)
-        ll = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha) - (r + x) * np.log(alpha + t_cal)
-        v = -(w * ll).sum()
+        v = -(d.w * _nbd_terms(r, alpha, d)).sum()
         return float(v) if np.isfinite(v) else 1e300
 
-    res = _minimise(nll, np.log([1.0, float(t_cal.mean()) or 1.0]))
+    res = _minimise(nll, np.log([1.0, float(d.t_cal.mean()) or 1.0]))
     r, alpha = np.exp(res.x)
     return float(r), float(alpha), float(-res.fun)
 
 
 def fit(summary: pd.DataFrame, time_unit: str = "W") -> BGNBDParams:
-    """Maximum-likelihood BG/NBD fit on a summary with ``frequency``, ``recency`` and ``T`` columns.
+    """Maximum-likelihood BG/NBD fit on ``frequency``, ``recency`` and ``T`` columns.
 
-    The optimiser (L-BFGS-B) works on log-parameters (all four are positive), on the pooled distinct
-    (frequency, recency, T) triples weighted by their counts.
+    ``summary`` is the distinct triples with their ``count`` (:func:`casebook.crm.warehouse.triples`),
+    used as they are, or one row per customer (pooled here). The optimiser (L-BFGS-B) works on
+    log-parameters (all four are positive) and the likelihood is the count-weighted sum over the triples.
 
     When the data show no sign of customers dropping out, the likelihood keeps rising as ``a`` goes to 0
     along a flat ridge where ``b`` is not identified. The fit then returns that limit explicitly, an NBD
@@ -195,35 +156,35 @@ def fit(summary: pd.DataFrame, time_unit: str = "W") -> BGNBDParams:
     every P(alive) is 1. The limit is chosen when the BG/NBD does not beat it by more than
     :data:`NBD_LIMIT_TOLERANCE` in log-likelihood, which also keeps the result reproducible.
     """
+    _unit_days(time_unit)
     need = {"frequency", "recency", "T"}
     if missing := need - set(summary.columns):
-        raise ParameterError(f"the summary lacks columns {sorted(missing)}; build it with bgnbd.summarise()")
-    if len(summary) == 0:
+        raise ParameterError(f"the summary lacks columns {sorted(missing)}; build it with "
+                             "casebook.crm.warehouse.summarise() or triples()")
+    if "count" not in summary.columns:
+        summary = summary.groupby(["frequency", "recency", "T"], sort=True).size().reset_index(name="count")
+    d = _Data.of(summary["frequency"], summary["recency"], summary["T"], summary["count"])
+    customers = int(d.w.sum())
+    if customers == 0:
         raise ParameterError("no customer in the calibration period: move calibration_end later")
-    pooled = summary.groupby(["frequency", "recency", "T"], sort=True).size().reset_index(name="w")
-    x = pooled["frequency"].to_numpy(float)
-    t_x = pooled["recency"].to_numpy(float)
-    t_cal = pooled["T"].to_numpy(float)
-    w = pooled["w"].to_numpy(float)
-    if (x > 0).sum() == 0:
+    if not (d.w * (d.x > 0)).any():
         raise ParameterError("no customer made a repeat purchase in the calibration period: the "
                              "repeat-purchase model cannot be fitted; move calibration_end later")
-    scale = float(t_cal.mean()) or 1.0  # alpha is on the time scale; start it near the mean T
+    scale = float(d.t_cal.mean()) or 1.0  # alpha is on the time scale: start it near the triples' mean T
 
     def nll(theta: np.ndarray) -> float:
-        v = -(w * _loglik_terms(np.exp(theta), x, t_x, t_cal)).sum()
+        v = -(d.w * _loglik_terms(np.exp(theta), d)).sum()
         return float(v) if np.isfinite(v) else 1e300
 
     start = np.log([1.0, scale, 1.0, 1.0])
     res = optimize.minimize(nll, start, method="L-BFGS-B",
                             options={"maxiter": 5000, "ftol": 1e-15, "gtol": 1e-10})
-    r0, alpha0, ll0 = _nbd_fit(x, t_cal, w)
+    r0, alpha0, ll0 = _nbd_fit(d)
     if ll0 >= -res.fun - NBD_LIMIT_TOLERANCE:
-        return BGNBDParams(r0, alpha0, 0.0, float("nan"), ll0, int(len(summary)), time_unit)
+        return BGNBDParams(r0, alpha0, 0.0, float("nan"), ll0, customers, time_unit)
     res = _minimise(nll, res.x)  # from where the first L-BFGS-B stopped
     r, alpha, a, b = np.exp(res.x)
-    return BGNBDParams(float(r), float(alpha), float(a), float(b), float(-res.fun), int(len(summary)),
-                       time_unit)
+    return BGNBDParams(float(r), float(alpha), float(a), float(b), float(-res.fun), customers, time_unit)
 
 
 def _arrays(params: BGNBDParams | dict[str, float]) -> tuple[float, float, float, float]:
@@ -280,35 +241,32 @@ def expected_purchases(params: BGNBDParams | dict[str, float], t: ArrayLike) -> 
 
 
 def tracking(
-    tx: pd.DataFrame,
+    daily: pd.DataFrame,
     params: BGNBDParams,
     calibration_end: str | pd.Timestamp,
     holdout_end: str | pd.Timestamp,
 ) -> pd.DataFrame:
     """Cumulative repeat purchases, actual and predicted, for the calibration cohort (the tracking chart).
 
-    One row per time unit since the first purchase of the data: ``period_end`` (date), ``actual`` and
-    ``predicted`` cumulative repeat purchases, and ``phase`` ("calibration" or "holdout"). The prediction
-    sums E[X(t - s)] over first-purchase cohorts s (FHL 2005, section 5).
+    ``daily`` is :func:`casebook.crm.warehouse.daily_repeats` (per day: the cohort's first purchases and
+    repeat purchases). One row per time unit since the first purchase of the data: ``period_end`` (date),
+    ``actual`` and ``predicted`` cumulative repeat purchases, and ``phase`` ("calibration" or "holdout").
+    The prediction sums E[X(t - s)] over first-purchase cohorts s (FHL 2005, section 5).
     """
     unit = _unit_days(params.time_unit)
     cal_end = pd.Timestamp(calibration_end).normalize()
     h_end = pd.Timestamp(holdout_end).normalize()
-    days = purchase_days(tx)
-    days = days[days["day"] <= h_end]
-    first = days.groupby("customer_id", sort=False, observed=True)["day"].transform("min")
-    keep = first <= cal_end
-    days, first = days[keep], first[keep]
-    start = days["day"].min()
+    daily = daily[daily["day"] <= h_end].sort_values("day")
+    start = daily["day"].min()
     step = pd.Timedelta(days=unit)
     n_steps = int(np.ceil(((h_end - start).days + 1) / unit))
     ends = pd.DatetimeIndex(start + step * np.arange(1, n_steps + 1) - pd.Timedelta(days=1))
     ends = ends.where(ends <= h_end, h_end)
-    repeat = days.loc[days["day"] > first, "day"]
-    actual = np.searchsorted(np.sort(repeat.to_numpy()), ends.to_numpy(), side="right")
-    cohorts = days.groupby("customer_id", sort=False, observed=True)["day"].min().value_counts().sort_index()
-    s = np.asarray((cohorts.index - start).days, float) / unit
-    n = cohorts.to_numpy(float)
+    total = np.concatenate([[0], daily["repeat_purchases"].cumsum().to_numpy()])
+    actual = total[np.searchsorted(daily["day"].to_numpy(), ends.to_numpy(), side="right")]
+    cohorts = daily[daily["first_purchases"] > 0]
+    s = np.asarray((pd.DatetimeIndex(cohorts["day"]) - start).days, float) / unit
+    n = cohorts["first_purchases"].to_numpy(float)
     # time since each cohort's first purchase at the end of each period (end of day = +1 day)
     t_end = np.asarray((ends - start).days + 1, float) / unit
     age = t_end[:, None] - (s[None, :] + 1 / unit)
@@ -322,17 +280,23 @@ def tracking(
     })
 
 
+def _holdout(summary: pd.DataFrame) -> None:
+    if "frequency_holdout" not in summary.columns:
+        raise ParameterError("the summary has no holdout period: build it with "
+                             "warehouse.summarise(..., holdout_end=...)")
+
+
 def holdout_check(params: BGNBDParams, summary: pd.DataFrame) -> pd.DataFrame:
     """Predicted vs actual holdout purchases, grouped by calibration frequency (0, 1, …, 7+).
 
-    The standard conditional-expectation check of FHL 2005 (figure 4).
+    The standard conditional-expectation check of FHL 2005 (figure 4), on the calibration cohort of
+    :func:`casebook.crm.warehouse.summarise` (:func:`~casebook.crm.warehouse.calibration`).
     """
-    if "holdout_purchases" not in summary.columns:
-        raise ParameterError("the summary has no holdout period: build it with summarise(..., holdout_end=...)")
-    pred = conditional_expected_purchases(params, summary["holdout_length"], summary["frequency"],
+    _holdout(summary)
+    pred = conditional_expected_purchases(params, summary["duration_holdout"], summary["frequency"],
                                           summary["recency"], summary["T"])
     grp = np.minimum(summary["frequency"].to_numpy(), 7)
-    df = pd.DataFrame({"frequency": grp, "actual": summary["holdout_purchases"].to_numpy(float),
+    df = pd.DataFrame({"frequency": grp, "actual": summary["frequency_holdout"].to_numpy(float),
                        "predicted": pred})
     out = df.groupby("frequency").agg(customers=("actual", "size"), actual=("actual", "mean"),
                                       predicted=("predicted", "mean")).reset_index()
@@ -344,16 +308,29 @@ def holdout_check(params: BGNBDParams, summary: pd.DataFrame) -> pd.DataFrame:
 UNIT_WORDS = {"W": "weeks", "D": "days"}
 
 
+def dropout_verdict(params: BGNBDParams) -> str:
+    """One sentence on what the fit says about drop-out, and so whether its P(alive) can warn of anything."""
+    if params.no_dropout:
+        return ("The fit reaches the no-drop-out limit (a = 0, b undefined): the model sees no customer leave "
+                "for good, so every customer's probability of being active is 1 and it warns of nothing; "
+                "use the recency rules of the early-warning list instead.")
+    return (f"The fit finds drop-out: after each purchase a customer leaves for good with probability "
+            f"{params.mean_dropout:.0%} on average, so the probability of being active separates customers "
+            "who have gone quiet for good from those between two purchases.")
+
+
 def model_figures(params: BGNBDParams, summary: pd.DataFrame, calibration_end: pd.Timestamp,
-                  holdout_end: pd.Timestamp) -> dict[str, object]:
+                  holdout_end: pd.Timestamp, prefix: str = "") -> dict[str, object]:
     """The figures of the model section: the parameters (rounded to 4 decimals, robust to last-digit
     differences between machines), the cohort, the periods, and repeat purchases in the holdout, predicted
-    and actual, with the relative error (NaN without any actual purchase). ``summary`` is :func:`summarise`'s
-    table with its holdout columns."""
+    and actual, with the relative error (NaN without any actual purchase). ``summary`` is the calibration
+    cohort (:func:`casebook.crm.warehouse.calibration`) with its holdout columns. Every name starts with
+    ``prefix`` (for a second data set on the same page); ``bgnbd_verdict`` is :func:`dropout_verdict`."""
+    _holdout(summary)
     predicted = float(conditional_expected_purchases(
-        params, summary["holdout_length"], summary["frequency"], summary["recency"], summary["T"]).sum())
-    actual = int(summary["holdout_purchases"].sum())
-    return {
+        params, summary["duration_holdout"], summary["frequency"], summary["recency"], summary["T"]).sum())
+    actual = int(summary["frequency_holdout"].sum())
+    figures = {
         "bgnbd_r": round(params.r, 4),
         "bgnbd_alpha": round(params.alpha, 4),
         "bgnbd_a": round(params.a, 4),
@@ -363,8 +340,26 @@ def model_figures(params: BGNBDParams, summary: pd.DataFrame, calibration_end: p
         "calibration_end": calibration_end.strftime("%d %B %Y"),
         "holdout_end": holdout_end.strftime("%d %B %Y"),
         "time_unit_word": UNIT_WORDS[params.time_unit],
-        "holdout_length": float(summary["holdout_length"].iloc[0]),
+        "holdout_length": float(summary["duration_holdout"].iloc[0]),
         "holdout_predicted": round(predicted, 1),
         "holdout_actual": actual,
         "holdout_error": round(predicted / actual - 1, 4) if actual else float("nan"),
+        "bgnbd_verdict": dropout_verdict(params),
     }
+    return {f"{prefix}{k}": v for k, v in figures.items()}
+
+
+#: The parameters Fader, Hardie & Lee (2005) publish for their CDNOW sample (weeks; calibration to
+#: 30 September 1997), to three decimals.
+FHL2005_CDNOW = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+
+
+def published_comparison(params: BGNBDParams, published: dict[str, float] | None = None) -> pd.DataFrame:
+    """The published parameters beside ours, rounded to the published three decimals: ``parameter``,
+    ``published``, ``ours`` and ``same`` (equal at that precision). Default: :data:`FHL2005_CDNOW`."""
+    ref = FHL2005_CDNOW if published is None else published
+    ours = params.as_dict()
+    out = pd.DataFrame({"parameter": list(ref), "published": list(ref.values()),
+                        "ours": [round(ours[k], 3) for k in ref]})
+    out["same"] = out["published"] == out["ours"]
+    return out

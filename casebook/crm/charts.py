@@ -94,3 +94,19 @@ def silence_chart(dist: pd.DataFrame, title: str, subtitle: str | None = None) -
             domain=["within it", "beyond the usual gap"], range=[PALETTE[0], PALETTE[3]])),
         tooltip=["band", "customers", alt.Tooltip("revenue:Q", format=",.0f")],
     ).properties(width=WIDTH, height=260), title, subtitle)
+
+
+def p_alive_chart(dist: pd.DataFrame, threshold: float, title: str, subtitle: str | None = None) -> alt.Chart:
+    """Customers per band of P(alive) (:func:`casebook.crm.churn.p_alive_distribution`); bands below the
+    threshold in the warning colour."""
+    df = dist.assign(band=[f"{lo:.2f}–{hi:.2f}" for lo, hi in zip(dist["band_start"], dist["band_end"], strict=True)],
+                     status=["below the threshold" if hi <= threshold + 1e-12 else "at or above it"
+                             for hi in dist["band_end"]])
+    return titled(alt.Chart(df).mark_bar().encode(
+        x=alt.X("band:N", sort=list(df["band"]), title="Probability of still being active (P(alive))",
+                axis=alt.Axis(labelAngle=-45)),
+        y=alt.Y("customers:Q", title="Customers"),
+        color=alt.Color("status:N", title=None, scale=alt.Scale(
+            domain=["at or above it", "below the threshold"], range=[PALETTE[0], PALETTE[3]])),
+        tooltip=["band", "customers", alt.Tooltip("revenue:Q", format=",.0f")],
+    ).properties(width=WIDTH, height=260), title, subtitle)

@@ -10,7 +10,7 @@ Two signals, as in ANALYTICS.md section 5:
 
 The list carries what each flagged customer spent, so a team sees how much revenue is at stake.
 
-May import: the foundation and charts; never io (takes frames).
+May import: the foundation, crm and charts; never io (takes the summary frame of crm.warehouse).
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 
 from casebook.crm import bgnbd
-from casebook.crm.summary import purchase_days
 from casebook.errors import ParameterError
 
 REASONS = ("both signals", "P(alive) below threshold", "silence beyond usual gap")
@@ -33,33 +32,37 @@ def _check(threshold: float, gap_factor: float) -> None:
 
 
 def customer_status(
-    tx: pd.DataFrame,
+    summary: pd.DataFrame,
     params: bgnbd.BGNBDParams,
     as_of: str | pd.Timestamp | None = None,
     threshold: float = 0.5,
     gap_factor: float = 1.0,
 ) -> pd.DataFrame:
-    """Per customer as of ``as_of`` (default: the last day in the data): the signals and the flags.
+    """Per customer as of ``as_of`` (default: the last purchase day in the data): the signals and the flags.
 
-    Columns: ``purchase_days``, ``revenue``, ``days_silent``, ``usual_gap_days``, ``silence_ratio``,
-    ``p_alive``, ``flag_p_alive``, ``flag_gap``, ``flagged`` and ``reason`` (empty when not flagged).
-    P(alive) uses the fitted ``params`` on each customer's whole history up to ``as_of``.
+    ``summary`` is :func:`casebook.crm.warehouse.summarise` (its whole-history columns ``first_purchase``,
+    ``last_purchase``, ``purchase_days`` and ``total_spend``); ``as_of`` may not come before its last
+    purchase day (summarise the orders up to ``as_of`` instead). Columns: ``purchase_days``, ``revenue``,
+    ``days_silent``, ``usual_gap_days``, ``silence_ratio``, ``p_alive``, ``flag_p_alive``, ``flag_gap``,
+    ``flagged`` and ``reason`` (empty when not flagged). P(alive) uses the fitted ``params`` on each
+    customer's whole history up to ``as_of``.
     """
     _check(threshold, gap_factor)
-    days = purchase_days(tx)
-    end = days["day"].max() if as_of is None else pd.Timestamp(as_of).normalize()
-    days = days[days["day"] <= end]
-    g = days.groupby("customer_id", sort=True, observed=True)
-    agg = g.agg(n=("day", "size"), first=("day", "min"), last=("day", "max"), revenue=("amount", "sum"))
-    out = pd.DataFrame(index=agg.index)
-    out["purchase_days"] = agg["n"].astype("int64")
-    out["revenue"] = agg["revenue"]
-    out["days_silent"] = (end - agg["last"]).dt.days
-    span = (agg["last"] - agg["first"]).dt.days.astype(float)
-    out["usual_gap_days"] = (span / (agg["n"] - 1)).where(agg["n"] > 1)
+    last_day = summary["last_purchase"].max()
+    end = last_day if as_of is None else pd.Timestamp(as_of).normalize()
+    if end < last_day:
+        raise ParameterError(f"as_of ({end:%Y-%m-%d}) comes before the last purchase of the summary "
+                             f"({last_day:%Y-%m-%d}); summarise the orders up to that day")
+    n = summary["purchase_days"].astype("int64")
+    out = pd.DataFrame(index=summary.index)
+    out["purchase_days"] = n
+    out["revenue"] = summary["total_spend"].astype(float)
+    out["days_silent"] = (end - summary["last_purchase"]).dt.days
+    span = (summary["last_purchase"] - summary["first_purchase"]).dt.days.astype(float)
+    out["usual_gap_days"] = (span / (n - 1)).where(n > 1)
     out["silence_ratio"] = out["days_silent"] / out["usual_gap_days"]
     unit = bgnbd.TIME_UNITS[params.time_unit]
-    out["p_alive"] = bgnbd.p_alive(params, agg["n"] - 1, span / unit, (end - agg["first"]).dt.days / unit)
+    out["p_alive"] = bgnbd.p_alive(params, n - 1, span / unit, (end - summary["first_purchase"]).dt.days / unit)
     out["flag_p_alive"] = out["p_alive"] < threshold
     out["flag_gap"] = (out["silence_ratio"] > gap_factor).fillna(False).astype(bool)
     out["flagged"] = out["flag_p_alive"] | out["flag_gap"]
@@ -110,17 +113,21 @@ def silence_distribution(status: pd.DataFrame, edges: tuple[float, ...] = (0, 0.
     return out
 
 
-def watchlist_figures(status: pd.DataFrame, summary: pd.DataFrame) -> dict[str, object]:
+def watchlist_figures(status: pd.DataFrame, summary: pd.DataFrame, prefix: str = "") -> dict[str, object]:
     """The figures of the watch-list section, from :func:`customer_status` and :func:`watchlist_summary`:
-    customers and revenue on the list (and their shares), those flagged by P(alive), the lowest P(alive)
-    and the repeat customers (the only ones the silence rule can flag)."""
+    customers and revenue on the list (and their shares), those flagged by P(alive) (and their share of
+    all customers), the lowest P(alive) and the repeat customers (the only ones the silence rule can flag).
+    Every name starts with ``prefix`` (for a second data set on the same page)."""
     by = summary.set_index("reason")
-    return {
+    by_p_alive = int(by.loc["both signals", "customers"] + by.loc["P(alive) below threshold", "customers"])
+    figures = {
         "watchlist_customers": int(by.loc["total", "customers"]),
         "watchlist_share": float(by.loc["total", "customer_share"]),
         "watchlist_revenue": float(by.loc["total", "revenue"]),
         "watchlist_revenue_share": float(by.loc["total", "revenue_share"]),
-        "watchlist_by_p_alive": int(by.loc["both signals", "customers"] + by.loc["P(alive) below threshold", "customers"]),
+        "watchlist_by_p_alive": by_p_alive,
+        "watchlist_by_p_alive_share": by_p_alive / len(status),
         "p_alive_min": float(status["p_alive"].min()),
         "repeat_customers": int(status["usual_gap_days"].notna().sum()),
     }
+    return {f"{prefix}{k}": v for k, v in figures.items()}

@@ -123,8 +123,17 @@ def readiness_figures(card: Scorecard, top: int = 3) -> dict[str, object]:
     }
 
 
+def chart_title(brand: str, answers: dict[str, str]) -> str:
+    """The scorecard chart's title: with the book's answers it says "illustration" first (they are our
+    reading of an article, not a measurement of the brand)."""
+    if answers == VOLVO_FRANCE_ILLUSTRATION:
+        return f"Illustration, not a measurement: {brand}'s readiness as we read the article"
+    return f"Readiness scorecard: {brand}"
+
+
 def chart_subtitle(answers: dict[str, str], card: Scorecard) -> str:
     """The scorecard chart's subtitle: whether the answers are the book's illustration, and the score."""
-    source = ("Illustration: our reading of the article, not Volvo data" if answers == VOLVO_FRANCE_ILLUSTRATION
-              else "Answers given as parameters")
-    return f"{source} · score {card.score:.0f} / 100"
+    if answers == VOLVO_FRANCE_ILLUSTRATION:
+        return f"Our reading of the article, not Volvo data · illustrative score {card.score:.0f} / 100"
+    return f"Answers given as parameters · score {card.score:.0f} / 100"
+

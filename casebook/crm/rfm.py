@@ -11,7 +11,7 @@ whose three score ranges all match; a customer matching none is "Others". Becaus
 "New Customers" and "Promising" (both inside "Potential Loyalist") and "Can't Lose Them" (inside
 "At Risk") can never be reached with the default table: reorder the table to use them.
 
-May import: the foundation and charts; never io (takes frames).
+May import: the foundation and charts; never io (takes the summary frame of crm.warehouse).
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from casebook.crm.summary import customer_categories, row_order_sum
 from casebook.errors import ParameterError
 
 #: (name, (R low, R high), (F low, F high), (M low, M high)), in the order they are tried.
@@ -48,25 +47,19 @@ def quintile_scores(values: pd.Series | np.ndarray, reverse: bool = False, bins:
     return (np.floor(bins * (ranks - 1) / n) + 1).astype(np.int8)
 
 
-def rfm_table(tx: pd.DataFrame, as_of: str | pd.Timestamp | None = None) -> pd.DataFrame:
+def rfm_table(summary: pd.DataFrame, as_of: str | pd.Timestamp | None = None) -> pd.DataFrame:
     """One row per customer: ``recency_days``, ``frequency``, ``monetary`` and the three scores.
 
-    ``frequency`` counts distinct invoices when the table has them, else distinct purchase days.
+    ``summary`` is :func:`casebook.crm.warehouse.summarise`. ``frequency`` counts distinct invoices when
+    the orders had them (its ``invoices`` column), else purchase days; ``monetary`` is the total spend.
     ``recency_days`` is the number of days from the last purchase to ``as_of`` (default: the day after
-    the last transaction in the data). ``rfm_score`` is the three digits, e.g. 545.
+    the last purchase in the data). ``rfm_score`` is the three digits, e.g. 545.
     """
-    as_of = (tx["timestamp"].max().normalize() + pd.Timedelta(days=1)) if as_of is None \
-        else pd.Timestamp(as_of)
-    occasion = tx["invoice"] if "invoice" in tx.columns else tx["timestamp"].dt.floor("D")
-    lines = pd.DataFrame({"customer_id": customer_categories(tx["customer_id"]), "timestamp": tx["timestamp"],
-                          "amount": tx["amount"].astype(float), "occasion": occasion})
-    g = lines.groupby("customer_id", observed=True)
-    out = pd.DataFrame({
-        "last_purchase": g["timestamp"].max().astype("datetime64[ns]"),
-        "frequency": g["occasion"].nunique().astype("int64"),
-        "monetary": row_order_sum(g, lines["amount"]),
-    })
-    out.index = pd.Index(np.asarray(out.index), name="customer_id")
+    last = summary["last_purchase_at"].astype("datetime64[ns]")
+    as_of = last.max().normalize() + pd.Timedelta(days=1) if as_of is None else pd.Timestamp(as_of)
+    counts = summary["invoices"] if "invoices" in summary.columns else summary["purchase_days"]
+    out = pd.DataFrame({"last_purchase": last, "frequency": counts.astype("int64"),
+                        "monetary": summary["total_spend"].astype(float)}, index=summary.index)
     out = out.sort_index()
     out["recency_days"] = (as_of - out["last_purchase"]).dt.days
     out["r_score"] = quintile_scores(out["recency_days"], reverse=True)

@@ -1,22 +1,23 @@
 """The customer summary in the engine (room crm): one row per customer from an order history of any size.
 
-Takes an Ibis table with the canonical columns ``customer_id``, ``timestamp`` and ``amount`` (what
-:func:`casebook.io.orders.open_orders` returns) and writes the summary once, as Ibis expressions: the
-engine (DuckDB embedded by default; any Ibis backend with exact aggregates) does the work and only the
-results come back to pandas, one row per customer, then one row per distinct ``(frequency, recency, T)``.
-
-The figures are those of :func:`casebook.crm.bgnbd.summarise`, :func:`casebook.crm.rfm.rfm_table` and
-:func:`casebook.crm.churn.customer_status`, under the names of lifetimes and pymc-marketing:
+Takes an Ibis table with the canonical columns ``customer_id``, ``timestamp`` and ``amount`` (and
+``invoice`` when known: what :func:`casebook.io.orders.open_orders` returns) and writes the summary once,
+as Ibis expressions: the engine (DuckDB embedded by default; any Ibis backend with exact aggregates) does
+the work and only the results come back to pandas, one row per customer, one row per distinct
+``(frequency, recency, T)`` with its count, or one row per day. It is the only customer summary of the
+book: RFM (:func:`casebook.crm.rfm.rfm_table`), the model (:func:`casebook.crm.bgnbd.fit`,
+:func:`~casebook.crm.bgnbd.holdout_check`, :func:`~casebook.crm.bgnbd.tracking`) and the early-warning
+list (:func:`casebook.crm.churn.customer_status`) all read it. Names follow lifetimes and pymc-marketing:
 
 - purchase occasions are calendar days (several orders on one day are one occasion);
 - ``frequency`` (repeat purchase days up to the calibration end), ``recency`` (first to last of them),
   ``T`` (first purchase to the calibration end), in days or weeks; ``monetary_value`` is the mean value of
-  the calibration purchase days, the first included (as ``bgnbd.summarise``'s ``monetary``; lifetimes
-  leaves the first purchase out);
+  the calibration purchase days, the first included (lifetimes leaves the first purchase out);
 - ``frequency_holdout`` (purchase days after the calibration end, up to the holdout end) and
   ``duration_holdout`` (that period's length);
 - over the whole history: ``first_purchase``, ``last_purchase`` (days), ``last_purchase_at`` (the last
-  timestamp), ``purchase_days`` and ``total_spend``.
+  timestamp), ``purchase_days``, ``total_spend`` and, when the orders carry invoice numbers, ``invoices``
+  (distinct invoices).
 
 May import: the foundation and crm, ibis; never io (takes tables).
 """
@@ -24,27 +25,35 @@ May import: the foundation and crm, ibis; never io (takes tables).
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import ibis
 import ibis.expr.types as ir
-import numpy as np
 import pandas as pd
 
-from casebook.crm.bgnbd import _unit_days, default_periods
+from casebook import paths
+from casebook.crm.bgnbd import _unit_days
 from casebook.errors import ParameterError
 
 #: Columns of a purchase-days table (:func:`purchase_days`).
 DAY_COLUMNS = ("customer_id", "day", "amount", "last_at")
+#: Amounts are added as exact decimals (to 10 decimal places) and returned as floats: a sum of floats by
+#: several threads depends on the order they finish in, an exact sum does not, so every figure is the same
+#: from one run to the next.
+EXACT = "decimal(38, 10)"
 #: Model columns, empty for customers whose first purchase falls after the calibration end.
 MODEL_COLUMNS = ("frequency", "recency", "T", "monetary_value", "frequency_holdout", "duration_holdout")
 
 
 def purchase_days(orders: ir.Table) -> ir.Table:
     """One row per customer and calendar day with a purchase: ``customer_id``, ``day``, ``amount`` (the
-    day's total) and ``last_at`` (the day's last timestamp). Lazy: nothing runs until it is used."""
+    day's total, exact: :data:`EXACT`), ``last_at`` (the day's last timestamp) and, when the orders have an ``invoice`` column,
+    ``invoices`` (the day's distinct invoice numbers). Lazy: nothing runs until it is used."""
     day = orders.timestamp.date()
-    return orders.group_by(customer_id=orders.customer_id, day=day).aggregate(
-        amount=orders.amount.sum(), last_at=orders.timestamp.max())
+    metrics: dict[str, ir.Scalar] = {"amount": orders.amount.cast(EXACT).sum(), "last_at": orders.timestamp.max()}
+    if "invoice" in orders.columns:
+        metrics["invoices"] = orders.invoice.nunique()
+    return orders.group_by(customer_id=orders.customer_id, day=day).aggregate(**metrics)
 
 
 def _days(table: ir.Table) -> ir.Table:
@@ -75,9 +84,18 @@ def periods(
     holdout_end: str | pd.Timestamp | None = None,
 ) -> tuple[pd.Timestamp, pd.Timestamp]:
     """Calibration and holdout ends from the first and last timestamps of the data (a cleaning report's
-    ``first`` and ``last``), with the defaults of :func:`casebook.crm.bgnbd.default_periods`."""
-    return default_periods(pd.DataFrame({"timestamp": [pd.Timestamp(first), pd.Timestamp(last)]}),
-                           calibration_end, holdout_end)
+    ``first`` and ``last``). Empty or None means: the holdout ends on the last day of the data and lasts
+    13 weeks (91 days), or a third of the data's span when that is shorter."""
+    first, last = pd.Timestamp(first).normalize(), pd.Timestamp(last).normalize()
+    h_end = pd.Timestamp(holdout_end).normalize() if holdout_end else last
+    if calibration_end:
+        c_end = pd.Timestamp(calibration_end).normalize()
+    else:
+        c_end = h_end - pd.Timedelta(days=max(1, min(91, (h_end - first).days // 3)))
+    if not first <= c_end < h_end:
+        raise ParameterError(f"calibration_end ({c_end:%Y-%m-%d}) must fall between the first day of the data "
+                             f"({first:%Y-%m-%d}) and holdout_end ({h_end:%Y-%m-%d})")
+    return c_end, h_end
 
 
 def _ends(calibration_end: str | pd.Timestamp, holdout_end: str | pd.Timestamp | None
@@ -116,6 +134,8 @@ def summary_table(
         "last_cal": d.day.max(where=in_cal),
         "spend_cal": d.amount.sum(where=in_cal),
     }
+    if "invoices" in d.columns:
+        metrics["invoices"] = d.invoices.sum()
     if hold is not None:
         metrics["n_hold"] = d.count(where=(d.day > cal_day) & (d.day <= ibis.date(hold.date())))
     g = d.group_by("customer_id").aggregate(**metrics)
@@ -126,17 +146,33 @@ def summary_table(
         "last_purchase": g.last_purchase,
         "last_purchase_at": g.last_purchase_at,
         "purchase_days": g.purchase_days,
-        "total_spend": g.total_spend,
+        "total_spend": g.total_spend.cast("float64"),
+        **({"invoices": g.invoices} if "invoices" in d.columns else {}),
         "in_calibration": cohort,
         "frequency": ibis.ifelse(cohort, g.n_cal - 1, ibis.null("int64")),
         "recency": ibis.ifelse(cohort, g.last_cal.delta(g.first_purchase, unit="day") / unit, ibis.null("float64")),
         "T": ibis.ifelse(cohort, cal_day.delta(g.first_purchase, unit="day") / unit, ibis.null("float64")),
-        "monetary_value": ibis.ifelse(cohort, g.spend_cal / g.n_cal, ibis.null("float64")),
+        "monetary_value": ibis.ifelse(cohort, g.spend_cal.cast("float64") / g.n_cal, ibis.null("float64")),
     }
     if hold is not None:
         out["frequency_holdout"] = ibis.ifelse(cohort, g.n_hold, ibis.null("int64"))
         out["duration_holdout"] = ibis.ifelse(cohort, ibis.literal((hold - cal).days / unit), ibis.null("float64"))
     return g.select(**out).order_by("customer_id")
+
+
+#: How titles name the bundled customer data (the UCI Online Retail file).
+BUNDLED_NAME = "UK online retailer"
+
+
+def source_name(source: str | Path, table: str = "") -> str:
+    """How chart titles name the customer data: :data:`BUNDLED_NAME` for the bundled retail file, else the
+    file's or folder's own name (no folder above it; for a database URL, no host and no credentials),
+    with the table when one is named."""
+    text = str(source)
+    if "://" not in text and Path(text).resolve() == paths.dataset("online_retail").resolve():
+        return BUNDLED_NAME
+    name = "database" if "://" in text else Path(text.rstrip("/")).name or text
+    return f"{name}, table {table}" if table else name
 
 
 def _to_pandas(table: ir.Table) -> pd.DataFrame:
@@ -153,10 +189,10 @@ def summarise(
     """One row per customer of the whole history, indexed by ``customer_id`` (text, sorted).
 
     Columns: ``first_purchase``, ``last_purchase``, ``last_purchase_at``, ``purchase_days``,
-    ``total_spend`` (whole history); ``in_calibration`` (first purchase on or before ``calibration_end``);
+    ``total_spend`` and ``invoices`` (when known; whole history); ``in_calibration`` (first purchase on or before ``calibration_end``);
     and for those customers (empty for the others) ``frequency``, ``recency``, ``T``, ``monetary_value``,
     plus ``frequency_holdout`` and ``duration_holdout`` with ``holdout_end``. :func:`calibration` keeps
-    the calibration cohort, as :func:`casebook.crm.bgnbd.summarise` does.
+    the calibration cohort (the customers the model learns from).
     """
     df = _to_pandas(summary_table(orders, calibration_end, holdout_end, time_unit))
     df = df.set_index("customer_id")
@@ -164,7 +200,9 @@ def summarise(
         df = df.sort_index()
     for col in ("first_purchase", "last_purchase", "last_purchase_at"):
         df[col] = df[col].astype("datetime64[ns]")
-    df["purchase_days"] = df["purchase_days"].astype("int64")
+    for col in ("purchase_days", "invoices"):
+        if col in df.columns:
+            df[col] = df[col].astype("int64")
     df["in_calibration"] = df["in_calibration"].astype(bool)
     for col in ("frequency", "frequency_holdout"):
         if col in df.columns:
@@ -207,8 +245,8 @@ def daily_repeats(
 ) -> pd.DataFrame:
     """What the tracking chart counts, one row per day with a purchase of the calibration cohort, up to
     ``holdout_end``: ``day``, ``first_purchases`` (customers whose first purchase day it is) and
-    ``repeat_purchases`` (purchase days of cohort customers after their first). Their cumulative sums give
-    :func:`casebook.crm.bgnbd.tracking`'s ``actual`` column and its first-purchase cohorts."""
+    ``repeat_purchases`` (purchase days of cohort customers after their first): what
+    :func:`casebook.crm.bgnbd.tracking` reads."""
     cal, hold = _ends(calibration_end, holdout_end)
     d = _days(orders)
     d = d.filter(d.day <= ibis.date(hold.date()))
@@ -222,12 +260,6 @@ def daily_repeats(
     return out.sort_values("day", ignore_index=True)
 
 
-def cumulative_repeats(daily: pd.DataFrame, period_ends: pd.DatetimeIndex | pd.Series) -> np.ndarray:
-    """Cumulative repeat purchases at each of ``period_ends`` (the tracking chart's ``actual``)."""
-    total = daily["repeat_purchases"].cumsum().to_numpy()
-    pos = np.searchsorted(daily["day"].to_numpy(), np.asarray(period_ends, dtype="datetime64[ns]"), side="right")
-    return np.where(pos > 0, total[np.maximum(pos - 1, 0)], 0)
-
-
-__all__ = ["DAY_COLUMNS", "MODEL_COLUMNS", "calibration", "cumulative_repeats", "daily_repeats", "periods",
-           "purchase_days", "store_days", "summarise", "summary_table", "triples"]
+__all__ = ["BUNDLED_NAME", "DAY_COLUMNS", "MODEL_COLUMNS", "calibration", "daily_repeats", "periods",
+           "purchase_days", "store_days", "source_name", "summarise", "summary_table",
+           "triples"]
