@@ -54,8 +54,7 @@ def test_build_prints_every_handout(tmp_path, monkeypatch):
         return chapter(slug=slug)
 
     printed = []
-    monkeypatch.setattr(handouts.kit, "chapter_parts", fake_parts)
-    monkeypatch.setattr(handouts.kit, "load_notebook", lambda slug: {})
+    monkeypatch.setattr(handouts.kit, "chapter_of", lambda slug, workdir: fake_parts({}, slug, workdir))
     monkeypatch.setattr(handouts, "print_pdfs", lambda pages: printed.extend(pages) or [p for _, p in pages])
     assert handouts.build(["one"], tmp_path) == [tmp_path / "one.pdf"]
     assert printed == [(tmp_path / "one.html", tmp_path / "one.pdf")]

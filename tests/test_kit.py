@@ -179,3 +179,13 @@ def test_chapter_parts_renders_the_notebook_with_the_books_pipeline(tmp_path):
     assert [(e.label, e.body, e.solution) for e in chapter.exercises] == [
         ("ex-small-talk-1", "<p>Read the chart.</p>", "<p>Week 3.</p>")]
     assert chapter.key_figures == ["It had <strong>1,234</strong> posts."]
+
+
+def test_chapter_of_names_the_notebook_whose_outputs_are_stale(monkeypatch, tmp_path):
+    nb = notebook("# T", "## The case\n\nIt had {glue:text}`gone:d` posts.")
+    monkeypatch.setattr(kit, "load_notebook", lambda slug: nb)
+    monkeypatch.setattr("casebook.build.report.build_page", lambda notebook, slug, workdir: (tmp_path / "p.html", ""))
+    (tmp_path / "p.html").write_text("<article><h1>T</h1></article>", encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"^notebooks/demo.ipynb: \{glue\} 'gone' is quoted in the prose but not "
+                                         r"glued in the notebook; re-execute the chapter$"):
+        kit.chapter_of("demo", tmp_path)

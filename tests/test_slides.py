@@ -48,9 +48,9 @@ def test_select_slides_leaves_out_what_the_chapter_lacks():
 
 def test_density_grows_with_text_and_spares_charts():
     assert slides.Slide("takeaways", "T", "<p>short</p>").density == ""
-    assert slides.Slide("takeaways", "T", f"<p>{'word ' * 120}</p>").density == "cb-dense"
-    assert slides.Slide("takeaways", "T", f"<p>{'word ' * 220}</p>").density == "cb-very-dense"
-    assert slides.Slide("chart", "T", f"<p>{'word ' * 220}</p>").density == ""
+    assert slides.Slide("takeaways", "T", f"<p>{'word ' * 220}</p>").density == "cb-dense"
+    assert slides.Slide("takeaways", "T", f"<p>{'word ' * 340}</p>").density == "cb-very-dense"
+    assert slides.Slide("chart", "T", f"<p>{'word ' * 340}</p>").density == ""
 
 
 def test_render_slide_escapes_the_heading():
@@ -90,8 +90,7 @@ def test_build_writes_a_deck_per_chapter(tmp_path, monkeypatch):
         bundle.write_text("/* vega */", encoding="utf-8")
         return chapter(slug=slug)
 
-    monkeypatch.setattr(slides.kit, "chapter_parts", fake_parts)
-    monkeypatch.setattr(slides.kit, "load_notebook", lambda slug: {})
+    monkeypatch.setattr(slides.kit, "chapter_of", lambda slug, workdir: fake_parts({}, slug, workdir))
     paths = slides.build(["one", "two"], tmp_path)
     assert paths == [tmp_path / "one.html", tmp_path / "two.html"]
     assert (tmp_path / "assets" / "casebook-vega.js").read_text(encoding="utf-8") == "/* vega */"

@@ -143,7 +143,7 @@ def build(chosen: list[str] | None = None, out: Path = OUT) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="casebook-handouts-") as tmp:
         for slug in chosen or kit.slugs():
             work = Path(tmp) / slug
-            chapter = kit.chapter_parts(kit.load_notebook(slug), slug, work)
+            chapter = kit.chapter_of(slug, work)
             if not pages:
                 (out / "assets").mkdir(exist_ok=True)
                 shutil.copyfile(kit.vega_bundle(work), out / "assets" / "casebook-vega.js")

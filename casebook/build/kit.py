@@ -305,6 +305,15 @@ def chapter_parts(notebook: dict, slug: str, workdir: Path) -> Chapter:
     return chapter
 
 
+def chapter_of(slug: str, workdir: Path) -> Chapter:
+    """The parts of chapter ``slug`` from its stored notebook; a prose number the outputs do not hold
+    stops the build with one line naming the notebook (its outputs are stale: re-execute it)."""
+    try:
+        return chapter_parts(load_notebook(slug), slug, workdir)
+    except KeyError as e:
+        raise SystemExit(f"notebooks/{slug}.ipynb: {e.args[0]}; re-execute the chapter") from None
+
+
 def vega_bundle(workdir: Path) -> Path:
     """The vega bundle the page build wrote (the book's, ``_static/casebook-vega.js``)."""
     for path in (workdir / "html" / "_static" / "casebook-vega.js", ROOT / "book" / "_static" / "casebook-vega.js"):

@@ -33,7 +33,7 @@ from casebook.paths import ROOT
 
 OUT = ROOT / "_build" / "slides"
 #: Text lengths (characters) from which a slide's text is set smaller, then smaller again.
-DENSE, VERY_DENSE = 550, 1000
+DENSE, VERY_DENSE = 1000, 1600
 #: The reveal.js files a deck needs, relative to sphinx-revealjs's ``revealjs`` folder.
 REVEAL_FILES = ["dist/reveal.js", "dist/reveal.css", "dist/theme/white.css", "dist/theme/fonts/source-sans-pro"]
 
@@ -72,7 +72,7 @@ def select_slides(chapter: Chapter) -> list[Slide]:
         if isinstance(item, Figure):
             tag = '<p class="cb-simulated-tag">Simulated data</p>' if item.simulated else ""
             slides.append(Slide("chart", item.section or chapter.title,
-                                f'<div class="cb-figure">{item.chart}</div>{tag}<p class="cb-caption">{item.caption}</p>'))
+                                f'<div class="cb-figure">{item.chart}</div>{tag}<div class="cb-caption">{item.caption}</div>'))
         else:
             slides.append(Slide("fact-check", item.title, item.body))
     if chapter.key_figures:
@@ -107,14 +107,15 @@ SLIDES_CSS = """
 .reveal ul { display: block; margin-left: 1.1em; }
 .reveal li { margin: .25em 0; }
 .reveal code { font-size: .85em; background: #f3f3f3; padding: 0 .2em; }
-.reveal .slides section.cb-title { text-align: center; padding-top: 180px; }
+.reveal .slides section.cb-title { text-align: center; padding-top: 180px; box-sizing: border-box; }
 .reveal .cb-title .cb-kicker { text-transform: uppercase; letter-spacing: .06em; color: #666; font-size: .8em; }
 .reveal .cb-sub { color: #666; }
 .reveal .cb-dense .cb-body { font-size: .82em; }
 .reveal .cb-very-dense .cb-body { font-size: .66em; }
 .reveal .cb-chart .cb-figure { display: flex; justify-content: center; }
-.reveal .cb-chart .casebook-chart svg { height: 430px; width: auto; max-width: 1180px; }
-.reveal .cb-caption { font-size: .6em; color: #444; margin: .4em 0 0; }
+.reveal .cb-chart .casebook-chart svg { height: 400px; width: auto; max-width: 1180px; }
+.reveal .cb-caption { font-size: .62em; color: #444; margin: .4em 0 0; }
+.reveal .cb-caption p { margin: 0; }
 .reveal .cb-caption .caption-number { font-weight: 600; }
 .reveal .cb-simulated-tag { display: inline-block; font-size: .55em; text-transform: uppercase; letter-spacing: .05em;
   background: #fff3cd; color: #7a5b00; padding: .1em .5em; margin: .3em 0 0; }
@@ -188,7 +189,7 @@ def build(chosen: list[str] | None = None, out: Path = OUT) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="casebook-slides-") as tmp:
         for slug in chosen or kit.slugs():
             work = Path(tmp) / slug
-            chapter = kit.chapter_parts(kit.load_notebook(slug), slug, work)
+            chapter = kit.chapter_of(slug, work)
             if not written:
                 write_assets(out / "assets", kit.vega_bundle(work))
             path = out / f"{slug}.html"
