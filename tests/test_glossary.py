@@ -10,6 +10,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -121,3 +122,14 @@ def test_every_term_role_names_a_glossary_term() -> None:
               for path in term_sources() for target in term_targets(page_text(path))
               if target.lower() not in known]
     assert not broken, "terms not in book/glossary.md (spelling must match an entry):\n" + "\n".join(broken)
+
+
+@pytest.mark.parametrize("chapter", chapters(), ids=lambda p: p.stem)
+def test_every_chapter_links_enough_glossary_terms(chapter: Path) -> None:
+    known = entry_of()
+    linked = {known[t.lower()] for t in term_targets(page_text(chapter)) if t.lower() in known}
+    counts = {p.stem: len({known[t.lower()] for t in term_targets(page_text(p)) if t.lower() in known})
+              for p in chapters()}
+    assert len(linked) >= MIN_TERMS_PER_CHAPTER, (
+        f"{chapter.stem} links {len(linked)} distinct glossary entries, expected at least "
+        f"{MIN_TERMS_PER_CHAPTER}; per chapter: {counts}")
