@@ -66,7 +66,8 @@ def _unit_days(time_unit: str) -> float:
 
 @dataclass(frozen=True)
 class _Data:
-    """Pooled rows of (x, t_x, T) with weights, and the distinct x (few) for the terms that depend on x only."""
+    """Pooled rows of (x, t_x, T) with weights, and their distinct values (few: whole days or weeks), so
+    that the terms of one column are computed once per distinct value and gathered (the same numbers)."""
 
     x: np.ndarray
     t_x: np.ndarray
@@ -74,14 +75,18 @@ class _Data:
     w: np.ndarray
     ux: np.ndarray  # the distinct frequencies
     inv: np.ndarray  # each row's position in ``ux``
+    u_tx: np.ndarray  # the distinct recencies, and each row's position among them
+    inv_tx: np.ndarray
+    u_t: np.ndarray  # the distinct T, and each row's position among them
+    inv_t: np.ndarray
 
     @classmethod
     def of(cls, frequency: ArrayLike, recency: ArrayLike, t_cal: ArrayLike, weight: ArrayLike | None = None
            ) -> _Data:
-        x = np.asarray(frequency, float)
-        ux, inv = np.unique(x, return_inverse=True)
+        x, t_x, big_t = (np.asarray(v, float) for v in (frequency, recency, t_cal))
         w = np.ones_like(x) if weight is None else np.asarray(weight, float)
-        return cls(x, np.asarray(recency, float), np.asarray(t_cal, float), w, ux, inv)
+        return cls(x, t_x, big_t, w, *np.unique(x, return_inverse=True), *np.unique(t_x, return_inverse=True),
+                   *np.unique(big_t, return_inverse=True))
 
 
 def _loglik_terms(params: np.ndarray, d: _Data) -> np.ndarray:
@@ -91,17 +96,17 @@ def _loglik_terms(params: np.ndarray, d: _Data) -> np.ndarray:
     ux, inv = d.ux, d.inv
     a1 = (special.gammaln(r + ux) - special.gammaln(r))[inv] + r * np.log(alpha)
     a2 = (special.betaln(a, b + ux) - special.betaln(a, b))[inv]
-    a3 = -(r + d.x) * np.log(alpha + d.t_cal)
+    a3 = -(r + d.x) * np.log(alpha + d.u_t)[d.inv_t]
     with np.errstate(divide="ignore", invalid="ignore"):
         drop = (np.log(a) - np.log(np.maximum(b + ux - 1, 1e-300)))[inv]
-        a4 = np.where(d.x > 0, drop - (r + d.x) * np.log(alpha + d.t_x), -np.inf)
+        a4 = np.where(d.x > 0, drop - (r + d.x) * np.log(alpha + d.u_tx)[d.inv_tx], -np.inf)
     return a1 + a2 + np.logaddexp(a3, a4)
 
 
 def _nbd_terms(r: float, alpha: float, d: _Data) -> np.ndarray:
     """Log-likelihood of each row in the no-drop-out limit (an NBD count model)."""
     a1 = special.gammaln(r + d.ux) - special.gammaln(r)
-    return a1[d.inv] + r * np.log(alpha) - (r + d.x) * np.log(alpha + d.t_cal)
+    return a1[d.inv] + r * np.log(alpha) - (r + d.x) * np.log(alpha + d.u_t)[d.inv_t]
 
 
 def log_likelihood(params: dict[str, float] | BGNBDParams, frequency: ArrayLike, recency: ArrayLike,
