@@ -32,7 +32,7 @@ def test_handout_html_holds_title_figures_chart_takeaways_and_sheet():
     soup = BeautifulSoup(doc, "html.parser")
     assert soup.h1.get_text() == "Demo & co"
     assert [li.get_text() for li in soup.select(".cb-key-figures li")] == ["F0 0.", "F1 1.", "F2 2.", "F3 3."]
-    assert [f.select_one(".casebook-chart")["id"] for f in soup.find_all("figure")] == ["c1"]
+    assert [f.select_one(".casebook-chart")["id"] for f in soup.find_all("figure")] == ["cb-chart-1"]
     assert "Simulated data" in soup.figure.get_text()
     assert "lesson" in soup.select_one(".cb-takeaways").get_text()
     front, sheet = soup.select("section.cb-page")

@@ -39,7 +39,8 @@ PAGE = """<html><body><article>
 </section>
 <section id="ex"><h2>Exercises</h2>
 <div class="exercise no-code admonition" id="ex-chapter-talk-1"><p class="admonition-title"><span class="caption-number">Exercise 3.1 </span>(Read it)</p>
-<section id="exercise-content"><p>Which week was busiest?</p></section></div>
+<section id="exercise-content"><p>In <a class="reference internal" href="#fig-one"><span class="std std-numref">Fig. 3.1</span></a>,
+which week was busiest?</p></section></div>
 <div class="solution dropdown admonition" id="chapter-solution-2"><p class="admonition-title">Solution to<a class="reference internal" href="#ex-chapter-talk-1"> Exercise 3.1</a></p>
 <section id="solution-content"><p>Week <span class="pasted-text">12</span>.</p></section></div>
 <div class="exercise analyst admonition" id="ex-chapter-1"><p class="admonition-title">Exercise 3.2 (For analysts)</p>
@@ -126,7 +127,8 @@ def test_page_parts_reads_the_chapter_in_order():
     assert 'id="p1"' not in chapter.fact_checks[0].body
     [exercise] = chapter.exercises  # the analysts' exercise is not a no-code one
     assert (exercise.label, exercise.title) == ("ex-chapter-talk-1", "Exercise 3.1 (Read it)")
-    assert exercise.body == "<p>Which week was busiest?</p>"
+    assert exercise.body == '<p>In <span class="std std-numref">Fig. 3.1</span>,\nwhich week was busiest?</p>'
+    assert exercise.figures == ["fig-one"] and chapter.figure("fig-one") is one and chapter.figure("nope") is None
     assert "12" in exercise.solution
 
 

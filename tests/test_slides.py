@@ -15,11 +15,12 @@ def chapter(**changes) -> Chapter:
         slug="demo", title="Demo & co", number=2,
         objectives=Box("Learning objectives", "<ul><li>aim</li></ul>"),
         takeaways=Box("Key takeaways", "<ul><li>lesson</li></ul>"),
-        items=[Figure("fig-a", "Cadence", '<div class="casebook-chart" id="c1"></div><script>draw()</script>',
-                      "Fig. 2.1 Simulated weeks."),
+        items=[Figure("fig-a", "Cadence", '<div class="casebook-chart" id="cb-chart-1"></div><script>draw()</script>',
+                      '<span class="caption-number">Fig. 2.1 </span>Simulated weeks.'),
                Box("Fact check: a claim", "<p>Not so.</p>", "Cadence"),
-               Figure("fig-b", "", '<div class="casebook-chart" id="c2"></div>', "Fig. 2.2 Real posts.")],
-        exercises=[Exercise("ex-demo-talk-1", "Exercise 2.1 (Read)", "<p>Which?</p>", "<p>That one.</p>"),
+               Figure("fig-b", "", '<div class="casebook-chart" id="cb-chart-2"></div>', "Fig. 2.2 Real posts.")],
+        exercises=[Exercise("ex-demo-talk-1", "Exercise 2.1 (Read)", "<p>Which?</p>", "<p>That one.</p>",
+                            ["fig-a", "fig-missing"]),
                    Exercise("ex-demo-talk-2", "Exercise 2.2", "<p>Why?</p>")],
         key_figures=["It had <strong>12</strong> posts."],
     )
@@ -38,6 +39,17 @@ def test_select_slides_follows_the_chapter():
     assert deck[7].heading == "No-code exercise · Exercise 2.1 (Read)"
     assert '<details class="cb-solution"><summary>Solution</summary><p>That one.</p></details>' in deck[7].body
     assert "details" not in deck[8].body  # no solution, nothing to fold
+    soup = BeautifulSoup(deck[7].body, "html.parser")  # the chart it refers to, drawn again under a new id
+    assert [c["id"] for c in soup.select(".cb-ex-figures .casebook-chart")] == ["cb-chart-1-x1"]
+    assert soup.select_one(".cb-ex-figure .cb-caption").get_text() == "Fig. 2.1"
+    assert "cb-ex-figures" not in deck[8].body
+
+
+def test_copy_chart_renames_the_element_its_script_draws_into():
+    chart = slides.kit.Figure("f", "", '<div class="casebook-chart" id="cb-chart-ab-1"></div>'
+                              '<script>var el=document.getElementById("cb-chart-ab-1");</script>', "")
+    assert slides.copy_chart(chart, "x2") == ('<div class="casebook-chart" id="cb-chart-ab-1-x2"></div>'
+                                              '<script>var el=document.getElementById("cb-chart-ab-1-x2");</script>')
 
 
 def test_select_slides_leaves_out_what_the_chapter_lacks():

@@ -83,7 +83,8 @@ def exercise_sheet(chapter: Chapter, lines: int = ANSWER_LINES) -> str:
                     for ex in chapter.exercises)
     return (f'<section class="cb-page cb-sheet"><p class="cb-kicker">{html.escape(chapter.kicker)} · exercise sheet</p>'
             f"<h2>No-code exercises: {html.escape(chapter.title)}</h2>"
-            "<p>Work from the charts and the figures; no computer needed.</p>" + items + "</section>")
+            "<p>Work with a pen from the charts each exercise names (they are on the slides and in the chapter) "
+            "and the key figures; no computer needed.</p>" + items + "</section>")
 
 
 def handout_html(chapter: Chapter, assets: str = "assets", key_sentences: int = KEY_SENTENCES) -> str:

@@ -65,12 +65,14 @@ class Box:
 
 @dataclass
 class Exercise:
-    """A no-code exercise: its title (number and name), statement and solution HTML."""
+    """A no-code exercise: its title (number and name), statement and solution HTML, and the labels of
+    the chapter's figures its statement refers to."""
 
     label: str
     title: str
     body: str
     solution: str = ""
+    figures: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -90,6 +92,10 @@ class Chapter:
     def figures(self) -> list[Figure]:
         """The charts, in reading order."""
         return [i for i in self.items if isinstance(i, Figure)]
+
+    def figure(self, label: str) -> Figure | None:
+        """The chart labelled ``label``, if the chapter has it."""
+        return next((f for f in self.figures if f.label == label), None)
 
     @property
     def fact_checks(self) -> list[Box]:
@@ -188,8 +194,9 @@ def page_parts(page_html: str, slug: str, number: int | None = None) -> Chapter:
         elif "exercise" in classes and "no-code" in classes:
             content = el.select_one("section#exercise-content") or el
             label = el.get("id", "")
+            refs = [a["href"][1:] for a in content.select("a[href^='#']")]
             chapter.exercises.append(Exercise(label, _title(el), clean("".join(str(c) for c in content.contents)),
-                                              solutions.get(label, "")))
+                                              solutions.get(label, ""), list(dict.fromkeys(refs))))
     skip = set(OVERRIDES.get(slug, {}).get("skip", []))
     chapter.items = [i for i in chapter.items if (i.label if isinstance(i, Figure) else i.title) not in skip]
     return chapter

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import shutil
 import sys
 import tempfile
@@ -32,6 +33,8 @@ from casebook.build.kit import Chapter, Figure
 from casebook.paths import ROOT
 
 OUT = ROOT / "_build" / "slides"
+#: Charts an exercise slide shows again, at most (the ones its statement refers to).
+MAX_EXERCISE_CHARTS = 2
 #: Text lengths (characters) from which a slide's text is set smaller, then smaller again.
 DENSE, VERY_DENSE = 1000, 1600
 #: The reveal.js files a deck needs, relative to sphinx-revealjs's ``revealjs`` folder.
@@ -80,11 +83,29 @@ def select_slides(chapter: Chapter) -> list[Slide]:
         slides.append(Slide("key-figures", "Key figures", f'<ul class="cb-key-figures">{items}</ul>'))
     if chapter.takeaways:
         slides.append(Slide("takeaways", chapter.takeaways.title, chapter.takeaways.body))
-    for ex in chapter.exercises:
+    for n, ex in enumerate(chapter.exercises, start=1):
         solution = (f'<details class="cb-solution"><summary>Solution</summary>{ex.solution}</details>'
                     if ex.solution else "")
-        slides.append(Slide("exercise", f"No-code exercise · {ex.title}", ex.body + solution))
+        shown = [f for f in map(chapter.figure, ex.figures) if f is not None][:MAX_EXERCISE_CHARTS]
+        charts = "".join(f'<div class="cb-ex-figure">{copy_chart(f, f"x{n}")}<div class="cb-caption">'
+                         f"{_caption_number(f)}</div></div>" for f in shown)
+        body = ex.body + solution + (f'<div class="cb-ex-figures">{charts}</div>' if charts else "")
+        slides.append(Slide("exercise", f"No-code exercise · {ex.title}", body))
     return slides
+
+
+def copy_chart(figure: Figure, suffix: str) -> str:
+    """A second drawing of a chart (for an exercise slide): its element id made unique with ``suffix``."""
+    ids = set(re.findall(r'id="(cb-chart-[^"]+)"', figure.chart))
+    out = figure.chart
+    for old in ids:
+        out = out.replace(f'"{old}"', f'"{old}-{suffix}"')
+    return out
+
+
+def _caption_number(figure: Figure) -> str:
+    number = re.search(r'<span class="caption-number">(.*?)</span>', figure.caption)
+    return f"<strong>{number.group(1).strip()}</strong>" if number else ""
 
 
 def render_slide(slide: Slide) -> str:
@@ -124,6 +145,9 @@ SLIDES_CSS = """
 .reveal .cb-fact-check .cb-body { border-left: 6px solid #d9822b; padding-left: .8em; }
 .reveal .cb-takeaways .cb-body { border-left: 6px solid #1f5f8b; padding-left: .8em; }
 .reveal .cb-key-figures strong { color: #1f5f8b; }
+.reveal .cb-ex-figures { display: flex; gap: 24px; justify-content: center; margin-top: .6em; }
+.reveal .cb-ex-figure .casebook-chart svg { max-height: 330px; height: auto; width: auto; max-width: 600px; }
+.reveal .cb-ex-figures .cb-caption { text-align: center; }
 .reveal details.cb-solution { margin-top: 1em; font-size: .8em; color: #333; }
 .reveal details.cb-solution summary { cursor: pointer; color: #1f5f8b; }
 .reveal .bibtex-citation, .reveal .cite { color: #666; font-size: .8em; }

@@ -3,7 +3,7 @@
 Every deck of `_build/slides/` is opened from disk (file://), as a trainer opens it, with the network
 made unreachable (OFFLINE_ARGS) and every request that is not for a local file blocked and recorded.
 Checks: one deck per chapter, no request to another host, no console error, every chart drawn (its SVG
-holds marks), ArrowRight moves to the next slide, and no slide runs off the bottom of the screen.
+holds marks), a chart answers the mouse with a tooltip, ArrowRight moves to the next slide, and no slide runs off the bottom of the screen.
 """
 
 from __future__ import annotations
@@ -40,6 +40,23 @@ class Visit:
     before: dict = field(default_factory=dict)
     after: dict = field(default_factory=dict)
     too_tall: list[tuple[int, int]] = field(default_factory=list)  # (slide, height) of slides that run off
+    tooltip: str = ""  # what hovering the first chart's marks showed
+
+
+def hover_first_chart(page, tries: int = 40) -> str:
+    """Go to the deck's first chart slide and hover its marks until vega shows a tooltip; its text."""
+    first = page.evaluate("Array.from(document.querySelectorAll('.reveal .slides > section'))"
+                          ".findIndex(s => s.dataset.kind === 'chart')")
+    page.evaluate(f"Reveal.slide({first})")
+    marks = page.locator("section.present .casebook-chart g.role-mark > *")
+    for i in range(min(tries, marks.count())):
+        with contextlib.suppress(PlaywrightError):
+            marks.nth(i).hover(force=True, timeout=2_000)
+        text = page.evaluate("(() => { const t = document.getElementById('vg-tooltip-element');"
+                             " return t && t.classList.contains('visible') ? t.textContent : ''; })()")
+        if text:
+            return text
+    return ""
 
 
 def decks() -> list[str]:
@@ -75,6 +92,7 @@ def visits() -> dict[str, Visit]:
                 height = page.evaluate(f"(Reveal.slide({i}), Reveal.getCurrentSlide().scrollHeight)")
                 if height > HEIGHT:
                     visit.too_tall.append((i + 1, height))
+            visit.tooltip = hover_first_chart(page)
             page.close()
             out[slug] = visit
         browser.close()
@@ -107,3 +125,7 @@ def test_arrow_right_moves_to_the_next_slide(visits):
 
 def test_no_slide_runs_off_the_screen(visits):
     assert {s: v.too_tall for s, v in visits.items() if v.too_tall} == {}
+
+
+def test_charts_are_interactive(visits):
+    assert {s: v.tooltip for s, v in visits.items() if not v.tooltip} == {}
