@@ -104,12 +104,13 @@ def test_key_figures_take_sections_in_turn_with_numbers_from_the_notebook():
     assert len(kit.key_figures(nb)) == 4  # the exercise's number is not a key figure
 
 
-def test_key_figures_mark_sentences_of_simulated_sections():
+def test_key_figures_mark_sentences_of_simulated_or_illustrative_sections():
     nb = notebook("## Silence\n\nIt left {glue:text}`w:d` weeks empty. The simulated page had {glue:text}`w:d`.",
-                  glued={"w": 33})
-    marked, said = kit.key_figures(nb, simulated_sections={"Silence"})
+                  "## Score\n\nThe score is {glue:text}`w:d`.", glued={"w": 33})
+    marked, said, score = kit.key_figures(nb, notes={"Silence": "simulated", "Score": "illustration"})
     assert marked.endswith('<span class="cb-simulated">(simulated)</span>')
     assert "cb-simulated" not in said
+    assert score == 'The score is <strong>33</strong>. <span class="cb-simulated">(illustration)</span>'
 
 
 def test_page_parts_reads_the_chapter_in_order():
@@ -122,6 +123,8 @@ def test_page_parts_reads_the_chapter_in_order():
     assert (one.label, one.section, two.section) == ("fig-one", "First part", "Second part")
     assert one.chart.startswith('<div class="casebook-chart" id="cb-chart-1"></div>') and "draw(1)" in one.chart
     assert one.simulated and not two.simulated
+    assert (one.note, two.note) == ("simulated", "")
+    assert kit.Figure("f", "", "", "An illustration, not a measurement.").note == "illustration"
     assert "<a" not in one.caption and "link" in one.caption and "Fig. 3.1" in one.caption
     assert chapter.fact_checks[0].title == "Fact check: the claim"
     assert 'id="p1"' not in chapter.fact_checks[0].body

@@ -108,3 +108,9 @@ def test_build_writes_a_deck_per_chapter(tmp_path, monkeypatch):
     assert (tmp_path / "assets" / "casebook-vega.js").read_text(encoding="utf-8") == "/* vega */"
     assert slides.main(["one", "--out", str(tmp_path / "again")]) == 0
     assert (tmp_path / "again" / "one.html").is_file()
+
+
+def test_a_chart_slide_says_illustration_where_the_chapter_does():
+    figure = Figure("f", "Score", '<div class="casebook-chart" id="cb-chart-9"></div>', "An illustration of answers.")
+    deck = slides.select_slides(chapter(items=[figure]))
+    assert '<p class="cb-simulated-tag">Illustration, not a measurement</p>' in deck[2].body

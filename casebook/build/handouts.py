@@ -22,6 +22,7 @@ from pathlib import Path
 from casebook.build import kit
 from casebook.build.browser import CHARTS_DRAWN_JS, HEADLESS_ARGS
 from casebook.build.kit import Chapter, Figure
+from casebook.build.slides import TAGS
 from casebook.paths import ROOT
 
 OUT = ROOT / "_build" / "handouts"
@@ -97,7 +98,7 @@ def handout_html(chapter: Chapter, assets: str = "assets", key_sentences: int = 
         parts.append(f'<h2>Key figures</h2><ul class="cb-key-figures">{items}</ul>')
     figure = main_chart(chapter)
     if figure is not None:
-        tag = '<p class="cb-simulated-tag">Simulated data</p>' if figure.simulated else ""
+        tag = f'<p class="cb-simulated-tag">{TAGS[figure.note]}</p>' if figure.note else ""
         parts.append(f"<figure>{figure.chart}{tag}<figcaption>{figure.caption}</figcaption></figure>")
     if chapter.takeaways:
         parts.append(f'<h2>{esc(chapter.takeaways.title)}</h2><div class="cb-takeaways">{chapter.takeaways.body}</div>')

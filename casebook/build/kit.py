@@ -53,6 +53,13 @@ class Figure:
         """True when the caption or the chart's title says the data is simulated."""
         return "simulat" in (self.caption + self.chart).lower()
 
+    @property
+    def note(self) -> str:
+        """What a number of this chart's section must carry, as the chapter says it: "simulated",
+        "illustration" (the chart shows an illustration, not a measurement) or ""."""
+        text = (self.caption + self.chart).lower()
+        return "simulated" if "simulat" in text else "illustration" if "illustration" in text else ""
+
 
 @dataclass
 class Box:
@@ -277,13 +284,13 @@ def analysis_sections(notebook: dict) -> list[tuple[str, list[str]]]:
 
 
 def key_figures(notebook: dict, scalars: dict[str, Any] | None = None, limit: int = KEY_SENTENCES,
-                simulated_sections: set[str] | None = None) -> list[str]:
+                notes: dict[str, str] | None = None) -> list[str]:
     """The sentences of the analysis sections that quote glued numbers, as HTML with the numbers
     formatted from the notebook's glued values: each section's first such sentence, then each section's
-    second, and so on, up to ``limit``, in reading order. A sentence of a section in
-    ``simulated_sections`` is marked "(simulated)" unless it says so already."""
+    second, and so on, up to ``limit``, in reading order. A sentence of a section that ``notes`` names
+    carries its note, "(simulated)" or "(illustration)", unless it says so already."""
     scalars = glued_scalars(notebook) if scalars is None else scalars
-    simulated_sections = simulated_sections or set()
+    notes = notes or {}
     per_section = [(name, [s for p in paras for s in _sentences(p) if "{glue" in s])
                    for name, paras in analysis_sections(notebook)]
     chosen: list[tuple[int, int]] = []  # (section, sentence) positions
@@ -295,8 +302,9 @@ def key_figures(notebook: dict, scalars: dict[str, Any] | None = None, limit: in
     for i, j in sorted(chosen[:limit]):
         name, found = per_section[i]
         text = inline_html(found[j], scalars)
-        if name in simulated_sections and "simulat" not in text.lower():
-            text += ' <span class="cb-simulated">(simulated)</span>'
+        note = notes.get(name, "")
+        if note and note[:7] not in text.lower():
+            text += f' <span class="cb-simulated">({note})</span>'
         out.append(text)
     return out
 
@@ -307,8 +315,11 @@ def chapter_parts(notebook: dict, slug: str, workdir: Path) -> Chapter:
 
     page, _warnings = report.build_page(notebook, slug, workdir)
     chapter = page_parts(page.read_text(encoding="utf-8"), slug, report.chapter_number(slug))
-    simulated = {f.section for f in chapter.figures if f.simulated}
-    chapter.key_figures = key_figures(notebook, simulated_sections=simulated)
+    notes: dict[str, str] = {}
+    for figure in chapter.figures:  # "simulated" wins over "illustration" in a section that has both
+        if figure.note and notes.get(figure.section) != "simulated":
+            notes[figure.section] = figure.note
+    chapter.key_figures = key_figures(notebook, notes=notes)
     return chapter
 
 

@@ -33,6 +33,8 @@ from casebook.build.kit import Chapter, Figure
 from casebook.paths import ROOT
 
 OUT = ROOT / "_build" / "slides"
+#: The tag a chart carries when the chapter says its data is simulated or that it shows an illustration.
+TAGS = {"simulated": "Simulated data", "illustration": "Illustration, not a measurement"}
 #: Charts an exercise slide shows again, at most (the ones its statement refers to).
 MAX_EXERCISE_CHARTS = 2
 #: Text lengths (characters) from which a slide's text is set smaller, then smaller again.
@@ -73,7 +75,7 @@ def select_slides(chapter: Chapter) -> list[Slide]:
         slides.append(Slide("objectives", chapter.objectives.title, chapter.objectives.body))
     for item in chapter.items:
         if isinstance(item, Figure):
-            tag = '<p class="cb-simulated-tag">Simulated data</p>' if item.simulated else ""
+            tag = f'<p class="cb-simulated-tag">{TAGS[item.note]}</p>' if item.note else ""
             slides.append(Slide("chart", item.section or chapter.title,
                                 f'<div class="cb-figure">{item.chart}</div>{tag}<div class="cb-caption">{item.caption}</div>'))
         else:
