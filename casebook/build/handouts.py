@@ -8,7 +8,8 @@ solution. The parts are read from the executed notebook rendered by the book's p
 read them (:func:`casebook.build.kit.chapter_parts`). The HTML is printed by Debian's Chromium once
 the chart has drawn, with requests to other hosts blocked, as the PDF edition is (casebook/build/pdf.py).
 
-May import: the foundation (paths), build.browser, build.pdf and build.kit; never the executor.
+May import: the foundation (paths), build.browser, build.pdf, build.kit and build.slides (its tags); never
+the executor.
 """
 
 from __future__ import annotations
