@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from casebook.errors import InputError, ParameterError
 from casebook.schemas import MILES, SHARE  # noqa: E402
@@ -245,6 +244,8 @@ def growth_fits(
             rows=rows.loc[y <= 0, "row"],
             expected=f"positive values of {metric} for an exponential fit",
         )
+    from scipy import stats  # scipy.stats costs about a second to import: only where a fit is drawn
+
     lin = stats.linregress(t, y)
     exp = stats.linregress(t, np.log(y))
     grid_t = np.round(np.linspace(t[0], t[-1], points))

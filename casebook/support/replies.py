@@ -305,11 +305,22 @@ def _ready(data: pd.DataFrame | Replies, business_hours: Sequence[int] = (9, 18)
     return data if isinstance(data, Replies) else prepare(data, business_hours, business_days)
 
 
-def _brand_row(r: Replies, brand: str, kw: dict[str, object]) -> dict[str, object]:
-    m = r.inbound[r.inbound["brand"] == brand]
-    c = r.conversations[r.conversations["brand"] == brand]
+def _by_brand(frame: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """``frame``'s ``columns`` and the row positions of each brand's rows, in order (split once, not filtered
+    once per brand)."""
+    return frame[columns], frame.groupby("brand", sort=False, observed=True).indices
+
+
+def _rows(split: tuple[pd.DataFrame, dict[str, np.ndarray]], brand: str) -> pd.DataFrame:
+    frame, positions = split
+    return frame.iloc[positions.get(brand, np.array([], dtype="int64"))]
+
+
+def _brand_row(r: Replies, brand: str, kw: dict[str, object], splits: dict[str, tuple]) -> dict[str, object]:
+    m = _rows(splits["inbound"], brand)
+    c = _rows(splits["conversations"], brand)
     replied = c[c["answered"]]
-    mine = r.pairs[r.pairs["brand"] == brand]
+    mine = _rows(splits["pairs"], brand)
     delays = mine.loc[mine["minutes"] >= 0, "minutes"]
     biz, off = m[m["business"]], m[~m["business"]]
     return {
@@ -340,7 +351,10 @@ def brand_table(msgs: pd.DataFrame | Replies, brands: Sequence[str] | None = Non
     """
     r = _ready(msgs, business_hours, business_days)
     kw = {"confidence": confidence, "n_resamples": n_resamples, "seed": seed}
-    out = pd.DataFrame([_brand_row(r, b, kw) for b in r.scope(brands)])
+    splits = {"inbound": _by_brand(r.inbound, ["answered", "first_reply_min", "business"]),
+              "conversations": _by_brand(r.conversations, ["answered", "exchanges", "brand_replies"]),
+              "pairs": _by_brand(r.pairs, ["minutes"])}
+    out = pd.DataFrame([_brand_row(r, b, kw, splits) for b in r.scope(brands)])
     return out.sort_values(["inbound", "brand"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
