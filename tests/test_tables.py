@@ -414,3 +414,69 @@ def test_a_workbook_that_unpacks_too_large_is_refused_before_reading(tmp_path, m
     (tmp_path / "fake.xlsx").write_text("not a zip")
     with pytest.raises(InputError, match="not a readable Excel workbook"):
         read_table(tmp_path / "fake.xlsx")
+
+
+# --- line breaks in quoted values: the fast read is kept only when it cannot have cut a row ---------
+
+#: Found by fuzzing: read in blocks of 20 bytes without ``newlines_in_values``, pyarrow cuts the last
+#: caption at a block's end into two rows of three fields each, as many rows as the file has lines.
+CUT_BUT_SAME_COUNT = (b'c0,c1,c2\r\n"c,dkab",377,""\r\n"g""hab","lmkk",""\r\n"k","g""hlmc,dab","abg""hg""h"\r\n'
+                      b'520,374,"kabkc,d"\r\n"lmlm",24,277\r\n"lmabab",715,633\r\n"lmg""hlmab",238,904\r\n'
+                      b'"klm","ab",x\r\n"ablm",334,"e\nfc,dc,dab"')
+
+
+def test_count_lines_counts_every_kind_of_line_break(tmp_path):
+    from casebook.io.tables import count_lines
+
+    for i, (data, lines) in enumerate([(b"", 0), (b"a", 1), (b"a\n", 1), (b"a\nb", 2), (b"a\r\nb\r\n", 2),
+                                       (b"a\rb\r", 2), (b"a\n\n", 2), (b'"x\ny"\n', 2)]):
+        path = tmp_path / f"{i}.csv"
+        path.write_bytes(data)
+        assert count_lines(path) == lines and count_lines(path, chunk=1) == lines, data  # a CRLF cut in two
+
+
+def test_a_caption_cut_at_a_block_end_is_never_kept(tmp_path, monkeypatch):
+    """The unsafe read loses no row count here, yet garbles the last caption: the read keeps every row whole."""
+    import pyarrow.csv as pacsv
+
+    import casebook.io.tables as tabular
+
+    path = tmp_path / "cut.csv"
+    path.write_bytes(CUT_BUT_SAME_COUNT)
+    unsafe = pacsv.read_csv(path, read_options=pacsv.ReadOptions(block_size=20),
+                            parse_options=pacsv.ParseOptions(newlines_in_values=False))
+    assert unsafe.num_rows + 1 == tabular.count_lines(path)  # the row count alone would not tell
+    assert "e\nfc,dc,dab" not in unsafe.column("c2").to_pylist()  # ... and the caption is cut
+    monkeypatch.setattr(tabular, "ARROW_BLOCK_BYTES", 20)
+    for keep in (None, lambda cols: ["c0"]):  # the caption's column read or not
+        got, info = read_table(path, keep=keep)
+        want = _c_parser(path)
+        assert info.rows == 9 and got["c0"].tolist() == want["c0"].tolist()
+    got, _ = read_table(path)
+    assert got["c2"].iloc[-1] == "e\nfc,dc,dab"
+
+
+def test_a_file_of_several_blocks_without_quoted_line_breaks_is_read_fast_and_alike(write, monkeypatch):
+    import pyarrow.csv as pacsv
+
+    import casebook.io.tables as tabular
+
+    used = []
+    real = pacsv.read_csv
+
+    def spy(*args, **kwargs):
+        used.append(kwargs["parse_options"].newlines_in_values)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tabular.pacsv, "read_csv", spy)
+    monkeypatch.setattr(tabular, "ARROW_BLOCK_BYTES", 64)
+    rows = "".join(f'{i},"caption {i}, with ""quotes""",{i * 1.5}\n' for i in range(200))
+    path = write("fast.csv", "id,caption,value\n" + rows)
+    got, info = read_table(path, keep=lambda cols: ["id", "value"])
+    assert used == [False]  # one read, without following the quotes
+    pd.testing.assert_frame_equal(got, _c_parser(path)[["id", "value"]])
+    used.clear()
+    path = write("slow.csv", "id,caption,value\n" + rows.replace("caption 7,", "caption\n7,"))
+    got, info = read_table(path, keep=lambda cols: ["id", "value"])
+    assert used == [False, True] and info.rows == 200  # a quoted line break: read again, following them
+    pd.testing.assert_frame_equal(got, _c_parser(path)[["id", "value"]])

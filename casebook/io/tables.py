@@ -287,10 +287,9 @@ def _read_with_arrow(p: Path, *, sep: str, header: list[str], keep: Selector | N
     categories = set(labels(stripped)) if labels is not None else set()
     chosen = [n for n, s in zip(header, stripped, strict=True) if s in wanted]
     read = pacsv.ReadOptions(block_size=ARROW_BLOCK_BYTES)
-    parse = pacsv.ParseOptions(delimiter=sep, newlines_in_values=True)  # quoted post texts span lines
     convert = pacsv.ConvertOptions(null_values=NA_TEXT, strings_can_be_null=True, include_columns=chosen)
     try:
-        table = pacsv.read_csv(p, read_options=read, parse_options=parse, convert_options=convert)
+        table, parse = _arrow_csv(p, sep, header, read, convert)
         zoned = {f.name: pa.string() for f in table.schema if pa.types.is_timestamp(f.type) and f.type.tz}
         if zoned:  # pyarrow turns timestamps with offsets into UTC: keep their text, to_datetime keeps the local time
             convert.column_types = zoned
@@ -305,6 +304,59 @@ def _read_with_arrow(p: Path, *, sep: str, header: list[str], keep: Selector | N
         if name.strip() in categories:
             table = table.set_column(i, name, pc.dictionary_encode(table.column(i)))
     return table.to_pandas(split_blocks=True, self_destruct=True)
+
+
+def _arrow_csv(p: Path, sep: str, header: list[str], read: pacsv.ReadOptions,
+               convert: pacsv.ConvertOptions) -> tuple[pa.Table, pacsv.ParseOptions]:
+    """pyarrow's read of ``p`` and the parse options that read it right.
+
+    A quoted value may hold line breaks (post texts do), which pyarrow reads right only if told
+    (``newlines_in_values``): it then finds where its blocks end by following the quotes, one block
+    after the other, which is slower on a large file. A file of more than one block is first read
+    without that option, and the read is kept only if it cannot have cut a row at a block's end:
+    no error, one row for every line (:func:`count_lines`), and no line break in the last column's
+    values. A cut row either lacks a row (dropped), lacks fields (an error), or, when the quote it
+    cut opened in the last column, ends that column's value with the line break it was cut at (a
+    number or date column then fails to convert: an error). Else the file is read again with the
+    option, so that no row is ever lost or cut.
+    """
+    slow = pacsv.ParseOptions(delimiter=sep, newlines_in_values=True)
+    if len(header) >= 2 and p.stat().st_size > read.block_size:
+        fast = pacsv.ParseOptions(delimiter=sep, newlines_in_values=False)
+        last = header[-1]
+        chosen = list(convert.include_columns) or list(header)
+        check = pacsv.ConvertOptions(null_values=convert.null_values, strings_can_be_null=convert.strings_can_be_null,
+                                     column_types=convert.column_types,
+                                     include_columns=chosen if last in chosen else [*chosen, last])
+        try:
+            table = pacsv.read_csv(p, read_options=read, parse_options=fast, convert_options=check)
+        except pa.ArrowInvalid:
+            table = None
+        if table is not None and table.num_rows + 1 == count_lines(p) and not _breaks_in(table.column(last)):
+            return (table if last in chosen else table.drop_columns([last])), fast
+    return pacsv.read_csv(p, read_options=read, parse_options=slow, convert_options=convert), slow
+
+
+def _breaks_in(column: pa.ChunkedArray) -> bool:
+    """A text column holds a value with a line break (other types cannot)."""
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        return False
+    return bool(pc.any(pc.match_substring_regex(column, "[\\r\\n]")).as_py())
+
+
+def count_lines(path: str | Path, chunk: int = 16 * 1024 * 1024) -> int:
+    """The lines of a text file: line breaks (``\n``, ``\r\n`` or ``\r``), plus one for a last line
+    without one; empty lines included. Counted chunk by chunk with ``bytes.count``."""
+    lines, last = 0, b""
+    with open(path, "rb") as f:
+        while data := f.read(chunk):
+            lines += data.count(b"\n")
+            if b"\r" in data:  # rarely: most files break lines with \n alone
+                lines += data.count(b"\r") - data.count(b"\r\n")
+            if last == b"\r" and data[:1] == b"\n":  # a CRLF cut between two chunks: one break
+                lines -= 1
+            last = data[-1:]
+    return lines + (last not in (b"", b"\n", b"\r"))
 
 
 def _read_with_c_parser(p: Path, name: str, *, sep: str, dec: str, enc: str) -> pd.DataFrame | None:
