@@ -150,8 +150,8 @@ def summary_table(
         **({"invoices": g.invoices} if "invoices" in d.columns else {}),
         "in_calibration": cohort,
         "frequency": ibis.ifelse(cohort, g.n_cal - 1, ibis.null("int64")),
-        "recency": ibis.ifelse(cohort, g.last_cal.delta(g.first_purchase, unit="day") / unit, ibis.null("float64")),
-        "T": ibis.ifelse(cohort, cal_day.delta(g.first_purchase, unit="day") / unit, ibis.null("float64")),
+        "recency": ibis.ifelse(cohort, g.last_cal.delta(g.first_purchase, unit="day").cast("float64") / unit, ibis.null("float64")),
+        "T": ibis.ifelse(cohort, cal_day.delta(g.first_purchase, unit="day").cast("float64") / unit, ibis.null("float64")),
         "monetary_value": ibis.ifelse(cohort, g.spend_cal.cast("float64") / g.n_cal, ibis.null("float64")),
     }
     if hold is not None:

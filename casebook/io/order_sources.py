@@ -16,6 +16,7 @@ import glob
 import io
 import os
 import re
+import sys
 import tempfile
 import uuid
 from collections.abc import Callable
@@ -75,6 +76,7 @@ class _Raw:
     header_rows: int = 1
     frame: pd.DataFrame | None = None  # the pandas frame, for sources read by pandas
     reread: Callable[[dict[str, str]], ir.Table] | None = None  # CSV: read again with some column types
+    typed_only: bool = False  # a server: dates and numbers must be typed columns (io.order_servers)
 
     def retyped(self, types: dict[str, str]) -> ir.Table:
         """The table with some columns read with other types, when the reader can (else as it is)."""
@@ -118,11 +120,23 @@ def _engine_error(name: str, exc: BaseException) -> InputError:
                       expected="a readable Parquet or CSV source with one type per column")
 
 
+def _engine_errors() -> tuple[type[BaseException], ...]:
+    """The errors an engine raises on a query: DuckDB's, and a server's once its library is loaded."""
+    errors: list[type[BaseException]] = [duckdb.Error]
+    if "psycopg" in sys.modules:
+        errors.append(sys.modules["psycopg"].Error)
+    if "pyspark.errors" in sys.modules:
+        errors.append(sys.modules["pyspark.errors"].PySparkException)
+    if "py4j.protocol" in sys.modules:
+        errors.append(sys.modules["py4j.protocol"].Py4JError)
+    return tuple(errors)
+
+
 def _fetch(expr: ir.Expr, name: str) -> pa.Table:
     """Run ``expr`` and return its rows as Arrow (Ibis' pandas conversion is slow on columns with NULLs)."""
     try:
         return expr.to_pyarrow() if isinstance(expr, ir.Table) else expr.as_table().to_pyarrow()
-    except duckdb.Error as exc:
+    except _engine_errors() as exc:
         m = re.search(r'Error when converting column "(.+?)"', str(exc))
         if m:
             raise _ConversionError(name, m.group(1), exc) from None
@@ -275,13 +289,3 @@ def _open_raw(con: ibis.BaseBackend, source: str | Path, table: str | None, expl
     except duckdb.Error as exc:
         raise _engine_error(text, exc) from None
     return _Raw(t, text, f"csv, {enc}, {({chr(9): 'tab'}).get(sep, repr(sep))} separated", reread=read)
-
-
-def source_kind(source: str | Path) -> str:
-    """How :func:`open_orders` reads ``source``: "glob", "folder", "database" or "file" (no file is opened)."""
-    p = Path(source)
-    if not p.exists() and _GLOB_CHARS.search(str(source)):
-        return "glob"
-    if p.is_dir():
-        return "folder"
-    return "database" if p.suffix.lower() in DATABASE_SUFFIXES else "file"

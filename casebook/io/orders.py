@@ -1,4 +1,4 @@
-"""Order histories where they live (room io): a file, a folder or glob of parts, a DuckDB database, as one clean Ibis table.
+"""Order histories where they live (room io): a file, parts, a DuckDB file, PostgreSQL or Spark, as one clean Ibis table.
 
 :func:`open_orders` returns the canonical transactions table of :mod:`casebook.io.transactions`
 (``customer_id``, ``timestamp``, ``amount``; ``quantity`` and ``invoice`` when known) as an Ibis
@@ -7,7 +7,9 @@ Nothing is loaded into Python: DuckDB reads the Parquet or CSV files (or the dat
 query runs, out of core, within a memory limit, spilling to a temporary folder. Only the layouts DuckDB
 does not read (XLSX, whitespace-separated text such as CDNOW, UTF-16 or latin-1 text, decimal commas)
 go through the pandas reader of :mod:`casebook.io.transactions` and are registered as an in-memory table.
-Sources are opened in :mod:`casebook.io.order_sources`, cleaned in :mod:`casebook.io.order_cleaning`.
+Sources are opened in :mod:`casebook.io.order_sources`, cleaned in :mod:`casebook.io.order_cleaning`;
+PostgreSQL tables and Spark tables or Parquet paths (:mod:`casebook.io.order_servers`) are cleaned and
+summarised by their server the same way.
 
 Columns are found by the same usual names as :func:`~casebook.io.transactions.load_transactions` (its
 constants and its look-up) or named explicitly, and the cleaning rules are its :data:`RULES`, written as
@@ -33,14 +35,16 @@ import pandas as pd
 
 from casebook.errors import InputError
 from casebook.io.order_cleaning import DATE_FORMATS, _clean
+from casebook.io.order_servers import open_server, public_name, require_typed, server_kind
 from casebook.io.order_sources import (
+    _GLOB_CHARS,
+    DATABASE_SUFFIXES,
     MEMORY_LIMIT,
     THREADS,
     _ConversionError,
     _csv_types,
     _open_raw,
     connect,
-    source_kind,
 )
 from casebook.io.transactions import (
     AMOUNT_NAMES,
@@ -75,10 +79,18 @@ def open_orders(
     (``.duckdb``, ``.db``) with ``table`` (optional when the database holds one table). Empty strings for
     the ``*_col`` arguments mean "detect", as in :func:`casebook.io.transactions.standardise`, whose
     rules and report this follows. ``con`` is a :func:`connect` engine to reuse (default: a new one).
+
+    ``source`` may also name a server (:mod:`casebook.io.order_servers`): a PostgreSQL URL
+    (``postgresql://user@host:5432/shop`` with ``table="orders"``; what the URL leaves out comes from
+    libpq's environment and ``~/.pgpass``) or a Spark master (``spark://host:7077`` or ``local[2]``) with
+    ``table`` a catalog table (``db.orders``) or a Parquet path. The server then runs the cleaning and the
+    summaries; its date and measure columns must be typed (dates, numbers).
     """
-    con = con or connect()
     explicit = [c for c in (customer_col, date_col, amount_col, quantity_col, price_col, invoice_col) if c]
-    raw = _open_raw(con, source, table, explicit)
+    if server_kind(source):
+        raw = open_server(str(source), table)
+    else:
+        raw = _open_raw(con or connect(), source, table, explicit)
     name = raw.name
     cols = pd.DataFrame(columns=list(raw.table.columns))
     headerless = raw.frame is not None and raw.header_rows == 0 and str(raw.frame.columns[0]) == "column_1"
@@ -98,6 +110,8 @@ def open_orders(
                              f"(the source has: {', '.join(cols.columns[:12])})",
                              expected="a column named amount, revenue or sales (parameter amount_col), "
                              "or both Quantity and UnitPrice")
+    if raw.typed_only:
+        require_typed(raw, date, [c for c in (amount, qty, price) if c])
     types = {} if raw.reread is None else _csv_types(
         raw.table, date, [c for c in (cust, inv) if c], [c for c in (amount, qty, price) if c])
     while True:
@@ -109,5 +123,19 @@ def open_orders(
             types[exc.column_name] = "VARCHAR"
 
 
+def source_kind(source: str | Path) -> str:
+    """How :func:`open_orders` reads ``source``: "postgres", "spark", "glob", "folder", "database" or "file"
+    (nothing is opened)."""
+    server = server_kind(source)
+    if server:
+        return server
+    p = Path(source)
+    if not p.exists() and _GLOB_CHARS.search(str(source)):
+        return "glob"
+    if p.is_dir():
+        return "folder"
+    return "database" if p.suffix.lower() in DATABASE_SUFFIXES else "file"
 
-__all__: Sequence[str] = ["DATE_FORMATS", "MEMORY_LIMIT", "THREADS", "connect", "open_orders", "source_kind"]
+
+__all__: Sequence[str] = ["DATE_FORMATS", "MEMORY_LIMIT", "THREADS", "connect", "open_orders", "public_name",
+                          "server_kind", "source_kind"]
