@@ -19,9 +19,9 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from casebook.build import kit
-from casebook.build.browser import CHARTS_DRAWN_JS, HEADLESS_ARGS
 from casebook.build.kit import Chapter, Figure
 from casebook.build.slides import TAGS
 from casebook.paths import ROOT
@@ -112,31 +112,19 @@ def handout_html(chapter: Chapter, assets: str = "assets", key_sentences: int = 
             f"<body>\n<section class=\"cb-page cb-front\">{''.join(parts)}</section>{sheet}\n</body>\n</html>\n")
 
 
+def _fit_page(page: Any) -> None:
+    """Print media, then zoom a page that would run past the printable height back onto it."""
+    page.emulate_media(media="print")
+    page.evaluate(FIT_JS, PRINTABLE["height"] - 8)
+
+
 def print_pdfs(pages: list[tuple[Path, Path]]) -> list[Path]:
-    """Print each ``(html, pdf)`` pair on A4 with Debian's Chromium, once every chart has drawn, with
-    requests to other hosts blocked (the PDF edition's way: casebook/build/pdf.py); return the PDFs."""
-    from playwright.sync_api import sync_playwright
+    """Print each ``(html, pdf)`` pair on A4 the PDF edition's way (:func:`casebook.build.pdf.print_pages`),
+    each page fitted to the printable height first; return the PDFs."""
+    from casebook.build.pdf import print_pages
 
-    from casebook.build.pdf import CHROMIUM
-
-    if not CHROMIUM.exists():
-        sys.exit(f"{CHROMIUM} not found: install Debian's chromium (see .ci/run)")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=HEADLESS_ARGS)
-        for source, pdf in pages:
-            page = chromium.new_page(viewport=PRINTABLE)
-            page.route(lambda url: not url.startswith("file:"), lambda route: route.abort())
-            page.goto(source.as_uri(), wait_until="load")
-            page.wait_for_function(CHARTS_DRAWN_JS, timeout=120_000)
-            page.evaluate("document.fonts.ready.then(() => true)")
-            page.emulate_media(media="print")
-            page.evaluate(FIT_JS, PRINTABLE["height"] - 8)
-            tmp = pdf.with_name(f".{pdf.name}.tmp")
-            page.pdf(path=str(tmp), format="A4", margin=MARGINS, print_background=True)
-            tmp.replace(pdf)
-            page.close()
-        chromium.close()
-    return [pdf for _, pdf in pages]
+    return print_pages(pages, viewport=PRINTABLE, prepare=_fit_page, format="A4", margin=MARGINS,
+                       print_background=True)
 
 
 def build(chosen: list[str] | None = None, out: Path = OUT) -> list[Path]:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -90,23 +91,37 @@ def pdf_config() -> Path:
     return path
 
 
-def print_pdf(html: Path, pdf: Path) -> Path:
-    """Print the single page to ``pdf`` once every chart has drawn; return ``pdf``."""
+def print_pages(pages: Sequence[tuple[Path, Path]], *, viewport: dict[str, int] | None = None,
+                prepare: Callable[[Any], None] | None = None, **options: Any) -> list[Path]:
+    """Print each ``(html, pdf)`` pair with Debian's Chromium, requests to other hosts blocked, once every
+    chart has drawn and the fonts are ready; ``prepare(page)`` runs just before the print, ``options`` go to
+    playwright's ``page.pdf``. Each PDF is written under a temporary name, then renamed. Return the PDFs."""
     from playwright.sync_api import sync_playwright
 
     if not CHROMIUM.exists():
         sys.exit(f"{CHROMIUM} not found: install Debian's chromium (see .ci/run)")
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=HEADLESS_ARGS)
-        page = chromium.new_page()
-        page.route(lambda url: not url.startswith("file:"), lambda route: route.abort())
-        page.goto(html.as_uri(), wait_until="load")
-        page.wait_for_function(CHARTS_DRAWN_JS, timeout=120_000)
-        page.evaluate("document.fonts.ready.then(() => true)")
-        page.add_style_tag(content=PAGE_STYLE)
-        page.pdf(path=str(pdf), margin=MARGINS)
+        for source, pdf in pages:
+            page = chromium.new_page(viewport=viewport) if viewport else chromium.new_page()
+            page.route(lambda url: not url.startswith("file:"), lambda route: route.abort())
+            page.goto(source.as_uri(), wait_until="load")
+            page.wait_for_function(CHARTS_DRAWN_JS, timeout=120_000)
+            page.evaluate("document.fonts.ready.then(() => true)")
+            if prepare is not None:
+                prepare(page)
+            tmp = pdf.with_name(f".{pdf.name}.tmp")
+            page.pdf(path=str(tmp), **options)
+            tmp.replace(pdf)
+            page.close()
         chromium.close()
-    return pdf
+    return [pdf for _, pdf in pages]
+
+
+def print_pdf(html: Path, pdf: Path) -> Path:
+    """Print the single page to ``pdf`` once every chart has drawn, with pdfhtml's margins; return ``pdf``."""
+    return print_pages([(html, pdf)], prepare=lambda page: page.add_style_tag(content=PAGE_STYLE),
+                       margin=MARGINS)[0]
 
 
 def build() -> Path:
