@@ -106,18 +106,22 @@ def preload_argument(modules: Sequence[str]) -> list[str]:
 
 
 def start_kernel(
-    *, cwd: Path = NOTEBOOKS, kernel_name: str = "python3", preload: Sequence[str] = ()
+    *, cwd: Path = NOTEBOOKS, kernel_name: str = "python3", preload: Sequence[str] = (),
+    env: Mapping[str, str] | None = None,
 ) -> QuietKernelManager:
     """Start a kernel process in ``cwd`` now and return its manager, without waiting for it to answer.
 
-    ``preload`` names modules the kernel imports as it starts (see :func:`preload_argument`). Hand the
-    manager to :func:`execute_notebook` (``kernel=``), which runs one notebook in it and stops it; a
-    kernel that is never used is stopped with :func:`stop_kernel`.
+    ``preload`` names modules the kernel imports as it starts (see :func:`preload_argument`); ``env`` is
+    its whole environment (default: this process's). Hand the manager to :func:`execute_notebook`
+    (``kernel=``), which runs one notebook in it and stops it; a kernel that is never used is stopped
+    with :func:`stop_kernel`.
     """
     from jupyter_core.utils import run_sync
 
     km = QuietKernelManager(kernel_name=kernel_name)
-    run_sync(km.start_kernel)(cwd=str(cwd), extra_arguments=[*KERNEL_ARGUMENTS, *preload_argument(preload)])
+    extra = {"env": dict(env)} if env is not None else {}
+    run_sync(km.start_kernel)(cwd=str(cwd), extra_arguments=[*KERNEL_ARGUMENTS, *preload_argument(preload)],
+                              **extra)
     return km
 
 

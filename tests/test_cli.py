@@ -427,3 +427,60 @@ def test_layouts_lists_every_layout_file(capsys: pytest.CaptureFixture) -> None:
     assert sorted(line.split(":")[0] for line in out.splitlines()) == names
     code, out, _ = run_main(capsys, "layouts", "-v")
     assert "source: " in out and "funded content status" in out.lower() and "(empty = false)" in out
+
+
+# --- connection strings (casebook.cli.sources): what is one, what reaches the kernel, what is shown ------
+
+def test_connection_strings_are_told_from_paths() -> None:
+    from casebook.cli import sources
+
+    for value in ("postgresql://localhost/shop", "postgres://h:5432/db", " postgresql://u:p@h/db ",
+                  "spark://host:7077", "local", "local[2]", "local[*]"):
+        assert sources.is_connection(value), value
+    for value in ("orders.csv", "local.csv", "localhost/shop", "data/local[2].csv", "http://host/x.csv",
+                  "file:///tmp/x.csv", "", 3, ["postgresql://h/db"]):
+        assert not sources.is_connection(value), value
+
+
+def test_credentials_leave_the_url_for_libpqs_environment() -> None:
+    from casebook.cli import sources
+
+    split = sources.split_credentials
+    assert split("postgresql://bob:s3cr%40t@db.example:5432/shop") == (
+        "postgresql://db.example:5432/shop", {"PGUSER": "bob", "PGPASSWORD": "s3cr@t"})
+    assert split("postgres://bob@[::1]:5432/shop?sslmode=require") == (
+        "postgres://[::1]:5432/shop?sslmode=require", {"PGUSER": "bob"})
+    assert split("postgresql://h/shop?user=ann&password=pw&application_name=cb") == (
+        "postgresql://h/shop?application_name=cb", {"PGUSER": "ann", "PGPASSWORD": "pw"})
+    assert split("postgresql:///shop") == ("postgresql:///shop", {})  # all from the environment, .pgpass
+    assert split("local[2]") == ("local[2]", {}) and split("spark://h:7077") == ("spark://h:7077", {})
+    assert split("orders.csv") == ("orders.csv", {})
+    with pytest.raises(sources.ParameterError, match=r"^data_path spark://h:7077: a Spark master URL holds no "
+                                                     r"user or password"):
+        split("spark://u:pw@h:7077")
+
+
+def test_what_reports_and_messages_show_of_a_connection_string() -> None:
+    from casebook.cli import sources
+
+    assert sources.display("postgresql://bob:pw@localhost:5432/shop?password=x") == "postgresql://localhost:5432/shop"
+    assert sources.display("local[2]") == "local[2]"
+    assert sources.redact("cannot reach postgresql://bob:s3cret@h:5432/db (or postgres://ann@h/x); 'spark://u:p@h'") \
+        == "cannot reach postgresql://h:5432/db (or postgres://h/x); 'spark://h'"
+    assert sources.redact("a@b.c, x.csv, postgresql://h/db") == "a@b.c, x.csv, postgresql://h/db"
+
+
+def test_an_error_naming_a_url_never_prints_its_password(monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture) -> None:
+    from casebook.cli import runner
+    from casebook.errors import InputError
+
+    def failing(slug: str, **kwargs: object) -> None:
+        raise InputError("postgresql://bob:s3cret@h:5432/shop", "could not connect",
+                         expected="a server reachable")
+
+    monkeypatch.setattr(runner, "run_chapter", failing)
+    assert cli.main(["run", "volvo", "--data", "postgresql://bob:s3cret@h:5432/shop", "--table", "orders"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("casebook: error: postgresql://h:5432/shop: could not connect")
+    assert "s3cret" not in err and "bob" not in err

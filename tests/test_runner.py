@@ -654,3 +654,88 @@ def test_the_command_ends_with_its_code_and_output_flushed() -> None:
     code = "from casebook.cli.main import exit_now; print('done', end=''); exit_now(3)"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert (proc.returncode, proc.stdout) == (3, "done")
+
+
+# ---------------------------------------------------------------------------------------------------
+# A database as data: connection strings, --table, and credentials that never reach the notebook
+
+
+def _parameterized(monkeypatch: pytest.MonkeyPatch, slug: str) -> list[dict]:
+    """Stub the executor with papermill's own parameter injection into the stored chapter (no kernel):
+    the notebook it returns holds exactly what the kernel would have been given."""
+    import copy
+
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    calls: list[dict] = []
+    committed = load_notebook_node(str(NOTEBOOKS / f"{slug}.ipynb"))
+
+    def fake(path: Path, **kwargs: object) -> execute.Executed:
+        calls.append(kwargs)
+        return execute.Executed(parameterize_notebook(copy.deepcopy(committed), dict(kwargs["parameters"])), 0.1)
+
+    monkeypatch.setattr(execute, "execute_notebook", fake)
+    return calls
+
+
+def test_a_database_url_reaches_the_chapter_without_its_credentials(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kernels: list[FakeKernel], capsys: pytest.CaptureFixture
+) -> None:
+    calls = _parameterized(monkeypatch, "volvo")
+    url = "postgresql://bob:s3cr%40t@db.example:5432/shop?sslmode=require"
+    code = cli.main(["run", "volvo", "-q", "--data", url, "--table", "orders", "--out", str(tmp_path / "o")])
+    assert code == 0, capsys.readouterr().err
+    assert [k.kwargs.get("env", {}).get(v) for k in kernels for v in ("PGUSER", "PGPASSWORD")] == ["bob", "s3cr@t"]
+    assert calls[0]["parameters"]["data_path"] == "postgresql://db.example:5432/shop?sslmode=require"
+    assert calls[0]["parameters"]["table"] == "orders"
+    files = {p.name: p.read_text(encoding="utf-8") for p in (tmp_path / "o").iterdir()}
+    assert sorted(files) == ["figures.json", "volvo.html", "volvo.ipynb"]
+    for name, text in files.items():
+        assert "s3cr" not in text and "bob" not in text, name  # nowhere: notebook, report, figures
+    assert "postgresql://db.example:5432/shop, table orders" in files["volvo.html"]  # the header
+    assert "data_path = 'postgresql://db.example:5432/shop'" in files["volvo.ipynb"]
+
+
+def test_credentials_given_with_p_restart_the_kernel_with_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kernels: list[FakeKernel]
+) -> None:
+    calls = _parameterized(monkeypatch, "volvo")
+    runner.run_chapter("volvo", parameters=["data_path=postgres://ann:pw@h/db", "table=public.orders"],
+                       out=tmp_path / "o", progress=False)
+    assert [k.kwargs.get("env", {}).get("PGPASSWORD") for k in kernels] == [None, "pw"]
+    assert [k.stops >= 1 for k in kernels] == [True, True]  # the first is stopped when replaced
+    assert calls[0]["kernel"] is kernels[1]
+    assert calls[0]["parameters"] == {"data_path": "postgres://h/db", "table": "public.orders"}
+
+
+def test_a_spark_master_is_given_as_it_is_and_needs_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kernels: list[FakeKernel]
+) -> None:
+    calls = _parameterized(monkeypatch, "volvo")
+    result = runner.run_chapter("volvo", data="local[2]", table="/data/orders.parquet", out=tmp_path / "o",
+                                progress=False)
+    assert {k: calls[0]["parameters"][k] for k in ("data_path", "table")} == {
+        "data_path": "local[2]", "table": "/data/orders.parquet"}
+    assert "env" not in kernels[0].kwargs
+    assert "local[2], table /data/orders.parquet" in result.html.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["survey-evidence", "--data", "postgresql://bob:s3cret@h/shop"],
+     "casebook: error: data_path postgresql://h/shop: chapter 'survey-evidence' reads files, not databases; "
+     "expected the path of a file\n"),
+    (["survey-evidence", "--table", "orders"],
+     "casebook: error: chapter 'survey-evidence' reads no database table (no table parameter), so --table does "
+     "not apply; valid parameters: confidence (float), data_path (str)\n"),
+    (["volvo", "--data", "spark://u:s3cret@h:7077"],
+     "casebook: error: data_path spark://h:7077: a Spark master URL holds no user or password; expected "
+     "spark://HOST:PORT, local or local[N]\n"),
+])
+def test_a_database_where_it_does_not_belong_is_one_line_before_any_cell_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch, args: list[str], message: str
+) -> None:
+    calls = _parameterized(monkeypatch, args[0])
+    assert cli.main(["run", *args, "-q", "--out", str(tmp_path / "o")]) == 2
+    assert capsys.readouterr().err == message
+    assert calls == [] and not (tmp_path / "o").exists()

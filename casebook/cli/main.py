@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 
+from casebook.cli.sources import redact
 from casebook.errors import CasebookError, ParameterError
 
 KINDS = ("posts", "transactions", "survey", "conversations")
@@ -54,7 +55,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     ):  # notes on a stopped kernel; errors arrive as exceptions
         logging.getLogger(name).setLevel(logging.CRITICAL)
     result = run_chapter(
-        args.slug, data=args.data, parameters=args.param, out=args.out, progress=not args.quiet
+        args.slug, data=args.data, parameters=args.param, out=args.out, progress=not args.quiet, table=args.table
     )
     print(f"{args.slug}: ran in {result.seconds:.1f} s; {len(result.figures)} figures")
     print(f"  report:   {result.html}")
@@ -215,7 +216,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("slug", help="chapter slug (see casebook list)")
     run.add_argument("--data", metavar="PATH", action="append",
                      help="your data file (sets the chapter's data_path); page chapters take several "
-                          "(repeat --data, or give a folder or a pattern such as 'exports/*.csv')")
+                          "(repeat --data, or give a folder or a pattern such as 'exports/*.csv'); the "
+                          "customer chapter also takes a database: postgresql://HOST:PORT/DB (user and "
+                          "password from PGUSER, PGPASSWORD or ~/.pgpass), spark://HOST:PORT or local[N]")
+    run.add_argument("--table", metavar="NAME",
+                     help="the table to read from a database given with --data (sets the chapter's table)")
     run.add_argument(
         "-p",
         "--param",
@@ -274,10 +279,10 @@ def _main(args: argparse.Namespace) -> int:
     try:
         return args.func(args)
     except CasebookError as exc:
-        print(f"casebook: error: {exc}", file=sys.stderr)
+        print(f"casebook: error: {redact(str(exc))}", file=sys.stderr)
         return 2
     except ChapterError as exc:
-        print(f"casebook: internal error: {exc}", file=sys.stderr)
+        print(f"casebook: internal error: {redact(str(exc))}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # output piped into `head`: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -291,7 +296,7 @@ def _main(args: argparse.Namespace) -> int:
         if os.environ.get("CASEBOOK_DEBUG"):
             raise
         print(
-            f"casebook: internal error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''} "
+            f"casebook: internal error: {type(exc).__name__}: {redact(str(exc).splitlines()[0]) if str(exc) else ''} "
             "(set CASEBOOK_DEBUG=1 for the traceback)",
             file=sys.stderr,
         )

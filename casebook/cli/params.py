@@ -31,6 +31,7 @@ import yaml
 from pydantic import AfterValidator, ConfigDict, Field, TypeAdapter, ValidationError, with_config
 from typing_extensions import TypedDict
 
+from casebook.cli.sources import is_connection
 from casebook.errors import ParameterError
 from casebook.io.files import MAX_EXPORTS
 from casebook.paths import NOTEBOOKS
@@ -397,7 +398,8 @@ def coerce(chapter: Chapter, param: Parameter, raw: str) -> Any:
 
 
 def parse_overrides(chapter: Chapter, items: list[str], base: Path | None = None) -> dict[str, Any]:
-    """Turn ``["name=value", ...]`` into checked values; path parameters become absolute paths.
+    """Turn ``["name=value", ...]`` into checked values; path parameters become absolute paths (but
+    connection strings, :func:`casebook.cli.sources.is_connection`).
 
     Relative paths are resolved against ``base`` (the caller's working folder), since chapters run
     with their own folder as working directory.
@@ -410,7 +412,7 @@ def parse_overrides(chapter: Chapter, items: list[str], base: Path | None = None
             raise ParameterError(f"'-p {item[:80]}' is not NAME=VALUE; valid parameters: {chapter.signature()}")
         param = chapter.parameter(name)
         value = coerce(chapter, param, raw)
-        if param.is_path:
+        if param.is_path and not is_connection(value):  # a database URL is no file: given as it is
             value = absolute(value, base) if isinstance(value, str) else [absolute(v, base) for v in value]
         out[name] = value
     return out

@@ -16,6 +16,7 @@ May import: the foundation (errors, execute, notebook, paths), cli.params, build
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -30,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from casebook import execute
+from casebook.cli import sources
 from casebook.errors import CasebookError, ParameterError
 from casebook.io.files import expand_paths
 from casebook.paths import NOTEBOOKS, ROOT
@@ -88,20 +90,27 @@ def tag_injected_parameters(notebook: nbformat.NotebookNode) -> int:
 
 
 def _names(value: str | list[str]) -> str | list[str]:
-    """A path's file name, or each of a list's: the folders of the reader's machine stay out of reports."""
-    return Path(value).name if isinstance(value, str) else [Path(v).name for v in value]
+    """A path's file name, or each of a list's: the folders of the reader's machine stay out of reports;
+    a connection string as :func:`casebook.cli.sources.display` shows it (no user, no password)."""
+    if isinstance(value, str):
+        return sources.display(value) if sources.is_connection(value) else Path(value).name
+    return [Path(v).name for v in value]
 
 
 def data_display(chapter: Chapter, values: dict[str, Any], user: dict[str, Any]) -> str | None:
     """The data file(s) as the header shows them: the reader's file names (never the folders of their
-    machine), or the bundled file relative to the book."""
+    machine) or database (``postgresql://localhost:5432/shop, table orders``: no user, no password), or
+    the bundled file relative to the book."""
     if "data_path" not in values:
         return None
     value = values["data_path"]
     if not value:
         return None
+    table = f", table {user['table']}" if user.get("table") else ""
+    if sources.is_connection(value):
+        return sources.display(value) + table
     if "data_path" in user:
-        return ", ".join(p.name for p in expand_paths(value))
+        return ", ".join(p.name for p in expand_paths(value)) + table
     path = (NOTEBOOKS / value).resolve()
     try:
         return str(path.relative_to(ROOT))
@@ -240,19 +249,28 @@ def run_chapter(
     out: str | Path | None = None,
     progress: bool = True,
     kernel_name: str = "python3",
+    table: str | None = None,
 ) -> RunResult:
     """Execute chapter ``slug`` on ``data`` with ``-p``-style ``parameters`` and write its three outputs.
 
+    ``data`` may be a connection string (:mod:`casebook.cli.sources`), then ``table`` names the table
+    (the chapter's ``table`` parameter). Credentials in it reach the kernel through its environment only.
     Raises ParameterError (unknown chapter or parameter, wrong type), CasebookError with the chapter's
     one-line message (bad data or parameters, raised as InputError/ParameterError in its kernel) or
     ChapterError (any other failure inside the notebook). The chapter's kernel is stopped whatever happens.
     """
-    kernel = start_chapter_kernel(slug, kernel_name)
+    given = [data] if isinstance(data, (str, Path)) else list(data or [])
+    env = {}
+    for value in given:  # the usual case of credentials: known before the kernel starts
+        with contextlib.suppress(ParameterError):  # said once the parameters are checked
+            env.update(sources.split_credentials(str(value))[1])
+    kernels = [start_chapter_kernel(slug, kernel_name, env=env)]
     try:
-        result = _run_chapter(slug, data, parameters, out, progress, kernel_name, kernel)
+        result = _run_chapter(slug, data, parameters, out, progress, kernel_name, kernels, env, table)
     finally:
-        if kernel is not None:  # stopped by the executor, unless the run failed before it ran
-            execute.stop_kernel(kernel)
+        for kernel in kernels:  # stopped by the executor, unless the run failed before it ran
+            if kernel is not None:
+                execute.stop_kernel(kernel)
     return result
 
 
@@ -265,13 +283,51 @@ def _chapter_path(slug: str) -> Path | None:
     return path
 
 
-def start_chapter_kernel(slug: str, kernel_name: str = "python3") -> execute.QuietKernelManager | None:
-    """A new kernel for chapter ``slug``, in ``notebooks/``, importing the chapter's modules as it starts;
-    None when ``slug`` names no chapter."""
+def start_chapter_kernel(
+    slug: str, kernel_name: str = "python3", env: dict[str, str] | None = None
+) -> execute.QuietKernelManager | None:
+    """A new kernel for chapter ``slug``, in ``notebooks/``, importing the chapter's modules as it starts,
+    with ``env`` added to its environment (credentials); None when ``slug`` names no chapter."""
     path = _chapter_path(slug)
     if path is None:
         return None
-    return execute.start_kernel(kernel_name=kernel_name, preload=execute.notebook_imports(path))
+    extra = {"env": {**os.environ, **env}} if env else {}
+    return execute.start_kernel(kernel_name=kernel_name, preload=execute.notebook_imports(path), **extra)
+
+
+def check_table(chapter: Chapter, table: str) -> str:
+    """``--table``'s value for the chapter's ``table`` parameter, checked against its domain."""
+    from pydantic import ValidationError
+
+    names = {p.name for p in chapter.parameters}
+    if "table" not in names:
+        raise ParameterError(f"chapter '{chapter.slug}' reads no database table (no table parameter), so "
+                             f"--table does not apply; valid parameters: {chapter.signature()}")
+    param = chapter.parameter("table")
+    try:
+        return param.domain.validate(table)
+    except ValidationError:
+        raise ParameterError(f"--table {table[:80]!r}: expected {param.domain.words}") from None
+
+
+def hide_credentials(chapter: Chapter, user: dict[str, Any]) -> dict[str, str]:
+    """Take the credentials out of the connection strings among ``user``'s path values (in place) and
+    return them as the kernel's environment variables (:func:`casebook.cli.sources.split_credentials`).
+
+    A connection string is for a chapter that reads databases (one with a ``table`` parameter); any
+    other chapter refuses it, with one line.
+    """
+    env: dict[str, str] = {}
+    for p in chapter.parameters:
+        value = user.get(p.name)
+        if not (p.is_path and sources.is_connection(value)):
+            continue
+        if "table" not in {q.name for q in chapter.parameters}:
+            raise ParameterError(f"{p.name} {sources.display(value)}: chapter '{chapter.slug}' reads files, "
+                                 "not databases; expected the path of a file")
+        user[p.name], found = sources.split_credentials(value)
+        env.update(found)
+    return env
 
 
 def _run_chapter(
@@ -281,7 +337,9 @@ def _run_chapter(
     out: str | Path | None,
     progress: bool,
     kernel_name: str,
-    kernel: execute.QuietKernelManager | None,
+    kernels: list[execute.QuietKernelManager | None],
+    env: dict[str, str],
+    table: str | None,
 ) -> RunResult:
     import nbformat
 
@@ -298,14 +356,21 @@ def _run_chapter(
                 f"valid parameters: {chapter.signature()}"
             )
         many = [data] if isinstance(data, (str, Path)) else list(data)
-        paths = [absolute(str(d)) for d in many]
+        paths = [str(d).strip() if sources.is_connection(d) else absolute(str(d)) for d in many]
         user["data_path"] = paths[0] if len(paths) == 1 else paths
         if "brand" in {p.name for p in chapter.parameters} and "brand" not in user:
             user["brand"] = ""  # the reader's page is named by its export, not by the bundled page's name
+    if table is not None:
+        user["table"] = check_table(chapter, table)
+    secrets = hide_credentials(chapter, user)
+    if secrets != env:  # credentials given with -p: the kernel started without them is replaced
+        execute.stop_kernel(kernels[-1])
+        kernels.append(start_chapter_kernel(slug, kernel_name, env=secrets))
+    kernel = kernels[-1]
     inputs = []
     for p in chapter.parameters:  # fail fast, before the chapter runs, on a data file that cannot be read
         value = user.get(p.name)
-        if p.is_path and value:
+        if p.is_path and value and not sources.is_connection(value):
             inputs += [check_file(f) for f in expand_paths(value)]
     out_dir = Path(out) if out is not None else default_out(slug)
     out_dir = Path(absolute(str(out_dir)))
