@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -117,13 +119,14 @@ def _is_path(table: str) -> bool:
 
 def spark_session(master: str) -> SparkSession:
     """The running Spark session, or a new one on ``master`` with :data:`SPARK_CONFIG` (local masters bind
-    to 127.0.0.1 only)."""
+    to 127.0.0.1 only and keep their catalog folder in the system's temporary folder)."""
     from pyspark.errors import PySparkException
     from pyspark.sql import SparkSession
 
-    if _SPARK_LOCAL.match(master):
-        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     builder = SparkSession.builder.master(master).appName("casebook")
+    if _SPARK_LOCAL.match(master):  # on this machine: loopback only, the catalog's folder out of the way
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        builder = builder.config("spark.sql.warehouse.dir", str(Path(tempfile.gettempdir()) / "casebook-spark"))
     for key, value in SPARK_CONFIG.items():
         builder = builder.config(key, value)
     try:
