@@ -447,3 +447,24 @@ def test_twcs_customers_and_time_bunching():
     msgs, report = load_conversations(paths.dataset("twcs"))
     assert (report.customers, report.inbound, report.brand_messages, report.brands) == (1_443, 2_778, 2_222, 76)
     assert round(replies.time_concentration(msgs)["busiest_day_share"], 2) == 0.61
+
+
+def test_scope_brands_picks_accounts_by_name_case_and_at_ignored() -> None:
+    from casebook.support.chains import scope_brands
+
+    accounts = ["AmazonHelp", "Delta", "AppleSupport"]
+    assert scope_brands(accounts, None) == accounts and scope_brands(accounts, []) == accounts
+    assert scope_brands(accounts, "@delta, amazonhelp delta") == ["Delta", "AmazonHelp"]
+    assert scope_brands(accounts, ["APPLESUPPORT"]) == ["AppleSupport"]
+    with pytest.raises(ParameterError, match=r"^brands: 'Nobody' wrote no brand message in this export; expected "
+                                             r"brand accounts among: AmazonHelp, Delta, AppleSupport$"):
+        scope_brands(accounts, "Delta, Nobody")
+
+
+def test_the_split_modules_keep_every_public_name_importable_from_replies() -> None:
+    from casebook.support import chains, texts
+
+    for module in (chains, texts):
+        for name in dir(module):
+            if not name.startswith("_") and callable(getattr(module, name)) and getattr(module, name).__module__ == module.__name__:
+                assert getattr(replies, name) is getattr(module, name), name

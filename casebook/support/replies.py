@@ -1,7 +1,10 @@
-"""Answering customers (room support): reply chains, reply rates and first-reply times per brand.
+"""Answering customers (room support): reply rates and first-reply times per brand, the chapter's figures.
 
-May import: the foundation. Never io: every function takes the canonical message table of
-:mod:`casebook.io.conversations` (``message_id, author, inbound, created, reply_to, text``).
+Reply chains are rebuilt by :mod:`casebook.support.chains`, the texts read by :mod:`casebook.support.texts`;
+their public names are importable from here too.
+
+May import: the foundation, support.chains, support.texts. Never io: every function takes the canonical
+message table of :mod:`casebook.io.conversations` (``message_id, author, inbound, created, reply_to, text``).
 
 Definitions (the chapter quotes them):
 
@@ -34,7 +37,6 @@ Definitions (the chapter quotes them):
 
 from __future__ import annotations
 
-import re
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -44,180 +46,27 @@ import pandas as pd
 from scipy import stats
 
 from casebook.errors import ParameterError
+from casebook.support.chains import (
+    ATTRIBUTION,
+    BUSINESS_DAYS,
+    COLUMNS,
+    WEEKDAYS,
+    _check,
+    _conversations,
+    brand_accounts,
+    check_business_hours,
+    conversations,
+    inbound_messages,
+    reply_pairs,
+    scope_brands,
+    threads,
+)
+from casebook.support.texts import PRIVATE_CHANNEL, private_channel_table, sign_off, sign_off_table, team_figures
 
-#: The canonical message table (mirrors :data:`casebook.io.conversations.CONVERSATION_COLUMNS`).
-COLUMNS = ["message_id", "author", "inbound", "created", "reply_to", "text"]
 #: The credit and licence line of every table and chart derived from the twcs data.
 TWCS_CREDIT = "Data: Customer Support on Twitter, CC BY-NC-SA 4.0"
-WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-BUSINESS_DAYS = (0, 1, 2, 3, 4)
-#: How an inbound message was attributed to a brand (see the module docstring).
-ATTRIBUTION = ("answered", "replies to", "mention")
 #: Fewest first-reply times a median or 90th-percentile interval is computed on.
 MIN_FOR_INTERVAL = 10
-_LEADING_MENTIONS = re.compile(r"^\s*((?:[@\uff20]\w+[\s,:;.]*)+)")
-_HANDLE = re.compile(r"[@\uff20](\w+)")
-
-
-def _check(msgs: pd.DataFrame) -> None:
-    missing = [c for c in COLUMNS if c not in msgs.columns]
-    if missing:
-        raise ValueError(f"not a canonical message table: missing {', '.join(missing)} "
-                         "(read exports with casebook.io.conversations.load_conversations)")
-
-
-def check_business_hours(business_hours: Sequence[int], business_days: Iterable[int] = BUSINESS_DAYS
-                         ) -> tuple[int, int, tuple[int, ...]]:
-    """``(start, end, days)`` checked: 0 <= start < end <= 24 and days among 0 (Monday) to 6."""
-    try:
-        hours = [float(h) for h in business_hours]
-        days = tuple(sorted({int(d) for d in business_days}))
-    except (TypeError, ValueError):
-        hours = []
-    if len(hours) != 2 or any(h != int(h) for h in hours):
-        raise ParameterError(f"business_hours must be two whole hours like (9, 18), not {business_hours!r}")
-    start, end = (int(h) for h in hours)
-    if not 0 <= start < end <= 24:
-        raise ParameterError(f"business_hours must be (start, end) with 0 <= start < end <= 24, not {business_hours!r}")
-    if not days or any(d < 0 or d > 6 for d in days):
-        raise ParameterError(f"business_days must be weekdays 0 (Monday) to 6 (Sunday), not {business_days!r}")
-    return start, end, days
-
-
-# --- reply chains --------------------------------------------------------------------------------
-
-def _positions(msgs: pd.DataFrame) -> np.ndarray:
-    """Position of each message's reply-to message in ``msgs``; -1 when empty or outside the file."""
-    index = pd.Index(msgs["message_id"].astype(object).to_numpy(dtype=object))
-    wanted = msgs["reply_to"].astype(object).where(msgs["reply_to"].notna(), None).to_numpy(dtype=object)
-    return index.get_indexer(wanted)
-
-
-def _roots(parent: np.ndarray) -> np.ndarray:
-    """The root position of each message, by pointer doubling (a cycle's members keep themselves)."""
-    n = len(parent)
-    root = np.where(parent >= 0, parent, np.arange(n))
-    for _ in range(64):  # depth up to 2**64
-        nxt = root[root]
-        if np.array_equal(nxt, root):
-            return root
-        root = nxt
-    return np.where(parent[root] >= 0, np.arange(n), root)  # unresolved: inside a reply cycle
-
-
-def threads(msgs: pd.DataFrame) -> pd.DataFrame:
-    """One row per message: its id, author, inbound flag, time, the conversation it belongs to (the
-    root message's id) and whether its reply-to message is in the file."""
-    _check(msgs)
-    parent = _positions(msgs)
-    root = _roots(parent)
-    ids = msgs["message_id"].to_numpy(dtype=object)
-    return pd.DataFrame({"message_id": msgs["message_id"].to_numpy(), "author": msgs["author"].to_numpy(),
-                         "inbound": msgs["inbound"].to_numpy(dtype=bool), "created": msgs["created"].to_numpy(),
-                         "conversation": pd.array(ids[root], dtype="string"),
-                         "reply_in_file": parent >= 0})
-
-
-def brand_accounts(msgs: pd.DataFrame) -> list[str]:
-    """Authors of messages that are not inbound, most messages first (then by name)."""
-    _check(msgs)
-    counts = msgs.loc[~msgs["inbound"].to_numpy(dtype=bool), "author"].value_counts()
-    return sorted(counts.index.astype(str), key=lambda b: (-int(counts[b]), b))
-
-
-def reply_pairs(msgs: pd.DataFrame) -> pd.DataFrame:
-    """One row per brand reply: the reply, its brand, the inbound message it answers and the minutes
-    between them (negative when the clocks disagree)."""
-    _check(msgs)
-    parent = _positions(msgs)
-    inbound = msgs["inbound"].to_numpy(dtype=bool)
-    is_reply = ~inbound & (parent >= 0)
-    is_reply[is_reply] = inbound[parent[is_reply]]
-    r = np.flatnonzero(is_reply)
-    p = parent[r]
-    created = msgs["created"].to_numpy()
-    minutes = (created[r] - created[p]) / np.timedelta64(1, "s") / 60
-    return pd.DataFrame({"reply_id": msgs["message_id"].to_numpy()[r], "brand": msgs["author"].to_numpy()[r],
-                         "inbound_id": msgs["message_id"].to_numpy()[p], "position": r, "inbound_position": p,
-                         "asked": created[p], "replied": created[r], "minutes": minutes})
-
-
-def _leading_brand(texts: pd.Series, brands: Iterable[str]) -> pd.Series:
-    """The first known brand account among the @mentions that open each text (case ignored), else NA."""
-    known = {b.lower(): b for b in brands}
-    lead = texts.astype("string").str.extract(_LEADING_MENTIONS, expand=False)
-
-    def first(block: object) -> object:
-        if not isinstance(block, str):
-            return None
-        return next((known[h.lower()] for h in _HANDLE.findall(block) if h.lower() in known), None)
-
-    return pd.Series(pd.array([first(b) for b in lead], dtype="string"), index=texts.index)
-
-
-def inbound_messages(msgs: pd.DataFrame, business_hours: Sequence[int] = (9, 18),
-                     business_days: Iterable[int] = BUSINESS_DAYS) -> pd.DataFrame:
-    """One row per inbound message: who it is addressed to and how that was decided, the conversation,
-    the hour and weekday it was sent, whether in business hours, whether a brand answered it, how many
-    brand replies it got and the first-reply time in minutes (NaN if unanswered)."""
-    start, end, days = check_business_hours(business_hours, business_days)
-    t = threads(msgs)
-    pairs = reply_pairs(msgs)
-    brands = brand_accounts(msgs)
-    inbound = t["inbound"].to_numpy()
-    pos = np.flatnonzero(inbound)
-    out = pd.DataFrame({"message_id": t["message_id"].to_numpy()[pos], "customer": t["author"].to_numpy()[pos],
-                        "created": t["created"].to_numpy()[pos], "conversation": t["conversation"].to_numpy()[pos]},
-                       index=pos)
-    first = pairs.sort_values(["inbound_position", "replied", "position"], kind="stable").drop_duplicates(
-        "inbound_position")
-    answered_by = pd.Series(first["brand"].to_numpy(), index=first["inbound_position"].to_numpy(), dtype="string")
-    first_min = pd.Series(first["minutes"].where(first["minutes"] >= 0).to_numpy(),
-                          index=first["inbound_position"].to_numpy())
-    parent = _positions(msgs)
-    par = parent[pos]
-    replies_to = pd.Series(pd.NA, index=pos, dtype="string")
-    to_brand = (par >= 0)
-    to_brand[to_brand] = ~inbound[par[to_brand]]
-    replies_to[to_brand] = msgs["author"].to_numpy()[par[to_brand]]
-    mention = _leading_brand(msgs["text"].iloc[pos].set_axis(pos), brands)
-    answered = answered_by.reindex(pos)
-    out["brand"] = answered.fillna(replies_to).fillna(mention).astype("string")
-    out["attributed_by"] = pd.Series(np.select([answered.notna().to_numpy(), replies_to.notna().to_numpy(),
-                                                mention.notna().to_numpy()], list(ATTRIBUTION), ""), index=pos)
-    out["attributed_by"] = out["attributed_by"].replace("", pd.NA).astype("string")
-    out["answered"] = answered.notna().to_numpy()
-    out["brand_replies"] = pairs.groupby("inbound_position").size().reindex(pos, fill_value=0).to_numpy("int64")
-    out["first_reply_min"] = first_min.reindex(pos).to_numpy(dtype="float64")
-    stamp = pd.DatetimeIndex(out["created"])
-    out["hour"] = stamp.hour.to_numpy("int64")
-    out["weekday"] = stamp.day_of_week.to_numpy("int64")
-    out["business"] = (out["hour"] >= start) & (out["hour"] < end) & out["weekday"].isin(days)
-    return out.reset_index(drop=True)
-
-
-def conversations(msgs: pd.DataFrame, business_hours: Sequence[int] = (9, 18),
-                  business_days: Iterable[int] = BUSINESS_DAYS) -> pd.DataFrame:
-    """One row per conversation holding an inbound message addressed to a brand: its brand (that of its
-    earliest addressed inbound message), when it started, inbound messages, exchanges (those a brand
-    answered), brand replies, whether it was answered, and the first-reply time of its opening message."""
-    return _conversations(inbound_messages(msgs, business_hours, business_days))
-
-
-def _conversations(inb: pd.DataFrame) -> pd.DataFrame:
-    inb = inb[inb["brand"].notna()].sort_values(["created"], kind="stable")
-    g = inb.groupby("conversation", sort=False)
-    opening = inb.drop_duplicates("conversation").set_index("conversation")  # its earliest addressed message
-    out = pd.DataFrame({
-        "brand": opening["brand"],
-        "started": opening["created"],
-        "inbound": g.size().astype("int64"),
-        "exchanges": g["answered"].sum().astype("int64"),
-        "brand_replies": g["brand_replies"].sum().astype("int64"),
-        "first_reply_min": opening["first_reply_min"],
-    })
-    out["answered"] = out["exchanges"] > 0
-    return out.rename_axis("conversation").reset_index()
 
 
 # --- intervals -----------------------------------------------------------------------------------
@@ -275,18 +124,8 @@ class Replies:
     business_days: tuple[int, ...]
 
     def scope(self, brands: Sequence[str] | str | None) -> list[str]:
-        """The brands analysed: every brand account, or those given (a list, or one text with commas; each
-        must be one, case and a leading @ ignored)."""
-        if brands is None or (not isinstance(brands, str) and len(brands) == 0):
-            return list(self.brands)
-        wanted = [b for b in re.split(r"[,\s]+", brands) if b] if isinstance(brands, str) else [str(b) for b in brands]
-        by_lower = {b.lower(): b for b in self.brands}
-        unknown = [b for b in wanted if b.strip().lstrip("@").lower() not in by_lower]
-        if unknown:
-            shown = ", ".join(self.brands[:8]) + (", …" if len(self.brands) > 8 else "")
-            raise ParameterError(f"brands: {', '.join(map(repr, unknown))} wrote no brand message in this export; "
-                                 f"expected brand accounts among: {shown}")
-        return list(dict.fromkeys(by_lower[b.strip().lstrip("@").lower()] for b in wanted))
+        """The brands analysed: every brand account, or those given (:func:`casebook.support.chains.scope_brands`)."""
+        return scope_brands(self.brands, brands)
 
 
 def prepare(msgs: pd.DataFrame, business_hours: Sequence[int] = (9, 18),
@@ -519,113 +358,6 @@ def support_figures(msgs: pd.DataFrame, brands: Sequence[str] | None = None, bus
     return figures
 
 
-# --- what the texts of the brand's messages say about the team and the channel ---------------------
-
-#: What a reply carries after its words and is set aside before a sign-off is looked for: links and
-#: "1/2" counters of a reply split in several messages.
-_TRAILER = re.compile(r"(?:\s*https?://\S+|\s*\(?\d/\d\)?)+\s*$")
-#: A sign-off ending a brand's message: a marker (``^``, ``*``, ``~``, ``/`` or a dash) then initials or a
-#: first name, as support teams sign ("^FJ", "*TJN", "-Becky", "- James", "/BH").
-_SIGN_OFF = re.compile(r"(?:^|[\s.!?)\]:;,\d])(?:[\^*~/]|[-\u2013\u2014]{1,2})\s?([A-Z][A-Za-z]{0,15}(?:\s[A-Z]{1,3})?)\s*$")
-#: Words that name a private channel in a brand's reply (case ignored). Web forms and links ("send us a
-#: note via https://…") are not counted.
-PRIVATE_CHANNEL = re.compile(r"\bDMs?\b|\bDM'?d\b|direct messag|private messag|\bPM us\b", re.IGNORECASE)
-
-
-def _scoped(msgs: pd.DataFrame, brands: Sequence[str] | str | None) -> list[str]:
-    """The brands asked for, checked as :meth:`Replies.scope` does, without rebuilding the chains."""
-    r = Replies(brands=brand_accounts(msgs), inbound=pd.DataFrame(), conversations=pd.DataFrame(),
-                pairs=pd.DataFrame(), brand_messages=pd.Series(dtype="int64"), business_hours=(9, 18),
-                business_days=BUSINESS_DAYS)
-    return r.scope(brands)
-
-
-def sign_off(texts: pd.Series) -> pd.Series:
-    """The sign-off closing each text (initials or a first name after ``^``, ``*``, ``~``, ``/`` or a dash,
-    trailing links and "1/2" counters set aside), else NA."""
-    body = texts.astype("string").str.replace(_TRAILER, "", regex=True)
-    return body.str.extract(_SIGN_OFF, expand=False).astype("string")
-
-
-def sign_off_table(msgs: pd.DataFrame, brands: Sequence[str] | str | None = None) -> pd.DataFrame:
-    """Per brand (all, or ``brands``, in that order): its messages, those ending with a sign-off, the
-    distinct sign-offs, and the same on its busiest day (the calendar day of the data's clock with most
-    of its messages; ties: the earliest).
-
-    Distinct sign-offs are a floor on the people writing for the account, not a count: agents who do not
-    sign are missed, and two agents with the same initials count once.
-    """
-    _check(msgs)
-    scope = _scoped(msgs, brands)
-    mine = msgs[~msgs["inbound"].to_numpy(dtype=bool)]
-    mine = mine.assign(sign_off=sign_off(mine["text"]))
-    rows = []
-    for brand in scope:
-        m = mine[mine["author"] == brand]
-        day = m["created"].dt.normalize()
-        counts = day.value_counts().sort_index(kind="stable").sort_values(ascending=False, kind="stable")
-        busiest = m[day == counts.index[0]] if len(m) else m
-        rows.append({"brand": brand, "brand_messages": len(m), "signed": int(m["sign_off"].notna().sum()),
-                     "sign_offs": int(m["sign_off"].nunique()),
-                     "signed_share": float(m["sign_off"].notna().mean()) if len(m) else np.nan,
-                     "busiest_day": counts.index[0].strftime("%Y-%m-%d") if len(m) else "",
-                     "busiest_day_messages": len(busiest), "busiest_day_sign_offs": int(busiest["sign_off"].nunique())})
-    return pd.DataFrame(rows)
-
-
-def private_channel_table(msgs: pd.DataFrame, brands: Sequence[str] | str | None = None) -> pd.DataFrame:
-    """Per brand (all, or ``brands``): its replies to customers (:func:`reply_pairs`), those naming a
-    private channel (:data:`PRIVATE_CHANNEL`: DM, direct or private message) and their share.
-
-    A count of words, not of conversations moved: a reply may name a DM without asking for one, and a link
-    to a web form takes the customer away without naming a private channel.
-    """
-    _check(msgs)
-    scope = _scoped(msgs, brands)
-    pairs = reply_pairs(msgs)
-    texts = msgs["text"].astype("string").to_numpy(dtype=object)[pairs["position"].to_numpy()]
-    named = pd.Series(texts, dtype="string").str.contains(PRIVATE_CHANNEL).fillna(False).to_numpy(dtype=bool)
-    pairs = pairs.assign(private=named)
-    rows = []
-    for brand in scope:
-        p = pairs[pairs["brand"] == brand]
-        rows.append({"brand": brand, "brand_replies": len(p), "private_channel": int(p["private"].sum()),
-                     "private_share": float(p["private"].mean()) if len(p) else np.nan})
-    return pd.DataFrame(rows)
-
-
-def team_figures(signs: pd.DataFrame, private: pd.DataFrame) -> dict[str, object]:
-    """The chapter's figures on the people and the channel behind the accounts, from
-    :func:`sign_off_table` and :func:`private_channel_table` of the same brands.
-
-    Keys: signing_brands (brands with a sign-off), sign_off_brand (most distinct sign-offs; ties by name),
-    sign_off_count, sign_off_messages, sign_off_day, sign_off_day_messages, sign_off_day_count (its busiest
-    day: messages and distinct sign-offs), private_replies, private_share (over every reply of
-    the brands), private_top_brand and private_top_share (highest share among brands with 20 replies or
-    more; "" and NaN when none has).
-    """
-    figures: dict[str, object] = {"signing_brands": int((signs["sign_offs"] > 0).sum())}
-    if len(signs) and int(signs["sign_offs"].max()) > 0:
-        top = signs.sort_values(["sign_offs", "brand"], ascending=[False, True], kind="stable").iloc[0]
-        figures.update(sign_off_brand=str(top["brand"]), sign_off_count=int(top["sign_offs"]),
-                       sign_off_messages=int(top["brand_messages"]), sign_off_day=str(top["busiest_day"]),
-                       sign_off_day_messages=int(top["busiest_day_messages"]),
-                       sign_off_day_count=int(top["busiest_day_sign_offs"]))
-    else:
-        figures.update(sign_off_brand="", sign_off_count=0, sign_off_messages=0, sign_off_day="",
-                       sign_off_day_messages=0, sign_off_day_count=0)
-    replies_n = int(private["brand_replies"].sum())
-    figures["private_replies"] = int(private["private_channel"].sum())
-    figures["private_share"] = figures["private_replies"] / replies_n if replies_n else float("nan")
-    big = private[private["brand_replies"] >= 20]
-    if len(big):
-        top = big.sort_values(["private_share", "brand"], ascending=[False, True], kind="stable").iloc[0]
-        figures.update(private_top_brand=str(top["brand"]), private_top_share=float(top["private_share"]))
-    else:
-        figures.update(private_top_brand="", private_top_share=float("nan"))
-    return figures
-
-
 def business_contrast(table: pd.DataFrame, min_messages: int = 10) -> dict[str, object]:
     """Each brand against itself, in business hours and outside them (:func:`brand_table`'s columns):
     the brands with at least ``min_messages`` inbound messages in both, and those of them answered faster
@@ -687,8 +419,9 @@ def conversation_concentration(data: pd.DataFrame | Replies, brand: str) -> dict
             "reply_rate_without_largest": float(rest["answered"].mean()) if len(rest) else float("nan")}
 
 
-__all__ = ["ATTRIBUTION", "BUSINESS_DAYS", "COLUMNS", "PRIVATE_CHANNEL", "Replies", "TWCS_CREDIT", "brand_accounts",
-           "brand_table", "business_contrast", "business_table", "check_business_hours",
+__all__ = ["ATTRIBUTION", "BUSINESS_DAYS", "COLUMNS", "PRIVATE_CHANNEL", "Replies", "TWCS_CREDIT", "WEEKDAYS",
+           "brand_accounts", "brand_table", "business_contrast", "business_table", "check_business_hours",
            "conversation_concentration", "conversations", "exchanges_table", "fastest", "hour_table",
-           "inbound_messages", "prepare", "private_channel_table", "quantile_intervals", "reply_pairs", "sign_off",
-           "sign_off_table", "slowest", "support_figures", "team_figures", "threads", "time_concentration"]
+           "inbound_messages", "prepare", "private_channel_table", "quantile_intervals", "reply_pairs",
+           "scope_brands", "sign_off", "sign_off_table", "slowest", "support_figures", "team_figures", "threads",
+           "time_concentration"]
