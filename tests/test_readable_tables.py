@@ -103,3 +103,11 @@ def test_significant_rounds_without_exponent(digits, value, expected):
 def test_in_units_divides_and_formats():
     assert tables.in_units(1e6)(39e6) == "39"
     assert tables.in_units(1e6, "{:,.1f}")(1_234_567_890) == "1,234.6"
+
+
+def test_cells_and_headers_are_escaped_in_html_but_not_in_text():
+    table = tables.readable(pd.DataFrame({"<b>page</b>": ["Tom & Jerry <script>alert(1)</script>"]}))
+    html = table.to_html()
+    assert "<script>" not in html and "<b>" not in html
+    assert "Tom & Jerry &lt;script&gt;" in html and "&lt;b&gt;page&lt;/b&gt;" in html
+    assert "Tom & Jerry <script>" in repr(table)

@@ -1,7 +1,7 @@
 """Tables for readers (room charts): a frame or a figures dict as a reader sees it, through pandas Styler.
 
 No index column, readable headers, numbers rounded and in their units, empty cells shown as a dash;
-the HTML is a plain table (nothing loaded from anywhere) and the plain-text form is the same table, so
+the HTML is a plain table (nothing loaded from anywhere, text escaped) and the plain-text form is the same table, so
 stored notebook outputs stay identical from one run to the next. May import: the foundation.
 """
 
@@ -100,7 +100,14 @@ def readable(df: pd.DataFrame, formats: Mapping[str, Format] | None = None,
                          for c in columns})
     styler = ReadableTable(text, uuid=_uuid(text), cell_ids=False,
                            table_attributes='class="dataframe casebook-table"')
+    styler.format(_escape).format_index(_escape, axis=1)  # a brand name such as "<b>" stays text
     return styler.hide(axis="index")
+
+
+def _escape(text: object) -> str:
+    """Text for HTML element content: ``<`` and ``>`` escaped, so no cell opens a tag (Styler escapes
+    nothing by default). ``&`` is left as typed: it cannot open a tag."""
+    return str(text).replace("<", "&lt;").replace(">", "&gt;")
 
 
 def figures_table(figures: Mapping[str, Any], labels: Mapping[str, str],
