@@ -24,7 +24,8 @@ from casebook.io.orders import open_orders, source_kind
 
 # ibis 12.0.0 calls a method DuckDB 2.0 deprecates when it reads a table's schema; pyspark 4.0 and ibis 12
 # use pandas options pandas 3 deprecates.
-pytestmark = [pytest.mark.integration, pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning"),
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("servers"),
+              pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning"),
               pytest.mark.filterwarnings("ignore:The copy keyword is deprecated:pandas.errors.Pandas4Warning"),
               pytest.mark.filterwarnings("ignore:The 'future.infer_string' option:pandas.errors.Pandas4Warning")]
 
@@ -47,7 +48,10 @@ def shop(postgres_server: dict) -> dict:
     """Database ``shop`` on the throwaway cluster: CDNOW in ``orders`` (typed columns), the same lines with
     text dates in ``orders_text``, and a role ``reader`` with a password, allowed to read them."""
     admin = dict(host=postgres_server["host"], port=postgres_server["port"], user=postgres_server["user"])
+    found = {**postgres_server, "socket_url": "postgresql:///shop", "tcp": f"127.0.0.1:{postgres_server['port']}"}
     with psycopg.connect(dbname="postgres", autocommit=True, **admin) as con:
+        if con.execute("SELECT 1 FROM pg_database WHERE datname = 'shop'").fetchone():
+            return found  # made by another module of this session (tests/test_orders_e2e.py)
         con.execute("CREATE DATABASE shop")
         con.execute(f"CREATE ROLE reader LOGIN PASSWORD '{PASSWORD}'")
     with psycopg.connect(dbname="shop", autocommit=True, **admin) as con:
@@ -57,7 +61,7 @@ def shop(postgres_server: dict) -> dict:
                 copy.write_row(row)
         con.execute("CREATE TABLE orders_text AS SELECT customer_id, order_date::text AS order_date, amount FROM orders")
         con.execute("GRANT SELECT ON orders, orders_text TO reader")
-    return {**postgres_server, "socket_url": "postgresql:///shop", "tcp": f"127.0.0.1:{postgres_server['port']}"}
+    return found
 
 
 @pytest.fixture

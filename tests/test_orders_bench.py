@@ -1,0 +1,47 @@
+"""bench/orders_spark.py's helpers (the benchmark itself is never part of make test)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from bench import orders_spark
+from bench.orders import peak_memory_mb
+from casebook import paths
+
+
+@pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning")
+def test_server_workload_times_each_step_and_returns_the_check_values() -> None:
+    """Any source open_orders reads: here the bundled CDNOW file in the embedded engine."""
+    times, check = orders_spark.server_workload(str(paths.dataset("cdnow")), None)
+    assert list(times) == ["open_and_clean", "summary", "triples", "fit"]
+    assert all(t >= 0 for t in times.values())
+    assert check["lines_kept"] == 6_919 and check["customers"] == 2_357 and check["customers_summarised"] == 2_357
+    assert check["removed"] == 0 and check["invoices"] is None and check["triples"] > 0
+
+
+class _Child:
+    def __init__(self, name: str, pid: int) -> None:
+        self.pid, self._name = pid, name
+
+    def name(self) -> str:
+        return self._name
+
+
+def test_jvm_peak_adds_up_the_java_children_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Children faked: a "java" one that is this process (its VmHWM is known) and a shell, ignored."""
+    me = os.getpid()
+    children = [_Child("java", me), _Child("sh", me)]
+    monkeypatch.setattr(orders_spark.psutil, "Process", lambda: type("P", (), {"children": lambda self, recursive: children})())
+    assert orders_spark.jvm_peak_mb() == pytest.approx(peak_memory_mb(), rel=0.05)
+    children.clear()
+    assert orders_spark.jvm_peak_mb() == 0.0
+
+
+def test_row_adds_up_the_steps_and_says_whether_the_checks_agree() -> None:
+    times = {"open_and_clean": 1.0, "summary": 0.5}
+    assert orders_spark._row("Spark", times, "10", True) == (
+        "| Spark | 1.50 | open_and_clean 1.00, summary 0.50 | 10 | yes |")
+    assert orders_spark._row("DuckDB", times, "—", None).endswith("| — | — |")
+    assert orders_spark._row("PostgreSQL", times, "—", False).endswith("| no |")
