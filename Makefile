@@ -14,8 +14,8 @@ STAMP := $(VENV)/.installed
 book: $(STAMP)
 	$(PY) -m casebook.build.book book
 
-# Prerequisites first (one line if Chromium or poppler is missing), then the fast stages, then the
-# integration stage (built site, PDF, browser, whole-chapter runs).
+# Prerequisites first (one line if Chromium, poppler, PostgreSQL or Java is missing), then the fast stages, then the
+# integration stage (built site, PDF, browser, whole-chapter runs, a throwaway PostgreSQL, Spark local).
 test: prereqs lint unit nbval integration
 
 $(STAMP): requirements.txt pyproject.toml
