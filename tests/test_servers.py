@@ -60,6 +60,7 @@ def shop(postgres_server: dict) -> dict:
             for row in _cdnow_rows():
                 copy.write_row(row)
         con.execute("CREATE TABLE orders_text AS SELECT customer_id, order_date::text AS order_date, amount FROM orders")
+        con.execute("CREATE TABLE secret AS SELECT 1 AS x")  # not granted to reader
         con.execute("GRANT SELECT ON orders, orders_text TO reader")
     return found
 
@@ -155,9 +156,15 @@ def test_postgres_password_from_pgpassword_or_pgpass_is_never_shown(
 
 def test_postgres_errors_name_the_table_the_column_and_what_was_expected(libpq_env: dict) -> None:
     url = libpq_env["socket_url"]
-    with pytest.raises(InputError, match=r"^postgresql:///shop, table 'purchases': no such table in the "
-                       r"database \(it has: orders, orders_text\); expected the name of a table"):
+    with pytest.raises(InputError, match=r"^postgresql:///shop, table 'purchases': no such table among those "
+                       r"the user may read in the database \(orders, orders_text, secret\); expected the name of a table"):
         open_orders(url, table="purchases")
+    with pytest.raises(InputError, match=r"^postgresql://reader@/shop, table 'secret': no such table among those "
+                       r"the user may read in the database \(orders, orders_text\)"):
+        open_orders(f"postgresql://reader@/shop?password={PASSWORD}", table="secret")  # exists, not granted
+    with pytest.raises(InputError, match=r"^postgresql:///shop, table 'sales.orders': no such table among those "
+                       r"the user may read in schema 'sales' \(no table\)"):
+        open_orders(url, table="sales.orders")
     with pytest.raises(InputError, match=r"^postgresql:///shop: no table named; expected the name of the orders"):
         open_orders(url)
     with pytest.raises(InputError, match=r"^postgresql:///shop, table 'orders': column 'client': no column "

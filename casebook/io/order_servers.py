@@ -107,8 +107,8 @@ def open_postgres(source: str, table: str | None) -> _Raw:
                          expected="a schema the user may read") from None
     if bare not in names:
         listed = ", ".join(names[:12]) + (", …" if len(names) > 12 else "") if names else "no table"
-        raise InputError(f"{name}, table '{table}'", f"no such table in {where} (it has: {listed})",
-                         expected="the name of a table the user may read (parameter table)")
+        raise InputError(f"{name}, table '{table}'", f"no such table among those the user may read in {where} "
+                         f"({listed})", expected="the name of a table the user may read (parameter table)")
     return _Raw(backend.table(bare, database=schema), f"{name}, table '{table}'", f"postgresql table '{table}'",
                 typed_only=True)
 

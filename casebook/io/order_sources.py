@@ -117,7 +117,7 @@ def _first_line(exc: BaseException) -> str:
 
 def _engine_error(name: str, exc: BaseException) -> InputError:
     return InputError(name, f"the engine could not read it ({_first_line(exc)})",
-                      expected="a readable Parquet or CSV source with one type per column")
+                      expected="a readable source (Parquet or CSV parts, a database table) with one type per column")
 
 
 def _engine_errors() -> tuple[type[BaseException], ...]:
