@@ -739,3 +739,25 @@ def test_a_database_where_it_does_not_belong_is_one_line_before_any_cell_runs(
     assert cli.main(["run", *args, "-q", "--out", str(tmp_path / "o")]) == 2
     assert capsys.readouterr().err == message
     assert calls == [] and not (tmp_path / "o").exists()
+
+
+def test_a_folder_or_pattern_of_parts_goes_to_a_database_chapter_unlisted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """Order histories come in many parts, nested: the chapter's reader finds them; the command neither
+    lists them (a report header names the folder) nor caps their number, and keeps --out out of them."""
+    calls = _parameterized(monkeypatch, "volvo")
+    parts = tmp_path / "orders"
+    for i in range(60):  # more than the 50 exports of a page run
+        (parts / f"year={2000 + i % 3}").mkdir(parents=True, exist_ok=True)
+        (parts / f"year={2000 + i % 3}" / f"part-{i}.parquet").write_bytes(b"PAR1")
+    result = runner.run_chapter("volvo", data=str(parts), out=tmp_path / "o", progress=False)
+    assert calls[-1]["parameters"]["data_path"] == str(parts)
+    chapter = params.load_chapter("volvo")
+    user = {"data_path": str(parts), "table": "t"}
+    assert runner.data_display(chapter, {**user}, user) == "orders, table t"  # the folder, not 60 names
+    assert result.html.exists()
+    result = runner.run_chapter("volvo", data=str(parts / "*" / "*.parquet"), out=tmp_path / "p", progress=False)
+    assert calls[-1]["parameters"]["data_path"] == str(parts / "*" / "*.parquet")
+    code = cli.main(["run", "volvo", "-q", "--data", str(parts), "--out", str(parts)])
+    assert code == 2 and "holds the input orders" in capsys.readouterr().err

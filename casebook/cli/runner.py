@@ -110,12 +110,26 @@ def data_display(chapter: Chapter, values: dict[str, Any], user: dict[str, Any])
     if sources.is_connection(value):
         return sources.display(value) + table
     if "data_path" in user:
+        if parts_source(chapter, value) is not None:
+            return Path(value).name + table  # the folder or pattern, not its parts
         return ", ".join(p.name for p in expand_paths(value)) + table
     path = (NOTEBOOKS / value).resolve()
     try:
         return str(path.relative_to(ROOT))
     except ValueError:
         return str(path)
+
+
+def parts_source(chapter: Chapter, value: object) -> Path | None:
+    """For a chapter that reads databases (one with a ``table`` parameter), a data value naming a folder of
+    parts or a pattern of them: the folder they are in (the chapter's reader finds and checks the parts,
+    however many and however nested); else None."""
+    if "table" not in {p.name for p in chapter.parameters} or not isinstance(value, str):
+        return None
+    path = Path(value)
+    if path.is_dir():
+        return path
+    return path.parent if any(ch in path.name for ch in "*?[") else None
 
 
 def private_paths(chapter: Chapter, user: dict[str, Any]) -> dict[str, str | list[str]]:
@@ -370,8 +384,10 @@ def _run_chapter(
     inputs = []
     for p in chapter.parameters:  # fail fast, before the chapter runs, on a data file that cannot be read
         value = user.get(p.name)
-        if p.is_path and value and not sources.is_connection(value):
-            inputs += [check_file(f) for f in expand_paths(value)]
+        if not p.is_path or not value or sources.is_connection(value):
+            continue
+        folder = parts_source(chapter, value)
+        inputs += [folder] if folder is not None else [check_file(f) for f in expand_paths(value)]
     out_dir = Path(out) if out is not None else default_out(slug)
     out_dir = Path(absolute(str(out_dir)))
     try:
