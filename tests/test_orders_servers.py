@@ -4,10 +4,14 @@ and the errors raised before anything is started (the real servers are in tests/
 from __future__ import annotations
 
 import datetime as dt
+import os
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import ibis
+import pyarrow as pa
 import pytest
 
 from casebook.errors import InputError
@@ -100,7 +104,7 @@ def test_split_table_reads_an_optional_schema() -> None:
 
 
 def _raw(**columns: list) -> _Raw:
-    return _Raw(ibis.memtable(columns), "postgresql://h/db, table 'orders'", "postgresql table 'orders'",
+    return _Raw(ibis.memtable(pa.table(columns)), "postgresql://h/db, table 'orders'", "postgresql table 'orders'",
                 typed_only=True)
 
 
@@ -121,3 +125,14 @@ def test_servers_need_typed_dates_and_numbers() -> None:
 def test_open_server_refuses_a_file() -> None:
     with pytest.raises(ValueError, match="not a server source: 'orders.csv'"):
         srv.open_server("orders.csv", "orders")
+
+
+def test_spark_without_java_is_one_line_naming_the_package(tmp_path: Path) -> None:
+    """In a fresh process whose JAVA_HOME names no Java: Spark's gateway cannot start."""
+    code = ("from casebook.errors import InputError\nfrom casebook.io.orders import open_orders\n"
+            "try:\n    open_orders('local[1]', table='orders.parquet')\nexcept InputError as e:\n    print(e)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=tmp_path,
+                          env={**os.environ, "JAVA_HOME": str(tmp_path / "no-java")})
+    assert proc.stdout == ("local[1]: Spark could not start ([JAVA_GATEWAY_EXITED] Java gateway process exited "
+                           "before sending its port number.); expected a Java 17 runtime (apt-get install "
+                           "openjdk-17-jre-headless) and a reachable master\n")
