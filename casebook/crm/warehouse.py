@@ -47,13 +47,19 @@ MODEL_COLUMNS = ("frequency", "recency", "T", "monetary_value", "frequency_holdo
 
 def purchase_days(orders: ir.Table) -> ir.Table:
     """One row per customer and calendar day with a purchase: ``customer_id``, ``day``, ``amount`` (the
-    day's total, exact: :data:`EXACT`), ``last_at`` (the day's last timestamp) and, when the orders have an ``invoice`` column,
-    ``invoices`` (the day's distinct invoice numbers). Lazy: nothing runs until it is used."""
+    day's total, exact: :data:`EXACT`), ``last_at`` (the day's last timestamp) and, when the orders have an
+    ``invoice`` column, ``invoices`` (the day's distinct invoice numbers). Lazy: nothing runs until it is
+    used. Invoices are counted by grouping twice (by invoice, then by day), not with a distinct count per
+    group, which is several times slower in the engine on large histories."""
     day = orders.timestamp.date()
-    metrics: dict[str, ir.Scalar] = {"amount": orders.amount.cast(EXACT).sum(), "last_at": orders.timestamp.max()}
-    if "invoice" in orders.columns:
-        metrics["invoices"] = orders.invoice.nunique()
-    return orders.group_by(customer_id=orders.customer_id, day=day).aggregate(**metrics)
+    amount = orders.amount.cast(EXACT)
+    if "invoice" not in orders.columns:
+        return orders.group_by(customer_id=orders.customer_id, day=day).aggregate(
+            amount=amount.sum(), last_at=orders.timestamp.max())
+    inv = orders.group_by(customer_id=orders.customer_id, day=day, invoice=orders.invoice).aggregate(
+        amount=amount.sum(), last_at=orders.timestamp.max())
+    return inv.group_by("customer_id", "day").aggregate(
+        amount=inv.amount.sum(), last_at=inv.last_at.max(), invoices=inv.invoice.count())
 
 
 def _days(table: ir.Table) -> ir.Table:
