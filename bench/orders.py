@@ -461,8 +461,11 @@ def report(rows: list[dict], fit: dict | None, started: dt.datetime, minutes: fl
            "Seconds exclude imports; peak memory is the process's VmHWM (imports included). "
            "Each size runs both workloads alternately, several times up to 10M lines (see below): the "
            "fastest run of each is shown (the machine is shared).", "",
-           "The fit is the same scipy code on the same summary on both sides, so the ratio without it (the "
-           "engine's part: cleaning counts, summary, triples; each step's fastest run) is shown too.", "",
+           "The fit is the same scipy code on the same (frequency, recency, T) triples and counts on both "
+           "sides, so the ratio without it (the engine's part: cleaning counts, summary, triples; each step's "
+           "fastest run) is shown too. The casebook summary is the chapter's: it also counts each customer's "
+           "distinct invoices (for RFM) and adds amounts as exact decimals (the same figures from one run to "
+           "the next), which the SQL side does not.", "",
            "| lines | parts | MB | customers | casebook s | SQL s | ratio | ratio without the fit | "
            "casebook peak MB | SQL peak MB | same results |",
            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
