@@ -163,3 +163,16 @@ def test_a_kernel_never_used_is_stopped(tmp_path: Path) -> None:
         time.sleep(0.05)
     assert not _alive(pid)
 
+
+
+@pytest.mark.integration
+def test_a_kernel_started_with_an_environment_sees_it_and_the_notebook_does_not_hold_it(tmp_path: Path) -> None:
+    """What ``casebook run`` hands a chapter through the environment (a database password) reaches the
+    kernel, not the notebook's source."""
+    import os
+
+    path = write(notebook("import os\nprint(len(os.environ.get('PGPASSWORD', '')))"), tmp_path / "nb.ipynb")
+    km = execute.start_kernel(cwd=tmp_path, env={**os.environ, "PGPASSWORD": "s3cret"})
+    run = execute.execute_notebook(path, kernel=km)
+    assert run.notebook.cells[-1].outputs[0]["text"] == "6\n"
+    assert "s3cret" not in nbformat.writes(run.notebook)
