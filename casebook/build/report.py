@@ -170,7 +170,9 @@ def book_config() -> dict[str, Any]:
         html_show_sourcelink=False,
         html_use_index=False,
         html_domain_indices=False,
-        suppress_warnings=[*config.get("suppress_warnings", []), "myst.xref_missing"],
+        # A report is one page: cross-references to other pages and glossary terms (the book's glossary
+        # page is not part of it) show as plain text.
+        suppress_warnings=[*config.get("suppress_warnings", []), "myst.xref_missing", "ref.term"],
     )
     return config
 
