@@ -416,3 +416,16 @@ def test_the_loaders_bad_files_give_one_line_errors(name: str, parts: list[str])
     assert msg.startswith(str(FIX / name))
     for part in parts:
         assert part in msg, (part, msg)
+
+
+def test_the_engine_has_bounded_memory_a_spill_folder_and_no_progress_bar(tmp_path: Path) -> None:
+    from casebook.io.orders import connect
+
+    con = connect(memory_limit="512MB", threads=1, temp_directory=tmp_path / "spill")
+    settings = dict(con.raw_sql(
+        "SELECT name, value FROM duckdb_settings() WHERE name IN "
+        "('enable_progress_bar', 'threads', 'temp_directory', 'memory_limit')").fetchall())
+    assert settings["enable_progress_bar"] == "false"
+    assert settings["threads"] == "1"
+    assert Path(settings["temp_directory"]) == tmp_path / "spill"
+    assert settings["memory_limit"].startswith("488")  # 512 MB as DuckDB shows it (MiB)

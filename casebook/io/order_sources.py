@@ -55,15 +55,18 @@ _GLOB_CHARS = re.compile(r"[*?\[]")
 def connect(memory_limit: str | None = None, threads: int | None = None,
             temp_directory: str | Path | None = None) -> ibis.BaseBackend:
     """An embedded DuckDB engine with bounded memory: ``memory_limit`` (``"2GB"``), ``threads`` and a
-    folder for what does not fit (default: ``casebook-duckdb`` in the system's temporary folder)."""
+    folder for what does not fit (default: ``casebook-duckdb`` in the system's temporary folder); no
+    progress bar."""
     temp = Path(temp_directory) if temp_directory else Path(tempfile.gettempdir()) / "casebook-duckdb"
     temp.mkdir(parents=True, exist_ok=True)
-    return ibis.duckdb.connect(
+    con = ibis.duckdb.connect(
         memory_limit=memory_limit or os.environ.get("CASEBOOK_DUCKDB_MEMORY", MEMORY_LIMIT),
         threads=int(threads or os.environ.get("CASEBOOK_DUCKDB_THREADS", THREADS)),
         temp_directory=str(temp),
         preserve_insertion_order=False,
     )
+    con.raw_sql("SET enable_progress_bar = false")  # a session option: a long query drew a bar over the output
+    return con
 
 
 @dataclass
