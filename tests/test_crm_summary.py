@@ -68,6 +68,9 @@ def test_source_name_names_the_data_without_folders() -> None:
     assert wh.source_name("/srv/parts/", "") == "parts"
     assert wh.source_name("/srv/shop.duckdb", "orders") == "shop.duckdb, table orders"
     assert wh.source_name("postgresql://me:secret@db.example/shop", "orders") == "database, table orders"
+    assert wh.source_name("spark://spark.example:7077", "sales.orders") == "database, table sales.orders"
+    assert wh.source_name("local[2]", "/home/me/exports/orders/") == "orders"
+    assert wh.source_name("local[2]", "/home/me/orders.parquet") == "orders.parquet"
 
 
 def test_cleaning_figures_by_hand() -> None:

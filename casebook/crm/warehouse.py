@@ -177,7 +177,9 @@ def source_name(source: str | Path, table: str = "") -> str:
     text = str(source)
     if "://" not in text and Path(text).resolve() == paths.dataset("online_retail").resolve():
         return BUNDLED_NAME
-    name = "database" if "://" in text else Path(text.rstrip("/")).name or text
+    name = "database" if "://" in text or text.startswith("local[") else Path(text.rstrip("/")).name or text
+    if "/" in table:  # a Parquet path given to Spark: its own name only, as for files
+        return Path(table.rstrip("/")).name
     return f"{name}, table {table}" if table else name
 
 
