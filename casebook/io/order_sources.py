@@ -65,7 +65,11 @@ def connect(memory_limit: str | None = None, threads: int | None = None,
         temp_directory=str(temp),
         preserve_insertion_order=False,
     )
-    con.raw_sql("SET enable_progress_bar = false")  # a session option: a long query drew a bar over the output
+    # A long query draws a progress bar on the terminal (a session option; inside a Jupyter kernel DuckDB
+    # has it off already and refuses to change it without ipywidgets).
+    bar = con.raw_sql("SELECT value FROM duckdb_settings() WHERE name = 'enable_progress_bar'").fetchone()
+    if bar and bar[0] == "true":
+        con.raw_sql("SET enable_progress_bar = false")
     return con
 
 
