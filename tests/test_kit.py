@@ -194,3 +194,12 @@ def test_chapter_of_names_the_notebook_whose_outputs_are_stale(monkeypatch, tmp_
     with pytest.raises(SystemExit, match=r"^notebooks/demo.ipynb: \{glue\} 'gone' is quoted in the prose but not "
                                          r"glued in the notebook; re-execute the chapter$"):
         kit.chapter_of("demo", tmp_path)
+
+
+def test_command_gives_the_builder_the_chapters_and_the_resolved_folder(tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.chdir(tmp_path)
+    assert kit.command(lambda slugs, out: calls.append((slugs, out)), "slides", tmp_path / "d", []) == 0
+    assert kit.command(lambda slugs, out: calls.append((slugs, out)), "slides", tmp_path / "d",
+                       ["sncf", "volvo", "--out", "here"]) == 0
+    assert calls == [(None, tmp_path / "d"), (["sncf", "volvo"], tmp_path / "here")]

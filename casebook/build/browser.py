@@ -24,3 +24,9 @@ OFFLINE_ARGS = ["--proxy-server=127.0.0.1:9"]
 #: True once every chart has drawn its marks (or written an error text in its place).
 CHARTS_DRAWN_JS = """() => Array.from(document.querySelectorAll('.casebook-chart')).every(
     el => el.querySelector('svg g.role-mark > *') || el.textContent.trim().length > 0)"""
+#: Each chart's id, how many data marks vega drew (axes alone do not count) and, when no SVG was drawn,
+#: the text written in its place (the first 200 characters).
+CHART_STATE_JS = """() => Array.from(document.querySelectorAll('.casebook-chart')).map(el => ({
+    id: el.id,
+    marks: el.querySelectorAll('svg g.role-mark > *').length,
+    text: el.querySelector('svg') ? '' : el.textContent.trim().slice(0, 200)}))"""

@@ -149,14 +149,7 @@ def build(chosen: list[str] | None = None, out: Path = OUT) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m casebook.build.handouts [SLUG ...] [--out DIR]``."""
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="python -m casebook.build.handouts", description=main.__doc__)
-    parser.add_argument("slugs", nargs="*", help="chapters (default: all)")
-    parser.add_argument("--out", type=Path, default=OUT, help="output folder (default: _build/handouts)")
-    args = parser.parse_args(argv)
-    build(args.slugs or None, args.out.resolve())
-    return 0
+    return kit.command(build, "handouts", OUT, argv)
 
 
 if __name__ == "__main__":

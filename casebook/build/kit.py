@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -358,3 +359,18 @@ def write_atomically(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
+
+
+def command(build: Callable[[list[str] | None, Path], Any], what: str, out: Path,
+            argv: Sequence[str] | None = None) -> int:
+    """The command line of a kit builder (``python -m casebook.build.WHAT [SLUG ...] [--out DIR]``): run
+    ``build(slugs or None, out)``; exit status 0."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog=f"python -m casebook.build.{what}")
+    parser.add_argument("slugs", nargs="*", help="chapters (default: all)")
+    parser.add_argument("--out", type=Path, default=out,
+                        help=f"output folder (default: {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out})")
+    args = parser.parse_args(argv)
+    build(args.slugs or None, args.out.resolve())
+    return 0

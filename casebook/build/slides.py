@@ -228,14 +228,7 @@ def build(chosen: list[str] | None = None, out: Path = OUT) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m casebook.build.slides [SLUG ...] [--out DIR]``."""
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="python -m casebook.build.slides", description=main.__doc__)
-    parser.add_argument("slugs", nargs="*", help="chapters (default: all)")
-    parser.add_argument("--out", type=Path, default=OUT, help="output folder (default: _build/slides)")
-    args = parser.parse_args(argv)
-    build(args.slugs or None, args.out.resolve())
-    return 0
+    return kit.command(build, "slides", OUT, argv)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ import yaml
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, sync_playwright
 
-from casebook.build.browser import CHROMIUM, HEADLESS_ARGS
+from casebook.build.browser import CHART_STATE_JS, CHARTS_DRAWN_JS, CHROMIUM, HEADLESS_ARGS
 from casebook.paths import NOTEBOOKS, ROOT
 
 #: Integration stage; the tests share one crawl of the site, so they run on one xdist worker.
@@ -35,13 +35,6 @@ HTML = ROOT / "_build" / "html"
 SHOTS = ROOT / "_build" / "screenshots"
 MAX_PAGE_BYTES = 1_000_000
 SEARCH_WORD = "engagement"
-#: A chart has rendered when vega drew at least one data mark (not only axes) into its SVG.
-CHART_STATE_JS = """() => Array.from(document.querySelectorAll('.casebook-chart')).map(el => ({
-    id: el.id,
-    marks: el.querySelectorAll('svg g.role-mark > *').length,
-    text: el.querySelector('svg') ? '' : el.textContent.trim().slice(0, 200)}))"""
-CHARTS_SETTLED_JS = """() => Array.from(document.querySelectorAll('.casebook-chart')).every(
-    el => el.querySelector('svg g.role-mark > *') || el.textContent.trim().length > 0)"""
 
 
 @dataclass
@@ -135,7 +128,7 @@ def visits(browser_context, server) -> dict[str, Visit]:
     for path in site_pages():
         page, visit = open_page(browser_context, server, path)
         with contextlib.suppress(PlaywrightError):  # a chart that never draws is reported below
-            page.wait_for_function(CHARTS_SETTLED_JS, timeout=30_000)
+            page.wait_for_function(CHARTS_DRAWN_JS, timeout=30_000)
         visit.charts = page.evaluate(CHART_STATE_JS)
         if path.startswith("notebooks/"):
             visit.screenshot = SHOTS / (Path(path).stem + ".png")

@@ -16,16 +16,13 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 from casebook.build import kit, slides
-from casebook.build.browser import CHARTS_DRAWN_JS, CHROMIUM, HEADLESS_ARGS, OFFLINE_ARGS
+from casebook.build.browser import CHART_STATE_JS, CHARTS_DRAWN_JS, CHROMIUM, HEADLESS_ARGS, OFFLINE_ARGS
 from casebook.paths import ROOT
 
 pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("slides")]
 
 SLIDES = ROOT / "_build" / "slides"
 HEIGHT = slides.REVEAL_CONFIG["height"]
-CHART_STATE_JS = """() => Array.from(document.querySelectorAll('.casebook-chart')).map(el => ({
-    id: el.id, marks: el.querySelectorAll('svg g.role-mark > *').length,
-    text: el.querySelector('svg') ? '' : el.textContent.trim().slice(0, 200)}))"""
 
 
 @dataclass
