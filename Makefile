@@ -68,9 +68,17 @@ pdf: pdf-build
 fuzz: $(STAMP)
 	CASEBOOK_FUZZ_EXAMPLES=2000 $(PYTEST) tests/test_fuzz.py -q -n 2
 
-# Benchmarks (heavy, minutes): writes bench/results.md. Never part of `make test`.
+# Benchmarks (heavy, 15+ minutes; never part of `make test`): the book, `casebook run` and the page audit
+# (bench/results.md), the customer summary + BG/NBD fit at ORDERS_LINES transaction lines against hand-written
+# DuckDB SQL (bench/orders_results.md; add 100M: make bench ORDERS_LINES="1000000 10000000 100000000"), then
+# Spark local at 10M (bench/orders_spark_results.md; skipped in one line without Java; PostgreSQL too with
+# ORDERS_SPARK_ARGS="--postgres URL --table T").
+ORDERS_LINES ?= 1000000 10000000
+ORDERS_SPARK_ARGS ?=
 bench: $(STAMP)
 	$(PY) -m bench.run
+	$(PY) -m bench.orders --lines $(ORDERS_LINES)
+	$(PY) -m bench.orders_spark $(ORDERS_SPARK_ARGS)
 
 # Re-execute every chapter and store its outputs, whether or not its inputs changed.
 notebooks: $(STAMP)

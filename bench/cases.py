@@ -11,16 +11,14 @@ that both implementations compute, so the report can show they did the same work
   The bootstrap interval of paid vs organic is left out: it resamples a fixed-size sample (no SQL
   counterpart, constant cost).
 - ``pages-duckdb``: the same aggregations written directly in DuckDB SQL over the same CSV.
-- ``rfm-pandas``: ``casebook.io.transactions.load_transactions``, RFM scores, segments and their summary,
-  then the BG/NBD summary and fit (``casebook.crm.rfm``, ``casebook.crm.bgnbd``), as in the Volvo chapter.
-- ``rfm-duckdb``: the same cleaning, RFM scores, segments, summary and BG/NBD calibration summary in
-  DuckDB SQL; the summary then goes to the same ``bgnbd.fit`` (a numerical optimisation, not an
-  aggregation), so both sides fit identical numbers.
+
+The customer summary and BG/NBD fit of the Volvo chapter are measured by :mod:`bench.orders` (transaction
+lines as Parquet parts, casebook vs hand-written DuckDB SQL) and :mod:`bench.orders_spark`, which also use
+:class:`Steps`.
 """
 
 from __future__ import annotations
 
-import datetime
 import json
 import sys
 import time
@@ -96,17 +94,6 @@ def _type_case() -> str:
 
     whens = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in TYPE_NAMES.items())
     return f'CASE lower(trim("Post Type")) {whens} ELSE trim("Post Type") END'
-
-
-def _warm_up_fit() -> None:
-    """One tiny BG/NBD fit before timing: scipy loads parts of itself on first use."""
-    import pandas as pd
-
-    from casebook.crm import bgnbd
-
-    bgnbd.fit(
-        pd.DataFrame({"frequency": [0, 1, 2, 0], "recency": [0.0, 3.0, 5.0, 0.0], "T": [6.0, 6.0, 6.0, 4.0]})
-    )
 
 
 def pages_duckdb(path: Path) -> tuple[dict, dict]:
@@ -185,117 +172,9 @@ def pages_duckdb(path: Path) -> tuple[dict, dict]:
     return s.times, check
 
 
-def rfm_pandas(path: Path) -> tuple[dict, dict]:
-    """RFM and the BG/NBD fit with the casebook package."""
-    from casebook.crm import bgnbd, rfm
-    from casebook.io import transactions
-
-    _warm_up_fit()
-    s = Steps()
-    tx, report = transactions.load_transactions(path)
-    s.mark("load")
-    scores = rfm.rfm_table(tx)
-    segments = rfm.assign_segments(scores)
-    summary = rfm.segment_summary(scores, segments)
-    s.mark("rfm")
-    cal_end, hold_end = bgnbd.default_periods(tx)
-    calib = bgnbd.summarise(tx, cal_end, hold_end, "W")
-    s.mark("bgnbd_summary")
-    params = bgnbd.fit(calib, "W")
-    s.mark("bgnbd_fit")
-    seg = summary.set_index("segment")["customers"]
-    check = {
-        "lines_kept": int(len(tx)),
-        "customers": int(len(scores)),
-        "revenue": round(float(tx["amount"].sum()), 2),
-        "champions": int(seg.get("Champions", 0)),
-        "lost": int(seg.get("Lost", 0)),
-        "cohort": int(len(calib)),
-        "holdout_purchases": int(calib["holdout_purchases"].sum()),
-        "r": round(params.r, 4),
-        "a": round(params.a, 4),
-    }
-    return s.times, check
-
-
-def rfm_duckdb(path: Path) -> tuple[dict, dict]:
-    """The same cleaning, RFM and BG/NBD summary in DuckDB SQL; the same scipy fit on its summary."""
-    import duckdb
-
-    from casebook.crm import bgnbd, rfm
-
-    _warm_up_fit()
-    s = Steps()
-    con = duckdb.connect()
-    con.execute(f"""
-        CREATE TABLE t AS SELECT CAST(CAST(CustomerID AS BIGINT) AS VARCHAR) AS customer_id,
-               CAST(InvoiceDate AS TIMESTAMP) AS ts, Quantity * UnitPrice AS amount,
-               InvoiceNo::VARCHAR AS invoice
-        FROM read_csv('{path}', header = true)
-        WHERE CustomerID IS NOT NULL AND NOT starts_with(InvoiceNo::VARCHAR, 'C')
-          AND NOT starts_with(InvoiceNo::VARCHAR, 'A') AND Quantity > 0 AND Quantity * UnitPrice >= 0""")
-    s.mark("load")
-    segments_sql = " ".join(
-        f"WHEN r BETWEEN {rr[0]} AND {rr[1]} AND f BETWEEN {ff[0]} AND {ff[1]} "
-        f"AND m BETWEEN {mm[0]} AND {mm[1]} "
-        f"THEN '{name.replace(chr(39), chr(39) * 2)}'"
-        for name, rr, ff, mm in rfm.SEGMENTS
-    )
-    con.execute(f"""
-        CREATE TABLE c AS
-        WITH a AS (SELECT customer_id, max(ts) AS last_purchase, count(DISTINCT invoice) AS frequency,
-                          sum(amount) AS monetary FROM t GROUP BY 1),
-             s AS (SELECT *, date_diff('day', last_purchase, (SELECT max(ts)::DATE + 1 FROM t))
-                          AS recency_days,
-                          count(*) OVER () AS n FROM a),
-             q AS (SELECT *, floor(5 * (rank() OVER (ORDER BY recency_days DESC) - 1) / n)::INT + 1 AS r,
-                             floor(5 * (rank() OVER (ORDER BY frequency) - 1) / n)::INT + 1 AS f,
-                             floor(5 * (rank() OVER (ORDER BY monetary) - 1) / n)::INT + 1 AS m FROM s)
-        SELECT *, CASE {segments_sql} ELSE '{rfm.OTHERS}' END AS segment FROM q""")
-    summary = dict(con.execute("""SELECT segment, count(*) FROM c GROUP BY 1""").fetchall())
-    con.execute("""SELECT segment, count(*) AS customers, count(*) / sum(count(*)) OVER () AS customer_share,
-                      sum(monetary) AS revenue, sum(monetary) / sum(sum(monetary)) OVER () AS revenue_share,
-                      median(recency_days) FROM c GROUP BY 1""").fetchall()
-    s.mark("rfm")
-    first, last = con.execute("SELECT min(ts)::DATE, max(ts)::DATE FROM t").fetchone()
-    span = (last - first).days
-    cal_end = last - datetime.timedelta(days=max(1, min(91, span // 3)))
-    calib = con.execute(f"""
-        WITH d AS (SELECT customer_id, ts::DATE AS day FROM t GROUP BY 1, 2),
-             f AS (SELECT customer_id, min(day) AS first FROM d GROUP BY 1
-                   HAVING min(day) <= DATE '{cal_end}'),
-             cal AS (SELECT d.customer_id, count(*) AS n, min(day) AS first, max(day) AS last FROM d
-                     JOIN f USING (customer_id) WHERE day <= DATE '{cal_end}' GROUP BY 1),
-             hold AS (SELECT d.customer_id, count(*) AS k FROM d JOIN f USING (customer_id)
-                      WHERE day > DATE '{cal_end}' AND day <= DATE '{last}' GROUP BY 1)
-        SELECT cal.customer_id, n - 1 AS frequency, date_diff('day', first, last) / 7 AS recency,
-               date_diff('day', first, DATE '{cal_end}') / 7 AS "T", coalesce(k, 0) AS holdout_purchases
-        FROM cal LEFT JOIN hold USING (customer_id) ORDER BY cal.customer_id""").df()
-    s.mark("bgnbd_summary")
-    params = bgnbd.fit(calib, "W")
-    s.mark("bgnbd_fit")
-    lines, customers, revenue = con.execute(
-        "SELECT count(*), count(DISTINCT customer_id), sum(amount) FROM t"
-    ).fetchone()
-    check = {
-        "lines_kept": int(lines),
-        "customers": int(customers),
-        "revenue": round(float(revenue), 2),
-        "champions": int(summary.get("Champions", 0)),
-        "lost": int(summary.get("Lost", 0)),
-        "cohort": int(len(calib)),
-        "holdout_purchases": int(calib["holdout_purchases"].sum()),
-        "r": round(params.r, 4),
-        "a": round(params.a, 4),
-    }
-    return s.times, check
-
-
 CASES: dict[str, Callable[[Path], tuple[dict, dict]]] = {
     "pages-pandas": pages_pandas,
     "pages-duckdb": pages_duckdb,
-    "rfm-pandas": rfm_pandas,
-    "rfm-duckdb": rfm_duckdb,
 }
 
 

@@ -10,7 +10,9 @@ credentials from libpq's environment), against DuckDB on the bundled CDNOW file 
 
 Seconds exclude the imports; Spark's session start is timed apart. Peak memory: the Python process's VmHWM
 and, for Spark, the JVM's (the driver runs in a child process). The markdown goes to
-``bench/orders_spark_results.md``. Never part of ``make test``.
+``bench/orders_spark_results.md``. Run by ``make bench`` (after :mod:`bench.run` and :mod:`bench.orders`);
+without Java it prints one line, writes nothing and exits 0, so the other results still count. Never part of
+``make test``.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -26,6 +29,7 @@ import psutil
 
 from bench.cases import Steps
 from bench.orders import _check, _same, generate, peak_memory_mb, run
+from casebook.build import prereqs
 from casebook.paths import ROOT, dataset
 
 RESULTS = ROOT / "bench" / "orders_spark_results.md"
@@ -66,6 +70,15 @@ def jvm_peak_mb() -> float:
     return peak
 
 
+def java_missing() -> str | None:
+    """One line saying the benchmark is skipped for want of Java (Spark's runtime), or None when Java is there."""
+    java = next(t for t in prereqs.TOOLS if t.name == "Java")
+    if not prereqs.missing((java,)):
+        return None
+    return (f"bench.orders_spark: skipped, Java not found (Spark local needs a Java 17 runtime: {java.install}); "
+            "nothing written")
+
+
 def _row(what: str, times: dict[str, float], peak: str, same: bool | None) -> str:
     steps = ", ".join(f"{k} {v:.2f}" for k, v in times.items())
     verdict = "—" if same is None else "yes" if same else "no"
@@ -80,6 +93,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--table", default="orders", help="the PostgreSQL table (default: orders)")
     ap.add_argument("--out", type=Path, default=RESULTS)
     args = ap.parse_args(argv)
+    if (skipped := java_missing()) is not None:
+        print(skipped, file=sys.stderr)
+        return
     from casebook.io.order_servers import spark_session
 
     started = dt.datetime.now(dt.UTC)

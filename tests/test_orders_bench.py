@@ -45,3 +45,20 @@ def test_row_adds_up_the_steps_and_says_whether_the_checks_agree() -> None:
         "| Spark | 1.50 | open_and_clean 1.00, summary 0.50 | 10 | yes |")
     assert orders_spark._row("DuckDB", times, "—", None).endswith("| — | — |")
     assert orders_spark._row("PostgreSQL", times, "—", False).endswith("| no |")
+
+
+def test_without_java_main_says_so_in_one_line_and_writes_nothing(monkeypatch: pytest.MonkeyPatch, tmp_path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """make bench runs this after the other benchmarks: no Java must not fail it nor start generating lines."""
+    monkeypatch.setattr(orders_spark.prereqs, "find", lambda command, also_in="": None)
+    monkeypatch.setattr(orders_spark, "generate", lambda *a: pytest.fail("generated lines without Java"))
+    out = tmp_path / "spark.md"
+    orders_spark.main(["--out", str(out)])
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Java not found" in err and "openjdk-17" in err
+    assert not out.exists()
+
+
+def test_java_on_path_lets_the_benchmark_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(orders_spark.prereqs, "find", lambda command, also_in="": f"/opt/jdk/bin/{command}")
+    assert orders_spark.java_missing() is None
