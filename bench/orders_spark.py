@@ -85,6 +85,11 @@ def _row(what: str, times: dict[str, float], peak: str, same: bool | None) -> st
     return f"| {what} | {sum(times.values()):.2f} | {steps} | {peak} | {verdict} |"
 
 
+#: Under the table when PostgreSQL was measured: what its table holds.
+POSTGRES_NOTE = ("The PostgreSQL table is the bundled CDNOW sample loaded with typed columns (text id, date, "
+                 "integer quantity, numeric amount), compared with DuckDB reading the bundled file.")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Measure Spark (and PostgreSQL when asked) against DuckDB; write and print the markdown."""
     ap = argparse.ArgumentParser(prog="python -m bench.orders_spark", description=__doc__.split("\n")[0])
@@ -135,6 +140,7 @@ def main(argv: list[str] | None = None) -> None:
         "|---|---:|---|---:|---|",
         *rows,
         "",
+        *([POSTGRES_NOTE, ""] if args.postgres else []),
     ])
     args.out.write_text(text)
     print(text)
