@@ -1,5 +1,6 @@
 import json
 import re
+from pathlib import Path
 
 import altair as alt
 import pandas as pd
@@ -75,3 +76,69 @@ def test_chart_json_in_a_script_holds_no_markup(text: str) -> None:
     assert not any(ch in script.split("var spec=", 1)[1].split(";if(", 1)[0] for ch in "<>&")
     spec = json.loads(script.split("var spec=", 1)[1].split(";if(", 1)[0])
     assert spec["title"] == text and spec["data"]["values"][0]["x"] == text
+
+
+def test_tip_titles_and_formats_by_kind():
+    assert charts.tip("er_q1", "percent", "lower quartile").to_dict() == {
+        "field": "er_q1", "type": "quantitative", "format": ".1%", "title": "lower quartile"}
+    assert charts.tip("posts_per_day").to_dict() == {"field": "posts_per_day", "type": "nominal",
+                                                     "title": "Posts per day"}
+    assert charts.tip("week", "date").to_dict()["format"] == "%-d %B %Y"
+    with pytest.raises(KeyError):
+        charts.tip("x", "percentage")
+
+
+def test_tips_infer_kinds_from_values_and_keep_built_entries():
+    df = pd.DataFrame({"n": [1.0, 20.0], "low": [0.19242984, 0.3], "who": ["a", "b"],
+                       "day": pd.to_datetime(["2020-01-01", "2020-01-02"]), "k": [1, 2]})
+    built = charts.tip("low", "percent", "interval from")
+    got = [t.to_dict() for t in charts.tips(df, ["n", built, "who", "day", "k", "absent"], titles={"n": "base"})]
+    assert [(t["type"], t.get("format"), t["title"]) for t in got] == [
+        ("quantitative", ",.0f", "base"), ("quantitative", ".1%", "interval from"), ("nominal", None, "Who"),
+        ("temporal", "%-d %B %Y", "Day"), ("quantitative", ",.0f", "K"), ("nominal", None, "Absent")]
+    assert charts.tips(df, ["low"])[0].to_dict()["format"] == ",.2f"
+
+
+def test_tooltip_problems_finds_raw_entries_in_layers_and_concats():
+    df = pd.DataFrame({"label": ["a"], "low": [0.19242984]})
+    raw = alt.Chart(df).mark_point().encode(x="low:Q", tooltip=["label", "low"])
+    good = alt.Chart(df).mark_point().encode(x="low:Q", tooltip=charts.tips(df, ["label", "low"]))
+    assert charts.tooltip_problems(alt.vconcat(good, raw + good).to_dict()) == [
+        "label: no title", "low: no title", "low: quantitative without a format"]
+    assert charts.tooltip_problems((good + good).to_dict()) == []
+    assert charts.tooltip_problems(alt.Chart(df).mark_point(tooltip=True).to_dict()) == []
+
+
+def test_generic_builders_tooltips_are_readable():
+    df = pd.DataFrame({"label": ["x", "y"], "estimate": [0.2, 0.4], "low": [0.1, 0.3], "high": [0.3, 0.5],
+                       "who": ["a", "b"], "n": [10, 20]})
+    built = [charts.interval_chart(df, y="label", color="who"),
+             charts.interval_chart(df, y="label", tooltip=["label", "n", "low", "high"]),
+             charts.dumbbell_chart(df, y="label", x="estimate", group="who"),
+             charts.dumbbell_chart(df, y="label", x="n", group="who", x_format=","),
+             charts.bar_chart(df, x="n", y="label", color="who")]
+    for chart in built:
+        assert charts.tooltip_problems(chart.to_dict()) == []
+    claims = charts.bar_chart(df, x="estimate", y="label", x_title="Claim ÷ final", value_format="%").to_dict()
+    assert claims["encoding"]["tooltip"][1] == {"field": "estimate", "type": "quantitative", "format": ".1%",
+                                                "title": "Claim ÷ final"}  # not "%": six decimals
+
+
+def _stored_specs(slug: str) -> list[tuple[str, dict]]:
+    """Every chart spec a chapter's stored outputs carry (the charts the site shows)."""
+    nb = json.loads((Path(__file__).parent.parent / "notebooks" / f"{slug}.ipynb").read_text(encoding="utf-8"))
+    specs = []
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            for mime, html in output.get("data", {}).items():
+                if mime.endswith("text/html") and "var spec=" in "".join(html):
+                    specs.append((cell.get("id", "?"), _spec_of("".join(html))))
+    return specs
+
+
+@pytest.mark.parametrize("slug", sorted(p.stem for p in (Path(__file__).parent.parent / "notebooks").glob("*.ipynb")))
+def test_every_stored_chart_tooltip_is_readable(slug):
+    specs = _stored_specs(slug)
+    assert specs, f"{slug}: no stored chart"
+    problems = [f"cell {cell}: {p}" for cell, spec in specs for p in charts.tooltip_problems(spec)]
+    assert problems == []

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from casebook.charts import tooltip_problems
 from casebook.community import share as community
 from casebook.errors import InputError, ParameterError
 from casebook.io import series as series_io
@@ -355,11 +356,13 @@ def test_nike_charts_are_titled_and_aggregated(series: pd.DataFrame, mybo: pd.Da
     assert sorted(_data_rows(miles)) == [3, 40]  # three milestones, two curves of 20 points
     claims = cc.claims_chart(community.claims_vs_final(mybo)).to_dict()
     pairs = next(iter(claims["datasets"].values()))
-    assert [p["pair"] for p in pairs] == [
+    assert [p["comparison"] for p in pairs] == [
         "people 1.5M vs profiles 2M",
         "events 150k vs events 200k",
         "raised 639M vs raised through 2008-10-15 642M",
     ]
+    for spec in (share, attribution.to_dict(), miles.to_dict(), claims):
+        assert tooltip_problems(spec) == []  # every hovered value titled and formatted for readers
 
 
 # --- issue 17: wrong numbers with exit 0 -----------------------------------------------------------

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 
+from casebook.charts import tooltip_problems
 from casebook.crm import charts as crm_charts
 from casebook.crm import readiness
 
 
 def _values(chart) -> list[dict]:
     spec = chart.to_dict()
+    assert tooltip_problems(spec) == []  # every hovered value titled and formatted for readers
     datasets = spec.get("datasets", {})
     return [row for rows in datasets.values() for row in rows]
 

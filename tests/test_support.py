@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from casebook import paths
+from casebook.charts import tooltip_problems
 from casebook.errors import ParameterError
 from casebook.io.conversations import load_conversations
 from casebook.io.posts import load_posts
@@ -258,6 +259,7 @@ def test_charts_are_aggregated_and_carry_the_licence(figures):
         assert rows and max(rows) <= 300, (name, rows)
         assert spec["title"]["subtitle"].endswith("Data: Customer Support on Twitter, CC BY-NC-SA 4.0"), name
         assert "CC BY-NC-SA 4.0" in json.dumps(spec["title"])
+        assert tooltip_problems(spec) == [], name  # every hovered value titled and formatted
 
 
 def test_charts_need_a_credit_line(figures):

@@ -15,9 +15,10 @@ from casebook.charts.render import (
 )
 from casebook.charts.tables import figures_table, readable
 from casebook.charts.theme import FONT, PALETTE, SIMULATED, WIDTH, simulated_title, theme
+from casebook.charts.tooltips import KINDS, kind_of, tip, tips, tooltip_problems
 
 __all__ = [
-    "FONT", "PALETTE", "SIMULATED", "WIDTH", "bar_chart", "bundle_header", "chart_id", "dumbbell_chart",
-    "enable", "figures_table", "interval_chart", "readable", "render_spec", "script_json", "simulated_title",
-    "theme", "titled", "vega_bundle", "write_vega_bundle",
+    "FONT", "KINDS", "PALETTE", "SIMULATED", "WIDTH", "bar_chart", "bundle_header", "chart_id", "dumbbell_chart",
+    "enable", "figures_table", "interval_chart", "kind_of", "readable", "render_spec", "script_json", "simulated_title",
+    "theme", "tip", "tips", "titled", "tooltip_problems", "vega_bundle", "write_vega_bundle",
 ]

@@ -1,6 +1,6 @@
 """Chart builders every chapter shares (room charts): titles, intervals, dumbbells, bars.
 
-They take aggregated tables, never files or one row per record. May import: charts.theme.
+They take aggregated tables, never files or one row per record. May import: charts.theme, charts.tooltips.
 """
 
 from __future__ import annotations
@@ -10,7 +10,9 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from casebook.charts.tables import label
 from casebook.charts.theme import PALETTE, WIDTH
+from casebook.charts.tooltips import kind_of, tip, tips
 
 
 def titled(chart: alt.TopLevelMixin, title: str, subtitle: str | None = None) -> alt.TopLevelMixin:
@@ -19,6 +21,11 @@ def titled(chart: alt.TopLevelMixin, title: str, subtitle: str | None = None) ->
     if subtitle:
         params["subtitle"] = subtitle
     return chart.properties(title=alt.TitleParams(**params))
+
+
+def _with_estimate(fields: list[str | alt.Tooltip], estimate: str) -> list[str | alt.Tooltip]:
+    """Hover fields with the estimate second (after the label) unless already named."""
+    return fields if estimate in fields else [*fields[:1], estimate, *fields[1:]]
 
 
 def interval_chart(
@@ -30,9 +37,10 @@ def interval_chart(
     high: str = "high",
     color: str | None = None,
     x_title: str = "Share of respondents",
-    tooltip: list[str] | None = None,
+    tooltip: list[str | alt.Tooltip] | None = None,
 ) -> alt.Chart:
-    """Dot-and-whisker chart of proportions with their intervals, one row per label in ``y``."""
+    """Dot-and-whisker chart of proportions with their intervals, one row per label in ``y``; ``tooltip``
+    names the columns shown on hover (the estimate always; it and its interval as percentages)."""
     base = alt.Chart(df).encode(y=alt.Y(f"{y}:N", sort=None, title=None, axis=alt.Axis(labelLimit=320)))
     enc_color = alt.Color(f"{color}:N", title=None) if color else alt.value(PALETTE[0])
     rule = base.mark_rule(strokeWidth=2).encode(
@@ -41,7 +49,11 @@ def interval_chart(
         color=enc_color,
     )
     point = base.mark_point(filled=True, size=70).encode(
-        x=f"{estimate}:Q", color=enc_color, tooltip=tooltip or [y, alt.Tooltip(f"{estimate}:Q", format=".1%")]
+        x=f"{estimate}:Q", color=enc_color,
+        tooltip=tips(df, _with_estimate(tooltip or [y] + ([color] if color else []), estimate),
+                     kinds={estimate: "percent", low: "percent", high: "percent", "n": "count"},
+                     titles={y: "figure", estimate: "estimate", low: "interval from", high: "interval to",
+                             "n": "respondents"}),
     )
     return (rule + point).properties(width=WIDTH, height=alt.Step(26))
 
@@ -61,7 +73,7 @@ def dumbbell_chart(
     dots = base.mark_point(filled=True, size=110, opacity=1).encode(
         x=alt.X(f"{x}:Q", axis=alt.Axis(format=x_format), title=x_title),
         color=alt.Color(f"{group}:N", title=None),
-        tooltip=[y, group, alt.Tooltip(f"{x}:Q", format=".0%" if x_format == "%" else ",")],
+        tooltip=tips(df, [y, group, tip(x, "percent0" if x_format == "%" else "count", x_title)]),
     )
     return (line + dots).properties(width=WIDTH, height=alt.Step(30))
 
@@ -90,5 +102,8 @@ def bar_chart(
             "y": alt.Y(f"{x}:Q", title=x_title, axis=alt.Axis(format=value_format)),
         }
     enc["color"] = alt.Color(f"{color}:N", title=None) if color else alt.value(PALETTE[0])
-    enc["tooltip"] = [y, alt.Tooltip(f"{x}:Q", format=value_format)] + ([color] if color else [])
+    # An axis format without a precision ("%", ",") would print six or twelve digits in a tooltip.
+    value_tip = (tip(x, "percent" if value_format == "%" else kind_of(df[x]), x_title) if value_format in ("%", ",")
+                 else alt.Tooltip(f"{x}:Q", format=value_format, title=x_title or label(x)))
+    enc["tooltip"] = tips(df, [y, value_tip] + ([color] if color else []), titles={y: y_title} if y_title else None)
     return alt.Chart(df).mark_bar().encode(**enc).properties(width=WIDTH)

@@ -41,7 +41,7 @@ def share_chart(series: pd.DataFrame, gain: ShareGain, subtitle: str | None = No
     base = alt.Chart(table).encode(x=alt.X("when:N", sort=None, title=None, axis=axis))
     bars = base.mark_bar(color=charts.PALETTE[0], size=60).encode(
         y=alt.Y("share:Q", title="Share of sales", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
-        tooltip=["when", alt.Tooltip("share:Q", format=".0%")],
+        tooltip=[charts.tip("when", "text", "period"), charts.tip("share", "percent0", "market share")],
     )
     text = base.mark_text(dy=-8, fontSize=13).encode(y="share:Q", text=alt.Text("share:Q", format=".0%"))
     title = f"{gain.brand}: {gain.points:+.0f} points of market share ({gain.relative:+.0%})"
@@ -62,11 +62,11 @@ def attribution_chart(table: pd.DataFrame, brand: str) -> alt.LayerChart:
         x=alt.X("margin_low_usd:Q", axis=x_axis), x2="margin_high_usd:Q"
     )
     tooltip = [
-        "scenario",
-        alt.Tooltip("points_credited:Q", format=".2f", title="points credited"),
-        alt.Tooltip("margin_low_usd:Q", format="$,.0f", title="low"),
-        alt.Tooltip("margin_mid_usd:Q", format="$,.0f", title="middle"),
-        alt.Tooltip("margin_high_usd:Q", format="$,.0f", title="high"),
+        charts.tip("scenario", "text", "share credited to the community"),
+        charts.tip("points_credited", "number", "points credited"),
+        charts.tip("margin_low_usd", "dollars", "margin a year, low"),
+        charts.tip("margin_mid_usd", "dollars", "margin a year, middle"),
+        charts.tip("margin_high_usd", "dollars", "margin a year, high"),
     ]
     dot = base.mark_point(filled=True, size=90, color=charts.PALETTE[1]).encode(
         x="margin_mid_usd:Q", tooltip=tooltip
@@ -99,7 +99,7 @@ def miles_chart(growth: pd.DataFrame, curves: pd.DataFrame, label: str = "miles 
     dots = (
         alt.Chart(points)
         .mark_point(filled=True, size=110, color="#222")
-        .encode(x="date:T", y="value:Q", tooltip=[alt.Tooltip("date:T"), alt.Tooltip("value:Q", format=",")])
+        .encode(x="date:T", y="value:Q", tooltip=[charts.tip("date", "date", "published"), charts.tip("value", "count", label)])
     )
     text = (
         alt.Chart(points)
@@ -117,7 +117,7 @@ def claims_chart(claims: pd.DataFrame) -> alt.LayerChart:
     """Each claim of the article as a share of the closest final figure (100% = the same number)."""
     data = claims.copy()
     final_name = data["compared_to"].str.replace(r"(\d{4})_(\d{2})_(\d{2})", r"\1-\2-\3", regex=True)
-    data["pair"] = (
+    data["comparison"] = (
         data["claim"]
         + " "
         + data["claimed"].map(_short)
@@ -129,7 +129,7 @@ def claims_chart(claims: pd.DataFrame) -> alt.LayerChart:
     bars = charts.bar_chart(
         data,
         x="claim_over_final",
-        y="pair",
+        y="comparison",
         x_title="The article's figure ÷ the final figure",
         value_format="%",
     )
@@ -170,16 +170,16 @@ def bookings_histogram_chart(hist: pd.DataFrame, median: float) -> alt.LayerChar
             x2="bin_end:Q",
             y=alt.Y("share:Q", title="Share of simulations", axis=alt.Axis(format="%")),
             tooltip=[
-                alt.Tooltip("bin_start:Q", format=",.0f", title="from"),
-                alt.Tooltip("bin_end:Q", format=",.0f", title="to"),
-                alt.Tooltip("share:Q", format=".1%"),
+                charts.tip("bin_start", "count", "bookings from"),
+                charts.tip("bin_end", "count", "bookings to"),
+                charts.tip("share", "percent", "share of simulations"),
             ],
         )
     )
     rule = (
         alt.Chart(pd.DataFrame({"median": [median]}))
         .mark_rule(color=charts.PALETTE[1], strokeWidth=2)
-        .encode(x="median:Q", tooltip=[alt.Tooltip("median:Q", format=",.0f")])
+        .encode(x="median:Q", tooltip=[charts.tip("median", "count", "median bookings")])
     )
     return charts.titled(
         (bars + rule).properties(width=charts.WIDTH, height=260),
@@ -215,7 +215,9 @@ def tornado_chart(table: pd.DataFrame) -> alt.LayerChart:
             x=alt.X("value:Q", title="Expected bookings", axis=alt.Axis(format=",.0f")),
             x2="base:Q",
             color=alt.Color("end:N", title=None, sort=["low end of its range", "high end of its range"]),
-            tooltip=["parameter", "end", "setting", alt.Tooltip("value:Q", format=",.0f")],
+            tooltip=[charts.tip("parameter", "text", "assumption"), charts.tip("end", "text", "set at the"),
+                     charts.tip("setting", "significant", "value assumed"),
+                     charts.tip("value", "count", "expected bookings")],
         )
     )
     base_value = float(bounded["base_bookings"].iloc[0]) if len(bounded) else 0.0
@@ -241,9 +243,9 @@ def reach_relay_chart(curve: pd.DataFrame, break_even: float) -> alt.LayerChart:
             y=alt.Y("model_conversions:Q", title="Expected conversions"),
             color=alt.Color("strategy:N", title=None),
             tooltip=[
-                "strategy",
-                alt.Tooltip("relay_probability:Q", format=".0%"),
-                alt.Tooltip("model_conversions:Q", format=".2f"),
+                charts.tip("strategy", "text", "strategy"),
+                charts.tip("relay_probability", "percent0", "relay probability"),
+                charts.tip("model_conversions", "number", "expected conversions"),
             ],
         )
     )
@@ -252,7 +254,7 @@ def reach_relay_chart(curve: pd.DataFrame, break_even: float) -> alt.LayerChart:
         rule = (
             alt.Chart(pd.DataFrame({"break_even": [break_even]}))
             .mark_rule(strokeDash=[4, 3], color="#333")
-            .encode(x="break_even:Q", tooltip=[alt.Tooltip("break_even:Q", format=".0%", title="break-even")])
+            .encode(x="break_even:Q", tooltip=[charts.tip("break_even", "percent0", "break-even")])
         )
         chart = lines + rule
     return charts.titled(
@@ -273,7 +275,8 @@ def conversions_chart(distribution: pd.DataFrame, labels: dict[str, str], upto: 
             x=alt.X("conversions:Q", title="Conversions in one campaign"),
             y=alt.Y("share:Q", title="Share of simulated campaigns", axis=alt.Axis(format="%")),
             color=alt.Color("strategy:N", title=None),
-            tooltip=["strategy", "conversions", alt.Tooltip("share:Q", format=".1%")],
+            tooltip=[charts.tip("strategy", "text", "strategy"), charts.tip("conversions", "count", "conversions"),
+                     charts.tip("share", "percent", "share of simulated campaigns")],
         )
         .properties(width=charts.WIDTH, height=260)
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from casebook.charts import PALETTE, WIDTH, titled
+from casebook.charts import PALETTE, WIDTH, tip, titled
 
 ANSWER_COLOURS = {"yes": PALETTE[2], "partly": PALETTE[1], "no": PALETTE[3]}
 
@@ -22,7 +22,9 @@ def readiness_chart(table: pd.DataFrame, title: str, subtitle: str | None = None
     colour = alt.Color("answer:N", title="Answer", scale=alt.Scale(domain=list(ANSWER_COLOURS),
                                                                   range=list(ANSWER_COLOURS.values())))
     y = alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=200))
-    base = alt.Chart(df).encode(y=y, color=colour, tooltip=["question", "answer", "weight", "points"])
+    base = alt.Chart(df).encode(y=y, color=colour, tooltip=[tip("question", "text", "question"), tip("answer", "text", "answer"),
+                                                            tip("weight", "significant", "weight"),
+                                                            tip("points", "significant", "points earned")])
     full = base.mark_bar(opacity=0.25).encode(
         x=alt.X("weight:Q", title="Points earned out of the weight", axis=alt.Axis(tickMinStep=0.5)))
     earned = base.mark_bar().encode(x="points:Q")
@@ -41,7 +43,7 @@ def segment_chart(summary: pd.DataFrame, title: str, subtitle: str | None = None
     dots = base.mark_point(filled=True, size=110, opacity=1).encode(
         x=alt.X("share:Q", axis=alt.Axis(format="%"), title="Share"),
         color=alt.Color("measure:N", title=None),
-        tooltip=["segment", "measure", alt.Tooltip("share:Q", format=".1%")],
+        tooltip=[tip("segment", "text", "segment"), tip("measure", "text", "measure"), tip("share", "percent", "share")],
     )
     return titled((line + dots).properties(width=WIDTH, height=alt.Step(28)), title, subtitle)
 
@@ -58,8 +60,8 @@ def tracking_chart(track: pd.DataFrame, calibration_end: pd.Timestamp, title: st
         y=alt.Y("repeat_purchases:Q", title="Cumulative repeat purchases"),
         color=alt.Color("series:N", title=None),
         strokeDash=alt.StrokeDash("series:N", title=None),
-        tooltip=[alt.Tooltip("period_end:T", title="period ending"), "series",
-                 alt.Tooltip("repeat_purchases:Q", format=",.0f")],
+        tooltip=[tip("period_end", "date", "period ending"), tip("series", "text", "series"),
+                 tip("repeat_purchases", "count", "cumulative repeat purchases")],
     )
     marker = pd.DataFrame({"date": [pd.Timestamp(calibration_end)], "label": ["end of calibration"]})
     rule = alt.Chart(marker).mark_rule(color="#888", strokeDash=[2, 2]).encode(x="date:T")
@@ -79,8 +81,14 @@ def holdout_chart(check: pd.DataFrame, title: str, subtitle: str | None = None) 
                 axis=alt.Axis(labelAngle=0)),
         y=alt.Y("purchases:Q", title="Mean purchases in the holdout period"),
         color=alt.Color("series:N", title=None),
-        tooltip=["frequency_label", "series", "customers", alt.Tooltip("purchases:Q", format=".2f")],
+        tooltip=[tip("frequency_label", "text", "repeat purchases in calibration"), tip("series", "text", "series"),
+                 tip("customers", "count", "customers"), tip("purchases", "number", "mean holdout purchases")],
     ).properties(width=WIDTH, height=280), title, subtitle)
+
+
+def _band_tips() -> list[alt.Tooltip]:
+    """Hover entries of a per-band chart: the band, its customers and their revenue."""
+    return [tip("band", "text", "band"), tip("customers", "count", "customers"), tip("revenue", "money", "revenue")]
 
 
 def silence_chart(dist: pd.DataFrame, title: str, subtitle: str | None = None) -> alt.Chart:
@@ -92,7 +100,7 @@ def silence_chart(dist: pd.DataFrame, title: str, subtitle: str | None = None) -
         y=alt.Y("customers:Q", title="Customers"),
         color=alt.Color("status:N", title=None, scale=alt.Scale(
             domain=["within it", "beyond the usual gap"], range=[PALETTE[0], PALETTE[3]])),
-        tooltip=["band", "customers", alt.Tooltip("revenue:Q", format=",.0f")],
+        tooltip=_band_tips(),
     ).properties(width=WIDTH, height=260), title, subtitle)
 
 
@@ -108,5 +116,5 @@ def p_alive_chart(dist: pd.DataFrame, threshold: float, title: str, subtitle: st
         y=alt.Y("customers:Q", title="Customers"),
         color=alt.Color("status:N", title=None, scale=alt.Scale(
             domain=["at or above it", "below the threshold"], range=[PALETTE[0], PALETTE[3]])),
-        tooltip=["band", "customers", alt.Tooltip("revenue:Q", format=",.0f")],
+        tooltip=_band_tips(),
     ).properties(width=WIDTH, height=260), title, subtitle)

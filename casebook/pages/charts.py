@@ -12,7 +12,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from casebook.charts import PALETTE, WIDTH, simulated_title, titled
+from casebook.charts import PALETTE, WIDTH, simulated_title, tip, titled
 from casebook.pages.metrics import GAP_LABELS, WEEKDAYS
 
 GRADE_COLOURS = {"good": PALETTE[2], "weak": PALETTE[3], "too much": PALETTE[1], "not measured": "#bbbbbb"}
@@ -30,7 +30,7 @@ def weekly_posts_chart(weekly: pd.DataFrame, title: str, subtitle: str | None = 
         x=alt.X("week:T", title=None, timeUnit="yearmonthdate"),
         y=alt.Y("posts:Q", title="Posts in the week"),
         color=alt.Color("page:N", title=None, legend=None),
-        tooltip=[alt.Tooltip("week:T", title="week of"), "page", "posts"],
+        tooltip=[tip("week", "date", "week of"), tip("page", "text", "page"), tip("posts", "count", "posts")],
     ).properties(width=WIDTH, height=110)
     faceted = chart.facet(row=alt.Row("page:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left",
                                                                                labelOrient="top")))
@@ -46,7 +46,8 @@ def gap_chart(gaps: pd.DataFrame, title: str, subtitle: str | None = None, simul
         yOffset=alt.YOffset("page:N"),
         x=alt.X("share:Q", axis=alt.Axis(format="%"), title="Share of gaps"),
         color=alt.Color("page:N", title=None, legend=alt.Legend(labelLimit=320)),
-        tooltip=["page", "gap", "gaps", alt.Tooltip("share:Q", format=".1%")],
+        tooltip=[tip("page", "text", "page"), tip("gap", "text", "gap between posts"), tip("gaps", "count", "gaps"),
+                 tip("share", "percent", "share of gaps")],
     ).properties(width=WIDTH - 120, height=alt.Step(12))
     return titled(chart, _title(title, simulated), subtitle)
 
@@ -59,8 +60,9 @@ def trend_chart(periods: pd.DataFrame, title: str, subtitle: str | None = None, 
     df = periods[[c for c in cols if c in periods]].dropna(subset=[y]).copy()
     color = (alt.Color("page:N", title=None, legend=alt.Legend(labelLimit=320)) if "page" in df
              else alt.value(PALETTE[0]))
-    tips = [alt.Tooltip("period:T", title="period"), alt.Tooltip(f"{y}:Q", format=y_format)]
-    tips += (["posts"] if "posts" in df else []) + (["page"] if "page" in df else [])
+    tips = [tip("period", "date", "period starting"), alt.Tooltip(f"{y}:Q", format=y_format, title=y_title)]
+    tips += ([tip("posts", "count", "posts")] if "posts" in df else []) + ([tip("page", "text", "page")]
+                                                                           if "page" in df else [])
     base = alt.Chart(df).encode(x=alt.X("period:T", title=None),
                                 y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=y_format)),
                                 color=color, tooltip=tips)
@@ -80,7 +82,8 @@ def scorecard_chart(card: pd.DataFrame, title: str, subtitle: str | None = None,
     cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=alt.Color("grade:N", title="Grade", scale=alt.Scale(domain=list(GRADE_COLOURS),
                                                                   range=list(GRADE_COLOURS.values()))),
-        tooltip=["page", "criterion", "measured", "threshold", "grade"],
+        tooltip=[tip("page", "text", "page"), tip("criterion", "text", "criterion"), tip("measured", "text", "measured"),
+                 tip("threshold", "text", "threshold"), tip("grade", "text", "grade")],
     )
     text = base.mark_text(fontSize=12, color="white", fontWeight="bold").encode(text="measured:N")
     n_pages = df["page"].nunique()
@@ -96,7 +99,7 @@ def group_chart(table: pd.DataFrame, group: str, title: str, subtitle: str | Non
     base = alt.Chart(df).encode(
         y=alt.Y(f"{group}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
         x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=".1%")),
-        tooltip=[group, alt.Tooltip(f"{value}:Q", format=".2%"), "posts"],
+        tooltip=[tip(group, "text"), tip(value, "percent2", value_title), tip("posts", "count", "posts")],
     )
     bars = base.mark_bar(color=PALETTE[0])
     label = base.mark_text(align="left", dx=4, color="#444").encode(text=alt.Text("posts:Q", format=",d"))
@@ -113,7 +116,8 @@ def heatmap_chart(cells: pd.DataFrame, title: str, subtitle: str | None = None, 
         y=alt.Y("weekday:N", sort=WEEKDAYS, title=None, scale=alt.Scale(domain=WEEKDAYS)),
         color=alt.Color("er_median:Q", title="Median ER", scale=alt.Scale(scheme="blues"),
                         legend=alt.Legend(format=".1%", orient="right")),
-        tooltip=["weekday", "hour", "posts", alt.Tooltip("er_median:Q", format=".2%")],
+        tooltip=[tip("weekday", "text", "weekday"), tip("hour", "order", "hour"), tip("posts", "count", "posts"),
+                 tip("er_median", "percent2", "median engagement rate")],
     ).properties(width=WIDTH - 60, height=alt.Step(26))
     return titled(chart, title, subtitle)
 
@@ -127,8 +131,8 @@ def median_interval_chart(table: pd.DataFrame, title: str, subtitle: str | None 
         x=alt.X("ci_low:Q", title=x_title, axis=alt.Axis(format=".1%")), x2="ci_high:Q")
     dot = base.mark_point(filled=True, size=80, color=PALETTE[0]).encode(
         x="er_median:Q",
-        tooltip=[label, "posts", alt.Tooltip("er_median:Q", format=".2%"), alt.Tooltip("ci_low:Q", format=".2%"),
-                 alt.Tooltip("ci_high:Q", format=".2%")])
+        tooltip=[tip(label, "text"), tip("posts", "count", "posts"), tip("er_median", "percent2", x_title),
+                 tip("ci_low", "percent2", "interval from"), tip("ci_high", "percent2", "interval to")])
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#888", strokeDash=[4, 3]).encode(x="x:Q")
     return titled((zero + rule + dot).properties(width=WIDTH, height=alt.Step(34)), title, subtitle)
 
@@ -143,8 +147,9 @@ def frequency_chart(table: pd.DataFrame, title: str, subtitle: str | None = None
         y=alt.Y("er_q1:Q", title="Median engagement rate per post that day", axis=alt.Axis(format=".1%")),
         y2="er_q3:Q")
     dot = base.mark_point(filled=True, size=90, color=PALETTE[0]).encode(
-        y="er_median:Q", tooltip=["posts_per_day", "days", alt.Tooltip("er_median:Q", format=".2%"),
-                                  alt.Tooltip("er_q1:Q", format=".2%"), alt.Tooltip("er_q3:Q", format=".2%")])
+        y="er_median:Q", tooltip=[tip("posts_per_day", "text", "posts that day"), tip("days", "count", "posting days"),
+                                  tip("er_median", "percent2", "median engagement rate"),
+                                  tip("er_q1", "percent2", "lower quartile"), tip("er_q3", "percent2", "upper quartile")])
     label = base.mark_text(dy=-12, color="#444").encode(y="er_q3:Q", text=alt.Text("days:Q", format=",d"))
     return titled((rule + dot + label).properties(width=WIDTH - 160, height=260), title,
                   subtitle or "Dot: median over days; line: middle half of days; number: posting days")
@@ -160,7 +165,7 @@ def pages_chart(table: pd.DataFrame, title: str, subtitle: str | None = None, si
         yOffset=alt.YOffset("page:N"),
         x=alt.X("er_median:Q", axis=alt.Axis(format="%"), title="Median engagement rate per post"),
         color=alt.Color("page:N", title=None, legend=alt.Legend(labelLimit=320, orient="bottom", columns=1)),
-        tooltip=["page", "type", "posts", alt.Tooltip("er_median:Q", format=".2%", title="median rate"),
-                 alt.Tooltip("er_basis:N", title="basis")],
+        tooltip=[tip("page", "text", "page"), tip("type", "text", "post type"), tip("posts", "count", "posts"),
+                 tip("er_median", "percent2", "median engagement rate"), tip("er_basis", "text", "rate based on")],
     ).properties(width=WIDTH - 120, height=alt.Step(14))
     return titled(chart, _title(title, simulated), subtitle)

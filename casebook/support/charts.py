@@ -13,7 +13,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from casebook.charts import PALETTE, WIDTH, titled
+from casebook.charts import PALETTE, WIDTH, tip, titled
 
 
 def _subtitle(text: str | None, credit: str) -> str:
@@ -26,6 +26,12 @@ def _subtitle(text: str | None, credit: str) -> str:
 def _positive(values: pd.Series) -> pd.Series:
     """Minutes for a log scale: values of 0 or less (a reply in the same second) shown at 0.1 minute."""
     return values.where(values.isna() | (values > 0.1), 0.1)
+
+
+def _counts() -> list[alt.Tooltip]:
+    """Hover entries every per-brand chart starts with: the brand, its inbound and answered messages."""
+    return [tip("brand", "text", "brand"), tip("inbound", "count", "inbound messages"),
+            tip("answered", "count", "answered")]
 
 
 def first_reply_chart(table: pd.DataFrame, title: str, *, credit: str, subtitle: str | None = None,
@@ -44,10 +50,10 @@ def first_reply_chart(table: pd.DataFrame, title: str, *, credit: str, subtitle:
         x=alt.X("first_reply_median_low:Q", scale=alt.Scale(type="log")), x2="first_reply_median_high:Q")
     p90 = base.mark_tick(color=PALETTE[1], thickness=2, size=14).encode(
         x=alt.X("first_reply_p90_min:Q", scale=alt.Scale(type="log")))
-    tips = ["brand", "inbound", "answered", alt.Tooltip("first_reply_median_min:Q", format=",.1f", title="median"),
-            alt.Tooltip("first_reply_median_low:Q", format=",.1f", title="interval from"),
-            alt.Tooltip("first_reply_median_high:Q", format=",.1f", title="interval to"),
-            alt.Tooltip("first_reply_p90_min:Q", format=",.1f", title="90th percentile")]
+    tips = [*_counts(), tip("first_reply_median_min", "number1", "median first reply (min)"),
+            tip("first_reply_median_low", "number1", "interval from (min)"),
+            tip("first_reply_median_high", "number1", "interval to (min)"),
+            tip("first_reply_p90_min", "number1", "90th percentile (min)")]
     dot = base.mark_point(filled=True, size=80, color=PALETTE[0], opacity=1).encode(x=x, tooltip=tips)
     note = (f"Dot: median; line: its {confidence:.0%} bootstrap interval; orange tick: 90th percentile")
     return titled((rule + p90 + dot).properties(width=WIDTH - 140, height=alt.Step(26)), title,
@@ -61,7 +67,7 @@ def reply_rate_chart(table: pd.DataFrame, title: str, *, credit: str, subtitle: 
         y=alt.Y("brand:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220)),
         x=alt.X("reply_rate:Q", title="Inbound messages answered", axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=[0, 1])),
-        tooltip=["brand", "inbound", "answered", alt.Tooltip("reply_rate:Q", format=".1%")],
+        tooltip=[*_counts(), tip("reply_rate", "percent", "reply rate")],
     )
     bars = base.mark_bar(color=PALETTE[0])
     label = base.mark_text(align="left", dx=4, color="#444").encode(text=alt.Text("inbound:Q", format=",d"))
@@ -77,8 +83,8 @@ def hour_chart(hours: pd.DataFrame, title: str, *, credit: str, subtitle: str | 
     df = hours[["hour", "inbound", "answered", "reply_rate", "first_reply_median_min"]].copy()
     x = alt.X("hour:O", title="Hour the customer wrote", axis=alt.Axis(labelAngle=0),
               scale=alt.Scale(domain=list(range(24))))
-    tips = ["hour", "inbound", "answered", alt.Tooltip("reply_rate:Q", format=".0%"),
-            alt.Tooltip("first_reply_median_min:Q", format=",.1f", title="median first reply (min)")]
+    tips = [tip("hour", "order", "hour"), *_counts()[1:], tip("reply_rate", "percent0", "reply rate"),
+            tip("first_reply_median_min", "number1", "median first reply (min)")]
     volume = alt.Chart(df).mark_bar(color=PALETTE[0]).encode(
         x=x, y=alt.Y("inbound:Q", title="Inbound messages"), tooltip=tips).properties(width=WIDTH, height=140)
     timed = df[(df["answered"] >= min_answered) & df["first_reply_median_min"].notna()].copy()
@@ -109,7 +115,8 @@ def business_chart(table: pd.DataFrame, title: str, *, credit: str, subtitle: st
     line = base.mark_line(color="#bbbbbb", strokeWidth=3).encode(x=x, detail="brand:N")
     dots = base.mark_point(filled=True, size=90, opacity=1).encode(
         x=x, color=alt.Color("period:N", title=None, scale=alt.Scale(range=[PALETTE[0], PALETTE[1]])),
-        tooltip=["brand", "period", "inbound", alt.Tooltip("median_min:Q", format=",.1f", title="median (min)")])
+        tooltip=[*_counts()[:2], tip("period", "text", "when written"),
+                 tip("median_min", "number1", "median first reply (min)")])
     return titled((line + dots).properties(width=WIDTH - 140, height=alt.Step(26)), title,
                   _subtitle(subtitle or "By the hour the customer wrote, in the data's clock (UTC for twcs); "
                             "weekends count as off hours", credit))
@@ -126,7 +133,8 @@ def exchanges_chart(table: pd.DataFrame, title: str, *, credit: str, subtitle: s
         color=alt.Color("exchanges:N", sort=order, title="Exchanges",
                         scale=alt.Scale(domain=order, range=PALETTE[: len(order)])),
         order=alt.Order("exchanges:N"),
-        tooltip=["brand", "exchanges", "conversations", alt.Tooltip("share:Q", format=".0%")],
+        tooltip=[tip("brand", "text", "brand"), tip("exchanges", "text", "exchanges"),
+                 tip("conversations", "count", "conversations"), tip("share", "percent0", "share of conversations")],
     ).properties(width=WIDTH - 160, height=alt.Step(26))
     return titled(chart, title, _subtitle(subtitle or "An exchange: a customer's message the brand answered",
                                           credit))
