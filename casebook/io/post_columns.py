@@ -203,6 +203,11 @@ def _missing(n: int, dtype: str) -> pd.api.extensions.ExtensionArray:
     return pd.Series(pd.NA, index=pd.RangeIndex(n), dtype=dtype).array
 
 
+def _repeated(value: str, n: int) -> pd.api.extensions.ExtensionArray:
+    """``value`` on each of ``n`` rows as a string column, built without a list of ``n`` Python objects."""
+    return pd.Series(value, index=pd.RangeIndex(n), dtype="string").array
+
+
 def _nullable_int(values: pd.Series) -> pd.arrays.IntegerArray:
     """Whole numbers (int or float with NaN, as :func:`~casebook.io.convert.to_number` returns) as Int64."""
     if pd.api.types.is_integer_dtype(values.dtype) and not isinstance(values.dtype, pd.api.extensions.ExtensionDtype):

@@ -80,6 +80,7 @@ from casebook.io.post_columns import (
     _nullable_int,
     _paid,
     _read_action_sheet,
+    _repeated,
     _skip_leading,
     _text,
     _uci_dates,
@@ -312,8 +313,8 @@ def load_posts(
     if "page" in cols:
         data["page"] = _labels(df[cols["page"]]).fillna(stem).array
     else:
-        data["page"] = pd.array([stem] * n, dtype="string") if n else _missing(0, "string")
-    data["network"] = pd.array([lay.network] * n, dtype="string") if n else _missing(0, "string")
+        data["page"] = _repeated(stem, n)
+    data["network"] = _repeated(lay.network, n)
     del df, num  # the raw table is no longer needed: free it before validation
     out = pd.DataFrame(data, index=pd.RangeIndex(n), copy=False).astype(DTYPES)
     report.absent = [c for c in ("type", "category", "paid", "reach", "impressions", "engaged_users", "comments",
@@ -353,7 +354,7 @@ def load_posts(
         )
     report.filtered_out = n_before - len(out)
     report.posts = len(out)
-    report.pages = list(dict.fromkeys(out["page"].tolist()))
+    report.pages = out["page"].unique().tolist()  # in order of first appearance
     if len(out):
         report.first, report.last = out["published"].iloc[0], out["published"].iloc[-1]
     return out, report
