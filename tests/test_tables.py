@@ -480,3 +480,22 @@ def test_a_file_of_several_blocks_without_quoted_line_breaks_is_read_fast_and_al
     got, info = read_table(path, keep=lambda cols: ["id", "value"])
     assert used == [False, True] and info.rows == 200  # a quoted line break: read again, following them
     pd.testing.assert_frame_equal(got, _c_parser(path)[["id", "value"]])
+
+
+def test_a_label_column_read_encoded_keeps_every_row_whole_and_its_inferred_type(tmp_path, monkeypatch):
+    """Label columns are dictionary-encoded while parsing: a caption cut at a block end in such a last
+    column is still caught, and labels that are all numbers still read as numbers."""
+    import casebook.io.tables as tabular
+
+    path = tmp_path / "cut.csv"
+    path.write_bytes(CUT_BUT_SAME_COUNT)
+    monkeypatch.setattr(tabular, "ARROW_BLOCK_BYTES", 20)
+    got, info = read_table(path, labels=lambda cols: ["c1", "c2"])
+    want = _c_parser(path)
+    assert info.rows == 9 and got["c2"].astype(object).tolist() == want["c2"].tolist()
+    assert got["c2"].iloc[-1] == "e\nfc,dc,dab" and isinstance(got["c2"].dtype, pd.CategoricalDtype)
+    numbers = tmp_path / "n.csv"
+    numbers.write_text("id,paid,type\n" + "".join(f"{i},{i % 2},{'' if i == 5 else 'Photo'}\n" for i in range(40)))
+    got, _ = read_table(numbers, labels=lambda cols: ["paid", "type"])
+    assert got["paid"].cat.categories.dtype == "int64" and got["paid"].astype(int).tolist() == [i % 2 for i in range(40)]
+    assert got["type"].isna().tolist() == [i == 5 for i in range(40)]

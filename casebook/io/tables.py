@@ -287,13 +287,19 @@ def _read_with_arrow(p: Path, *, sep: str, header: list[str], keep: Selector | N
     categories = set(labels(stripped)) if labels is not None else set()
     chosen = [n for n, s in zip(header, stripped, strict=True) if s in wanted]
     read = pacsv.ReadOptions(block_size=ARROW_BLOCK_BYTES)
-    convert = pacsv.ConvertOptions(null_values=NA_TEXT, strings_can_be_null=True, include_columns=chosen)
+    # Label columns are encoded while parsing (no string per row); _as_inferred then gives them the
+    # type pyarrow would have inferred (numbers stay numbers).
+    coded = {n: pa.dictionary(pa.int32(), pa.string()) for n in chosen if n.strip() in categories}
+    convert = pacsv.ConvertOptions(null_values=NA_TEXT, strings_can_be_null=True, include_columns=chosen,
+                                   column_types=coded)
     try:
         table, parse = _arrow_csv(p, sep, header, read, convert)
         zoned = {f.name: pa.string() for f in table.schema if pa.types.is_timestamp(f.type) and f.type.tz}
         if zoned:  # pyarrow turns timestamps with offsets into UTC: keep their text, to_datetime keeps the local time
-            convert.column_types = zoned
+            convert.column_types = {**coded, **zoned}
             table = pacsv.read_csv(p, read_options=read, parse_options=parse, convert_options=convert)
+        for name in coded:
+            table = table.set_column(table.column_names.index(name), name, _as_inferred(table.column(name), convert))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, KeyError):  # its messages name no line
         return None
     if any(pa.types.is_binary(t) for t in table.schema.types):
@@ -301,9 +307,29 @@ def _read_with_arrow(p: Path, *, sep: str, header: list[str], keep: Selector | N
     for i, (name, kind) in enumerate(zip(table.column_names, table.schema.types, strict=True)):
         if pa.types.is_null(kind):  # an all-empty column: NaN floats, as pandas reads it
             table = table.set_column(i, name, table.column(i).cast(pa.float64()))
-        if name.strip() in categories:
+        if name.strip() in categories and not pa.types.is_dictionary(table.column(i).type):
             table = table.set_column(i, name, pc.dictionary_encode(table.column(i)))
     return table.to_pandas(split_blocks=True, self_destruct=True)
+
+
+def _as_inferred(column: pa.ChunkedArray, convert: pacsv.ConvertOptions) -> pa.ChunkedArray:
+    """A column read as dictionary-encoded text, with the type pyarrow infers for it when it reads the file.
+
+    That type depends only on the column's distinct values: they are written as a one-column CSV and
+    read back with the same options. Text stays dictionary-encoded; other types (numbers, flags) are
+    the values read back, taken for each row.
+    """
+    distinct = pc.unique(pa.chunked_array([c.dictionary for c in column.chunks], type=pa.string()))
+    sink = io.BytesIO()
+    pacsv.write_csv(pa.table({"v": distinct}), sink)
+    typed = pacsv.read_csv(io.BytesIO(sink.getvalue()), parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                           convert_options=pacsv.ConvertOptions(null_values=convert.null_values,
+                                                                strings_can_be_null=True)).column(0)
+    if pa.types.is_string(typed.type):
+        return column
+    values = typed.combine_chunks()
+    return pa.chunked_array([values.take(pc.index_in(c.dictionary, value_set=distinct).take(c.indices))
+                             for c in column.chunks], type=values.type)
 
 
 def _arrow_csv(p: Path, sep: str, header: list[str], read: pacsv.ReadOptions,
@@ -339,6 +365,8 @@ def _arrow_csv(p: Path, sep: str, header: list[str], read: pacsv.ReadOptions,
 
 def _breaks_in(column: pa.ChunkedArray) -> bool:
     """A text column holds a value with a line break (other types cannot)."""
+    if pa.types.is_dictionary(column.type):
+        return any(_breaks_in(pa.chunked_array([c.dictionary], type=column.type.value_type)) for c in column.chunks)
     if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
         return False
     return bool(pc.any(pc.match_substring_regex(column, "[\\r\\n]")).as_py())
