@@ -142,3 +142,20 @@ def test_every_stored_chart_tooltip_is_readable(slug):
     assert specs, f"{slug}: no stored chart"
     problems = [f"cell {cell}: {p}" for cell, spec in specs for p in charts.tooltip_problems(spec)]
     assert problems == []
+
+
+def test_tooltips_on_a_reader_empty_column_warn_nothing() -> None:
+    """A reader's export may leave a column empty: Altair must not infer a type (its warning would land in
+    the chapter's output, with a folder of this machine in it)."""
+    import warnings
+
+    from casebook.charts.tooltips import tip
+
+    empty = pd.DataFrame({"period": pd.Series([], dtype="datetime64[ns]"), "page": pd.Series([], dtype=object),
+                          "rate": pd.Series([], dtype=float)})
+    chart = alt.Chart(empty).mark_point().encode(
+        tooltip=[tip("period", "date"), tip("page"), tip("rate", "percent")])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        entries = chart.to_dict()["encoding"]["tooltip"]
+    assert [e["type"] for e in entries] == ["temporal", "nominal", "quantitative"]

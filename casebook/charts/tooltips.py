@@ -36,10 +36,12 @@ def tip(field: str, kind: str = "text", title: str | None = None) -> alt.Tooltip
     """A tooltip entry: ``field`` shown as ``kind`` (see :data:`KINDS`) under ``title`` (default: the
     column name made readable, ``"posts_per_day"`` → ``"Posts per day"``)."""
     vl_type, fmt = KINDS[kind]
-    params: dict[str, Any] = {"type": vl_type, "title": title or label(field)}
+    params: dict[str, Any] = {"title": title or label(field)}
     if fmt:
         params["format"] = fmt
-    return alt.Tooltip(field, **params)
+    # The type in the shorthand: a type given apart still lets Altair infer one from the data, which
+    # warns (into the chapter's output) when a reader's column is empty.
+    return alt.Tooltip(f"{field}:{vl_type[0].upper()}", **params)
 
 
 def kind_of(values: pd.Series) -> str:
