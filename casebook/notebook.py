@@ -1,13 +1,13 @@
 """What every chapter notebook calls first (foundation): set-up, and gluing numbers and charts into the prose.
 
-May import: charts.
+May import: charts, i18n.
 """
 
 from __future__ import annotations
 
 import ast
 import numbers
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 # altair, numpy, pandas and charts are imported where they are used: reading glued values back
@@ -24,6 +24,15 @@ def setup() -> None:
     pd.set_option("display.max_columns", 30)
     pd.set_option("display.width", 120)
     pd.set_option("display.precision", 3)
+
+
+def language(lang: str) -> Callable[[str], str]:
+    """Run the rest of the chapter in ``lang`` (its ``lang`` parameter, ``"en"`` or ``"fr"``): words from
+    the catalog, numbers and dates written the language's way, charts with its conventions. Returns the
+    function that translates a chapter's own words: ``tr = book.language(lang)``, then ``tr("Posts a week")``."""
+    from casebook import i18n
+
+    return i18n.use(lang)
 
 
 def plain(value: Any) -> Any:

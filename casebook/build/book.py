@@ -162,6 +162,24 @@ def jupyter_book(builder: str = "html", extra: list[str] | None = None) -> int:
     return subprocess.call(cmd, cwd=ROOT)
 
 
+def sphinx(source: Path, out: Path, builder: str = "html", overrides: dict[str, Any] | None = None,
+           doctrees: Path | None = None, force_all: bool = False, quiet: bool = False) -> int:
+    """Jupyter Book's Sphinx build of the book in ``source`` (its ``_config.yml`` and ``_toc.yml``) into
+    ``out``, what ``jupyter-book build`` runs, with Sphinx settings ``overrides``; warnings as errors.
+    Returns the exit code."""
+    from jupyter_book.sphinx import build_sphinx
+
+    conf = {"external_toc_path": (source / "_toc.yml").as_posix(), "latex_individualpages": False,
+            **(overrides or {})}
+    result = build_sphinx(source, out, noconfig=True, path_config=str(source / "_config.yml"), confoverrides=conf,
+                          builder=builder, doctreedir=doctrees, force_all=force_all, warningiserror=True,
+                          keep_going=True, quiet=quiet, really_quiet=quiet)
+    if isinstance(result, Exception):
+        print(f"{out}: {result}", file=sys.stderr)
+        return 1
+    return int(result)
+
+
 def site_fingerprint() -> str:
     """A digest of every file the site is built from: configuration, table of contents, prose pages and
     their assets, the chapters (with their stored outputs), the package (its Sphinx extension), the

@@ -16,6 +16,9 @@ import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from casebook import i18n
+from casebook.i18n import gettext as _
+
 #: A cell format: a ``str.format`` pattern such as ``"{:.1%}"`` or a function of the value.
 Format = str | Callable[[Any], str]
 
@@ -37,21 +40,30 @@ def label(column: object) -> str:
 
 
 def fmt(value: Any, pattern: Format | None) -> str:
-    """One cell as text: empty cells as :data:`EMPTY`, then the pattern, else a default by type
+    """One cell as text, in the current language: empty cells as :data:`EMPTY`, then the pattern (a
+    ``str.format`` pattern's field is written by :func:`casebook.i18n.fmt`), else a default by type
     (thousands separators, two decimals for floats, dates as YYYY-MM-DD)."""
     if value is None or (not isinstance(value, (list, tuple, dict)) and pd.isna(value)):
         return EMPTY
     if pattern is not None:
-        return pattern(value) if callable(pattern) else pattern.format(value)
+        if callable(pattern):
+            return pattern(value)
+        return i18n.format_pattern(pattern, _plain(value))
     if isinstance(value, (bool, np.bool_)):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d") if value == value.normalize() else value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, int) or (hasattr(value, "dtype") and pd.api.types.is_integer_dtype(value.dtype)):
-        return f"{int(value):,}"
+        return i18n.number(int(value))
     if isinstance(value, float) or (hasattr(value, "dtype") and pd.api.types.is_float_dtype(value.dtype)):
-        return f"{float(value):,.0f}" if float(value).is_integer() and abs(value) >= 1000 else f"{float(value):,.2f}"
+        value = float(value)
+        return i18n.number(value, 0 if value.is_integer() and abs(value) >= 1000 else 2)
     return str(value)
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars as Python ones (Babel and the format patterns take Python numbers)."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def significant(digits: int = 3) -> Callable[[float], str]:
@@ -61,14 +73,14 @@ def significant(digits: int = 3) -> Callable[[float], str]:
         if value == 0:
             return "0"
         places = digits - 1 - math.floor(math.log10(abs(value)))
-        return f"{round(value, places):,.{max(0, places)}f}"
+        return i18n.number(round(value, places), max(0, places))
     return show
 
 
 def in_units(unit: float, pattern: str = "{:,.0f}") -> Callable[[float], str]:
     """A format showing a value divided by ``unit``: ``in_units(1e6)(39e6) == "39"`` (say the unit in the
     header, e.g. "USD millions")."""
-    return lambda value: pattern.format(value / unit)
+    return lambda value: i18n.format_pattern(pattern, value / unit)
 
 
 def _uuid(frame: pd.DataFrame) -> str:

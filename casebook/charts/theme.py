@@ -1,11 +1,14 @@
 """The book's chart theme (room charts): palette, fonts, width, and the "simulated" label.
 
-Imports nothing from the package.
+May import: the foundation (i18n: the language's number and date conventions, the "simulated" label).
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from casebook import i18n
+from casebook.i18n import gettext as _
 
 PALETTE = ["#1f5f8b", "#e07b39", "#3a9a6e", "#b8455a", "#7a5ea8", "#8c8c3a", "#4d4d4d"]
 SIMULATED = "simulated"
@@ -13,19 +16,27 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, s
 WIDTH = 560
 
 def theme() -> dict[str, Any]:
-    """The book's Altair theme: colour-blind-safe palette, system fonts, light grid."""
-    return {
-        "config": {
+    """The book's Altair theme: colour-blind-safe palette, system fonts, light grid; in a language other
+    than English, that language's number and date conventions (axes, labels and tooltips)."""
+    config: dict[str, Any] = {"config": {
             "view": {"continuousWidth": WIDTH, "continuousHeight": 300, "stroke": None},
             "font": FONT,
             "range": {"category": PALETTE},
             "title": {"anchor": "start", "fontSize": 15, "subtitleFontSize": 12, "subtitleColor": "#555"},
             "axis": {"labelFontSize": 12, "titleFontSize": 12, "gridColor": "#e6e6e6", "domainColor": "#888"},
             "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
-        }
-    }
+    }}
+    if i18n.current() != i18n.LANGS[0]:
+        config["config"]["locale"] = i18n.vega_locale(i18n.current())
+    return config
+
+
+def simulated_label() -> str:
+    """The word that marks simulated data, in the current language."""
+    return _(SIMULATED)
 
 
 def simulated_title(title: str) -> str:
-    """A chart title that says the data is simulated."""
-    return title if SIMULATED in title.lower() else f"{title} (simulated)"
+    """A chart title that says the data is simulated (in the current language)."""
+    word = simulated_label()
+    return title if word in title.lower() else _("{title} (simulated)").format(title=title)

@@ -1,0 +1,160 @@
+"""The translation catalogs (room build): ``make catalogs``, the command a writer runs after changing English text.
+
+Two kinds of catalog, both gettext ``.po`` files edited by translators:
+
+- **the prose**: every paragraph, heading, caption, table cell and glossary entry of the book's pages
+  and the chapters' markdown, one catalog per page under ``book/locales/fr/LC_MESSAGES/`` (Sphinx's
+  ``gettext`` builder writes the templates, sphinx-intl updates the catalogs);
+- **the computed words**: chart titles, axis labels, table headers and verdict sentences, marked
+  ``_("...")`` in the package and ``tr("...")`` in the chapters' code, in
+  ``casebook/locales/fr/LC_MESSAGES/casebook.po`` (Babel extracts and updates it).
+
+A message whose English changed comes back untranslated (or fuzzy, when sphinx-intl finds a close
+match), and ``make test`` fails until it is translated: :func:`problems` lists them.
+
+May import: the foundation (paths, i18n).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from casebook import i18n
+from casebook.paths import BOOK, NOTEBOOKS, ROOT
+
+#: The prose catalogs, one folder per translated language.
+LOCALES = BOOK / "locales"
+#: Keywords that mark a computed message: ``_`` and ``gettext`` in the package, ``tr`` in the chapters.
+KEYWORDS = {"_": None, "gettext": None, "tr": None}
+TRANSLATED = i18n.LANGS[1:]
+
+
+def sphinx_templates(out: Path) -> Path:
+    """Write the prose's message templates (one ``.pot`` per page) into ``out/gettext``; returns that folder.
+
+    The book's own configuration, one catalog per page, no source locations (they would change the
+    catalogs whenever a line moves).
+    """
+    from casebook.build import book
+
+    dest = out / "gettext"
+    code = book.sphinx(ROOT, dest, "gettext", {"gettext_compact": False, "gettext_location": False,
+                                               "gettext_uuid": False}, doctrees=out / ".doctrees", quiet=True)
+    if code:
+        raise RuntimeError(f"the gettext build of the English text failed (exit {code})")
+    return dest
+
+
+def update_prose(templates: Path, langs: tuple[str, ...] = TRANSLATED) -> None:
+    """Bring the prose catalogs of ``langs`` in step with ``templates`` (sphinx-intl: new messages empty,
+    changed ones fuzzy, removed ones dropped)."""
+    from sphinx_intl import basic
+
+    basic.update(str(LOCALES), str(templates), langs, line_width=-1, ignore_obsolete=True)
+
+
+def _notebook_code(path: Path) -> str:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return "\n".join("".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+                     for c in nb["cells"] if c["cell_type"] == "code")
+
+
+def computed_template() -> object:
+    """The computed words' template: every ``_()``/``tr()`` message of the package and the chapters (a
+    Babel catalog; locations are file names only, so the catalog does not change when a line moves)."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.extract import extract, extract_from_dir
+
+    template = Catalog(project="casebook", charset="utf-8")
+    package = ROOT / "casebook"
+    for filename, _line, message, _comments, _context in extract_from_dir(
+            package, method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=("TRANSLATORS:",)):
+        template.add(message, locations=[(f"casebook/{filename}", None)])
+    for nb in sorted(NOTEBOOKS.glob("*.ipynb")):
+        for _line, message, _comments, _context in extract("python", io.BytesIO(_notebook_code(nb).encode()),
+                                                           keywords=KEYWORDS):
+            template.add(message, locations=[(f"notebooks/{nb.name}", None)])
+    return template
+
+
+def update_computed(langs: tuple[str, ...] = TRANSLATED) -> None:
+    """Bring the package's catalogs of ``langs`` in step with the code (new messages empty, none fuzzy)."""
+    from babel.messages.pofile import read_po, write_po
+
+    template = computed_template()
+    for lang in langs:
+        path = i18n.catalog_path(lang)
+        if path.exists():
+            with path.open("rb") as f:
+                catalog = read_po(f, locale=lang)
+        else:
+            from babel.messages.catalog import Catalog
+
+            catalog = Catalog(locale=lang, project="casebook", charset="utf-8")
+        catalog.update(template, no_fuzzy_matching=True)
+        catalog.obsolete.clear()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        buf = io.BytesIO()
+        write_po(buf, catalog, width=0, omit_header=False, sort_output=False, include_previous=False)
+        path.write_bytes(buf.getvalue())
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A message a reader of ``lang`` would see in English: untranslated or fuzzy."""
+
+    catalog: str
+    message: str
+    kind: str  # "untranslated" or "fuzzy"
+
+    def __str__(self) -> str:
+        return f"{self.catalog}: {self.kind}: {self.message[:90]!r}"
+
+
+def catalogs(lang: str) -> list[Path]:
+    """Every catalog of ``lang``: the prose's, then the computed words'."""
+    return sorted((LOCALES / lang / "LC_MESSAGES").rglob("*.po")) + [i18n.catalog_path(lang)]
+
+
+def problems(lang: str = "fr", paths: list[Path] | None = None) -> Iterator[Problem]:
+    """Every untranslated or fuzzy message in ``lang``'s catalogs."""
+    from babel.messages.pofile import read_po
+
+    for path in paths or catalogs(lang):
+        with path.open("rb") as f:
+            catalog = read_po(f)
+        for m in catalog:
+            if not m.id:
+                continue
+            if m.fuzzy:
+                yield Problem(str(path.relative_to(ROOT)), str(m.id), "fuzzy")
+            elif not m.string:
+                yield Problem(str(path.relative_to(ROOT)), str(m.id), "untranslated")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m casebook.build.catalogs``: update every catalog, then list what needs translating."""
+    parser = argparse.ArgumentParser(prog="python -m casebook.build.catalogs", description=__doc__.split("\n")[0])
+    parser.add_argument("--check", action="store_true", help="only list untranslated and fuzzy messages")
+    args = parser.parse_args(argv)
+    if not args.check:
+        with tempfile.TemporaryDirectory(prefix="casebook-gettext-") as tmp:
+            update_prose(sphinx_templates(Path(tmp)))
+        update_computed()
+    todo = [p for lang in TRANSLATED for p in problems(lang)]
+    for p in todo:
+        print(p)
+    count = sum(len(list(problems(lang, [path]))) == 0 for lang in TRANSLATED for path in catalogs(lang))
+    print(f"{len(todo)} message(s) to translate; {count} catalog(s) complete.")
+    return 1 if todo else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
