@@ -59,15 +59,18 @@ def catalog_path(lang: str) -> Path:
 
 @cache
 def messages(lang: str) -> dict[str, str]:
-    """The translated messages of ``lang`` (msgid → msgstr); fuzzy and empty entries are left out, so
-    they fall back to English (``make test`` fails on any)."""
+    """The translated messages of ``lang`` (msgid → msgstr) from every catalog of its folder; fuzzy and
+    empty entries are left out, so they fall back to English (``make test`` fails on any)."""
     if lang == LANGS[0]:
         return {}
     from babel.messages.pofile import read_po
 
-    with catalog_path(lang).open("rb") as f:
-        catalog = read_po(f)
-    return {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy and isinstance(m.id, str)}
+    out: dict[str, str] = {}
+    for path in sorted(catalog_path(lang).parent.glob("*.po")):
+        with path.open("rb") as f:
+            catalog = read_po(f)
+        out.update({m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy and isinstance(m.id, str)})
+    return out
 
 
 def gettext(message: str) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import re
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -120,7 +121,32 @@ class Problem:
 
 def catalogs(lang: str) -> list[Path]:
     """Every catalog of ``lang``: the prose's, then the computed words'."""
-    return sorted((LOCALES / lang / "LC_MESSAGES").rglob("*.po")) + [i18n.catalog_path(lang)]
+    return sorted((LOCALES / lang / "LC_MESSAGES").rglob("*.po")) + sorted(i18n.catalog_path(lang).parent.glob("*.po"))
+
+
+#: What French typography checks leave alone: inline code, roles (their targets are English names),
+#: link targets, web addresses and HTML tags.
+_UNCHECKED = re.compile(r"\{[\w:-]+\}`[^`]*`|`[^`]*`|\]\([^)]*\)|https?://\S+|<[^>]+>")
+_TYPO = [
+    (re.compile(r" [;:!?%»]"), "a plain space before {0!r}: use a no-break space (U+00A0 before : % », U+202F before ; ! ?)"),
+    (re.compile(r"[^\s\u00a0\u202f(\[][;!?](?=\s|$)"), "no space before {0!r}: put U+202F before ; ! ?"),
+    (re.compile(r"[^\s\u00a0\u202f\d(\[]:(?=\s|$)"), "no space before ':': put U+00A0 before it"),
+    (re.compile(r"\d%"), "no space before '%': write 27,8\u00a0% (U+00A0)"),
+    (re.compile(r"\""), "a straight double quote: use « » with no-break spaces (U+00A0) inside"),
+    (re.compile(r"«(?!\u00a0)|(?<!\u00a0)»"), "guillemets need a no-break space (U+00A0) inside: «\u00a0…\u00a0»"),
+]
+
+
+def french_typography(text: str) -> list[str]:
+    """What breaks French typography in ``text`` (a translated message or a sentence shown to a reader),
+    leaving alone code, roles, link targets and web addresses; empty when all is well."""
+    plain = _UNCHECKED.sub("X", text)
+    found = []
+    for pattern, why in _TYPO:
+        m = pattern.search(plain)
+        if m:
+            found.append(f"{why.format(m.group(0)[-1])} near {plain[max(0, m.start() - 25):m.end() + 5]!r}")
+    return found
 
 
 def problems(lang: str = "fr", paths: list[Path] | None = None) -> Iterator[Problem]:
