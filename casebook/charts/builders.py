@@ -1,6 +1,7 @@
 """Chart builders every chapter shares (room charts): titles, intervals, dumbbells, bars.
 
-They take aggregated tables, never files or one row per record. May import: charts.theme, charts.tooltips.
+They take aggregated tables, never files or one row per record. May import: the foundation (i18n: built-in
+words in the current language), charts.theme, charts.tooltips.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pandas as pd
 from casebook.charts.tables import label
 from casebook.charts.theme import PALETTE, WIDTH
 from casebook.charts.tooltips import kind_of, tip, tips
+from casebook.i18n import gettext as _
 
 
 def titled(chart: alt.TopLevelMixin, title: str, subtitle: str | None = None) -> alt.TopLevelMixin:
@@ -36,11 +38,13 @@ def interval_chart(
     low: str = "low",
     high: str = "high",
     color: str | None = None,
-    x_title: str = "Share of respondents",
+    x_title: str | None = None,
     tooltip: list[str | alt.Tooltip] | None = None,
 ) -> alt.Chart:
     """Dot-and-whisker chart of proportions with their intervals, one row per label in ``y``; ``tooltip``
-    names the columns shown on hover (the estimate always; it and its interval as percentages)."""
+    names the columns shown on hover (the estimate always; it and its interval as percentages). The
+    default axis and tooltip titles are in the current language."""
+    x_title = x_title or _("Share of respondents")
     base = alt.Chart(df).encode(y=alt.Y(f"{y}:N", sort=None, title=None, axis=alt.Axis(labelLimit=320)))
     enc_color = alt.Color(f"{color}:N", title=None) if color else alt.value(PALETTE[0])
     rule = base.mark_rule(strokeWidth=2).encode(
@@ -52,8 +56,8 @@ def interval_chart(
         x=f"{estimate}:Q", color=enc_color,
         tooltip=tips(df, _with_estimate(tooltip or [y] + ([color] if color else []), estimate),
                      kinds={estimate: "percent", low: "percent", high: "percent", "n": "count"},
-                     titles={y: "figure", estimate: "estimate", low: "interval from", high: "interval to",
-                             "n": "respondents"}),
+                     titles={y: _("figure"), estimate: _("estimate"), low: _("interval from"),
+                             high: _("interval to"), "n": _("respondents")}),
     )
     return (rule + point).properties(width=WIDTH, height=alt.Step(26))
 
@@ -64,10 +68,12 @@ def dumbbell_chart(
     y: str,
     x: str,
     group: str,
-    x_title: str = "Share",
+    x_title: str | None = None,
     x_format: str = "%",
 ) -> alt.LayerChart:
-    """Two groups compared on each row (e.g. consumers vs executives): a line between two dots."""
+    """Two groups compared on each row (e.g. consumers vs executives): a line between two dots; the
+    default axis title (``Share``) in the current language."""
+    x_title = x_title or _("Share")
     base = alt.Chart(df).encode(y=alt.Y(f"{y}:N", sort=None, title=None, axis=alt.Axis(labelLimit=320)))
     line = base.mark_line(color="#bbbbbb", strokeWidth=3).encode(x=f"{x}:Q", detail=f"{y}:N")
     dots = base.mark_point(filled=True, size=110, opacity=1).encode(
@@ -104,6 +110,6 @@ def bar_chart(
     enc["color"] = alt.Color(f"{color}:N", title=None) if color else alt.value(PALETTE[0])
     # An axis format without a precision ("%", ",") would print six or twelve digits in a tooltip.
     value_tip = (tip(x, "percent" if value_format == "%" else kind_of(df[x]), x_title) if value_format in ("%", ",")
-                 else alt.Tooltip(f"{x}:Q", format=value_format, title=x_title or label(x)))
+                 else alt.Tooltip(f"{x}:Q", format=value_format, title=x_title or _(label(x))))
     enc["tooltip"] = tips(df, [y, value_tip] + ([color] if color else []), titles={y: y_title} if y_title else None)
     return alt.Chart(df).mark_bar().encode(**enc).properties(width=WIDTH)

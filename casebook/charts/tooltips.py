@@ -1,7 +1,7 @@
 """Tooltips for readers (room charts): every hovered value has a readable title and a reader's format.
 
 One place for the formats, so no chart shows a raw float or an internal column name when hovered.
-May import: charts.tables (header labels).
+May import: the foundation (i18n) and charts.tables (header labels).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import altair as alt
 import pandas as pd
 
 from casebook.charts.tables import label
+from casebook.i18n import gettext as _
 
 #: A value's kind → (Vega-Lite type, d3 format). Money has no symbol (the currency goes in the title) but
 #: ``dollars``: whole US dollars of a model; ``significant``: three significant figures for mixed scales.
@@ -34,9 +35,10 @@ KINDS: dict[str, tuple[str, str | None]] = {
 
 def tip(field: str, kind: str = "text", title: str | None = None) -> alt.Tooltip:
     """A tooltip entry: ``field`` shown as ``kind`` (see :data:`KINDS`) under ``title`` (default: the
-    column name made readable, ``"posts_per_day"`` → ``"Posts per day"``)."""
+    column name made readable, ``"posts_per_day"`` → ``"Posts per day"``, in the current language when a
+    catalog translates that header)."""
     vl_type, fmt = KINDS[kind]
-    params: dict[str, Any] = {"title": title or label(field)}
+    params: dict[str, Any] = {"title": title or _(label(field))}
     if fmt:
         params["format"] = fmt
     # The type in the shorthand: a type given apart still lets Altair infer one from the data, which

@@ -10,7 +10,9 @@ from __future__ import annotations
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint, samplesize_confint_proportion
 
+from casebook import i18n
 from casebook.errors import ParameterError
+from casebook.i18n import gettext as _
 
 
 def check_confidence(confidence: float) -> float:
@@ -34,9 +36,10 @@ def wilson_intervals(df: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame
 
 
 def label(df: pd.DataFrame) -> pd.Series:
-    """A short row label for charts: 'Satisfied overall (McKinsey 2008)'; who was asked goes in colour."""
+    """A short row label for charts: 'Satisfied overall (McKinsey 2008)', the option in the current
+    language; who was asked goes in colour."""
     publisher = df["study"].str.split().str[0]
-    return df["option"] + " (" + publisher + " " + df["year"].astype(str) + ")"
+    return for_readers(df[["option"]])["option"] + " (" + publisher + " " + df["year"].astype(str) + ")"
 
 
 def perception_gap(df: pd.DataFrame, a: str = "consumers", b: str = "executives") -> pd.DataFrame:
@@ -93,16 +96,58 @@ def picked(df: pd.DataFrame, keys: tuple[str, ...], **where: object) -> dict[str
     return {k: float("nan") if row is None else row[k] for k in keys}
 
 
+def published_percent(value: float) -> str:
+    """A percentage as the source printed it (``57`` → ``57%``), in the current language (``57 %``)."""
+    if i18n.current() == i18n.LANGS[0]:
+        return f"{value:g}%"
+    text = f"{value:g}"
+    return i18n.percent(value / 100, len(text.split(".")[1]) if "." in text else 0)
+
+
+def reader_labels() -> dict[str, str]:
+    """The book's survey labels (who was asked, studies, answer options) → as a reader of the current
+    language sees them. Labels of other survey files are not in it and are shown as they are."""
+    return {
+        "consumers": _("consumers"), "executives": _("executives"), "online adults": _("online adults"),
+        "McKinsey Web 2.0 survey": _("McKinsey Web 2.0 survey"),
+        "McKinsey networked enterprise survey": _("McKinsey networked enterprise survey"),
+        "IBM Social CRM": _("IBM Social CRM"),
+        "IBM/Ipsos MORI shopping study": _("IBM/Ipsos MORI shopping study"),
+        "Satisfied overall": _("Satisfied overall"), "Clearly dissatisfied": _("Clearly dissatisfied"),
+        "Measurable business benefits": _("Measurable business benefits"),
+        "Fully networked": _("Fully networked"), "Externally networked": _("Externally networked"),
+        "Discounts": _("Discounts"), "Feel connected": _("Feel connected"),
+        "Do not engage at all": _("Do not engage at all"), "Community": _("Community"),
+        "Free trials or discount coupons": _("Free trials or discount coupons"),
+    }
+
+
+def for_readers(df: pd.DataFrame, columns: tuple[str, ...] = ("study", "population", "option", "who")) -> pd.DataFrame:
+    """A copy of ``df`` with the labels of ``columns`` (those it has) in the current language, for display
+    only: the analyses keep the English labels as keys."""
+    known = reader_labels()
+    out = df.copy()
+    for col in columns:
+        if col in out.columns:
+            out[col] = out[col].map(lambda v: known.get(v, v) if isinstance(v, str) else v).astype(out[col].dtype)
+    return out
+
+
 def interval_table(df: pd.DataFrame) -> pd.DataFrame:
-    """A reader-facing table: who was asked, what, n, the share and its interval, as formatted text."""
+    """A reader-facing table: who was asked, what, n, the share and its interval, as formatted text
+    (labels, headers and numbers in the current language)."""
     cols = ["study", "year"] + (["population"] if "population" in df.columns else []) + ["option", "n"]
-    out = df[cols].copy()
+    out = for_readers(df[cols])
+    out["year"] = out["year"].astype(str)  # a year is a name: 2008 in every language, never 2 008
     published = df["percent_reported"] if "percent_reported" in df.columns else pd.Series(pd.NA, index=df.index)
-    out["share"] = [f"{p:g}%" if pd.notna(p) else f"{e:.1%}" for p, e in zip(published, df["estimate"], strict=True)]
-    out["interval"] = ["base not published" if pd.isna(lo) else f"{lo:.1%} – {hi:.1%}"
+    out["share"] = [published_percent(p) if pd.notna(p) else i18n.fmt(e, ".1%")
+                    for p, e in zip(published, df["estimate"], strict=True)]
+    out["interval"] = [_("base not published") if pd.isna(lo) else f"{i18n.fmt(lo, '.1%')} – {i18n.fmt(hi, '.1%')}"
                        for lo, hi in zip(df["low"], df["high"], strict=True)]
-    out["± points"] = ["–" if pd.isna(h) else f"{h * 100:.1f}" for h in df["half_width"]]
-    return out.rename(columns=str.capitalize).reset_index(drop=True)
+    out["± points"] = ["–" if pd.isna(h) else i18n.number(h * 100, 1) for h in df["half_width"]]
+    headers = {"study": _("Study"), "year": _("Year"), "population": _("Population"), "option": _("Option"),
+               "n": _("N"), "share": _("Share"), "interval": _("Interval"), "± points": _("± points")}
+    return out.rename(columns=headers).reset_index(drop=True)
 
 
 #: The survey figures the chapter quotes, by figure name: the row that holds each.
