@@ -201,3 +201,20 @@ def with_outputs(source: nbformat.NotebookNode, executed: nbformat.NotebookNode)
     if "language_info" in executed.metadata:
         out.metadata["language_info"] = executed.metadata["language_info"]
     return out
+
+
+def with_parameters(source: nbformat.NotebookNode, executed: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Like :func:`with_outputs`, for a run with injected parameters (a French edition's chapter):
+    papermill's ``injected-parameters`` cell is kept, tagged ``remove-cell`` so no page shows it, and the
+    notebook re-runs as it was run (nbval checks it that way)."""
+    import nbformat
+
+    injected = [i for i, c in enumerate(executed.cells) if "injected-parameters" in c.metadata.get("tags", [])]
+    if not injected:
+        return with_outputs(source, executed)
+    out = nbformat.from_dict(source)
+    cell = nbformat.v4.new_code_cell(executed.cells[injected[0]].source,
+                                     metadata={"tags": ["injected-parameters", "remove-cell"]})
+    cell.id = "injected-parameters"
+    out.cells.insert(injected[0], cell)
+    return with_outputs(out, executed)

@@ -35,14 +35,49 @@ def printed(nb: nbformat.NotebookNode, text: str) -> nbformat.NotebookNode:
     return run
 
 
+EN = ("en",)
+
+
+class FinishedBuild:
+    """What :func:`build.launch_edition` returns, for a build that already ended with ``returncode``."""
+
+    def __init__(self, returncode: int) -> None:
+        self.returncode = returncode
+
+    def wait(self) -> int:
+        return self.returncode
+
+
+def sites(monkeypatch: pytest.MonkeyPatch, book_dir: Path) -> list[tuple[str, bool]]:
+    """Replace the site builds by a stub writing each edition's index page; the (language, --all) built."""
+    built: list[tuple[str, bool]] = []
+
+    def launch(lang: str, force_all: bool = False) -> FinishedBuild:
+        built.append((lang, force_all))
+        build.site_dir(lang).mkdir(parents=True, exist_ok=True)
+        (build.site_dir(lang) / "index.html").write_text("<html></html>")
+        return FinishedBuild(0)
+
+    monkeypatch.setattr(build, "launch_edition", launch)
+    return built
+
+
 @pytest.fixture
 def executor(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Replace the executor: every notebook prints 'out'; the paths executed are recorded."""
     calls: list[Path] = []
 
-    def fake(path: Path, **kwargs: object) -> execute.Executed:
+    def fake(path: Path, parameters: dict | None = None, **kwargs: object) -> execute.Executed:
         calls.append(path)
-        return execute.Executed(printed(nbformat.read(path, as_version=4), "out\n"), 1.234)
+        run = printed(nbformat.read(path, as_version=4), "out\n")
+        if parameters:  # what papermill does: a cell of its own after the parameters
+            injected = nbformat.v4.new_code_cell(f"lang = {parameters['lang']!r}")
+            injected.metadata["tags"] = ["injected-parameters"]
+            run.cells.insert(1, injected)
+            languages.append(parameters["lang"])
+        return execute.Executed(run, 1.234)
+
+    languages: list[str] = []
 
     monkeypatch.setattr(execute, "execute_notebook", fake)
     return calls
@@ -92,11 +127,10 @@ def test_chapter_fingerprint_follows_code_not_prose_or_outputs(book_dir: Path) -
 def test_build_executes_only_what_changed_and_stores_outputs_without_run_records(
     book_dir: Path, executor: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    built: list[list[str] | None] = []
-    monkeypatch.setattr(build, "jupyter_book", lambda builder="html", extra=None: built.append(extra) or 0)
+    built = sites(monkeypatch, book_dir)
     a = chapter(book_dir / "notebooks" / "a.ipynb", "print('a')")
     b = chapter(book_dir / "notebooks" / "b.ipynb", "print('b')")
-    assert build.build_book() == 0
+    assert build.build_book(langs=EN) == 0
     assert executor == [a, b] and len(built) == 1
     stored = nbformat.read(a, as_version=4)
     assert stored.cells[1].outputs[0]["text"] == "out\n"
@@ -106,14 +140,14 @@ def test_build_executes_only_what_changed_and_stores_outputs_without_run_records
     assert state["a"]["fingerprint"] == build.chapter_fingerprint(a, build.inputs_fingerprint())
 
     mtime = a.stat().st_mtime_ns
-    assert build.build_book() == 0  # nothing changed: nothing executes
-    assert executor == [a, b] and len(built) == 2
+    assert build.build_book(langs=EN) == 0  # nothing changed: nothing executes, nor is the site built
+    assert executor == [a, b] and len(built) == 1
     chapter(b, "print('b')", prose="# New prose")  # prose only: no execution
-    assert build.build_book() == 0 and executor == [a, b]
+    assert build.build_book(langs=EN) == 0 and executor == [a, b]
     chapter(b, "print('b, edited')")
-    assert build.build_book() == 0 and executor == [a, b, b]
+    assert build.build_book(langs=EN) == 0 and executor == [a, b, b]
     (book_dir / "data" / "a.csv").write_text("x\n3\n")  # data changed: every chapter
-    assert build.build_book() == 0 and executor == [a, b, b, a, b]
+    assert build.build_book(langs=EN) == 0 and sorted(executor[3:]) == [a, b]
     assert a.stat().st_mtime_ns == mtime  # same outputs: the file is not rewritten
 
 
@@ -124,11 +158,12 @@ def test_a_failing_chapter_stops_the_build_and_is_recorded(
         raise PapermillExecutionError(1, 3, "1/0", "ZeroDivisionError", "division by zero\nmore", [])
 
     monkeypatch.setattr(execute, "execute_notebook", failing)
-    monkeypatch.setattr(build, "jupyter_book", lambda *a, **k: pytest.fail("the site must not be built"))
+    monkeypatch.setattr(build, "launch_edition", lambda *a, **k: pytest.fail("the site must not be built"))
     path = chapter(book_dir / "notebooks" / "c.ipynb", "1/0")
     before = path.read_bytes()
-    assert build.build_book() == 1
-    assert capsys.readouterr().err.endswith("make book: c.ipynb: cell 3 failed: ZeroDivisionError: division by zero\n")
+    assert build.build_book(langs=EN) == 1
+    assert capsys.readouterr().err.endswith(
+        "make book: c.ipynb (en): cell 3 failed: ZeroDivisionError: division by zero\n")
     record = build.load_state()["c"]
     assert record["status"] == "failed" and "fingerprint" not in record
     assert build.stale([path], build.load_state(), build.inputs_fingerprint()) == [path]  # tried again next time
@@ -204,25 +239,93 @@ def test_sphinxext_drops_thebe_scripts_only():
 def test_an_html_build_with_no_source_changed_is_not_run_again(
     book_dir: Path, executor: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    built: list[str] = []
-
-    def fake_jupyter_book(builder: str = "html", extra: list[str] | None = None) -> int:
-        built.append(builder)
-        (book_dir / "_build" / "html").mkdir(parents=True, exist_ok=True)
-        (book_dir / "_build" / "html" / "index.html").write_text("<html></html>")
-        return 0
-
-    monkeypatch.setattr(build, "jupyter_book", fake_jupyter_book)
+    built = sites(monkeypatch, book_dir)
     (book_dir / "book").mkdir()
     page = book_dir / "book" / "intro.md"
     page.write_text("# Intro\n")
     a = chapter(book_dir / "notebooks" / "a.ipynb", "print('a')")
-    assert build.build_book() == 0 and len(built) == 1
-    assert build.build_book() == 0 and len(built) == 1  # nothing changed: no Sphinx run
+    assert build.build_book(langs=EN) == 0 and len(built) == 1
+    assert build.build_book(langs=EN) == 0 and len(built) == 1  # nothing changed: no Sphinx run
     page.write_text("# Intro, edited\n")
-    assert build.build_book() == 0 and len(built) == 2
+    assert build.build_book(langs=EN) == 0 and len(built) == 2
     chapter(a, "print('a')", prose="# New prose")
-    assert build.build_book() == 0 and len(built) == 3
-    assert build.build_book(extra=["--all"]) == 0 and len(built) == 4  # --all always builds
+    assert build.build_book(langs=EN) == 0 and len(built) == 3
+    assert build.build_book(extra=["--all"], langs=EN) == 0 and len(built) == 4  # --all always builds
     (book_dir / "_build" / "html" / "index.html").unlink()
-    assert build.build_book() == 0 and len(built) == 5  # the site is gone: built again
+    assert build.build_book(langs=EN) == 0 and len(built) == 5  # the site is gone: built again
+
+
+def test_the_french_edition_executes_each_chapter_again_in_french_and_builds_both_sites(
+    book_dir: Path, executor: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built = sites(monkeypatch, book_dir)
+    a = chapter(book_dir / "notebooks" / "a.ipynb", "print('a')")
+    english = a.read_bytes()
+    assert build.build_book() == 0
+    assert executor == [a, a] and sorted(built) == [("en", False), ("fr", False)]
+    french = nbformat.read(book_dir / "_build" / "fr" / "src" / "notebooks" / "a.ipynb", as_version=4)
+    injected = french.cells[1]
+    assert injected.source == "lang = 'fr'" and injected.id == "injected-parameters"
+    assert injected.metadata["tags"] == ["injected-parameters", "remove-cell"]
+    assert [c.cell_type for c in french.cells] == ["markdown", "code", "code"]
+    assert nbformat.read(a, as_version=4).cells[1].source == "print('a')"  # the chapter has no injected cell
+    assert a.read_bytes() != english  # its English outputs are stored in it
+    state = build.load_state()
+    assert state["a"]["status"] == state["fr/a"]["status"] == "ok"
+
+    catalogs = book_dir / "casebook" / "locales" / "fr"
+    catalogs.mkdir(parents=True)
+    (catalogs / "casebook.po").write_text('msgid "Posts"\nmsgstr "Publications"\n')
+    del built[:]
+    assert build.build_book() == 0 and executor == [a, a, a]  # a translation changed: French only
+    assert build.load_state()["a"] == state["a"] and ("fr", False) in built
+    (book_dir / "_build" / "fr" / "src" / "notebooks" / "a.ipynb").unlink()
+    assert build.build_book() == 0 and executor == [a, a, a, a]  # the French copy is gone: run again
+    del built[:]
+    assert build.build_book() == 0 and executor == [a, a, a, a] and built == []  # nothing changed
+    (book_dir / "book").mkdir()
+    (book_dir / "book" / "locales" / "fr").mkdir(parents=True)
+    (book_dir / "book" / "locales" / "fr" / "intro.po").write_text('msgid "Intro"\nmsgstr "Introduction"\n')
+    assert build.build_book() == 0 and built == [("fr", False)]  # prose translated: the French site only
+
+
+def test_the_french_source_links_to_the_books_files_but_holds_its_own_chapters(book_dir: Path) -> None:
+    (book_dir / "_toc.yml").write_text("root: intro\n")
+    (book_dir / ".git").mkdir()
+    src = build.link_source("fr")
+    assert src == book_dir / "_build" / "fr" / "src"
+    assert (src / "_toc.yml").is_symlink() and (src / "_toc.yml").resolve() == (book_dir / "_toc.yml").resolve()
+    assert (src / "notebooks").is_dir() and not (src / "notebooks").is_symlink()
+    assert not (src / "_build").exists() and not (src / ".git").exists()
+    assert build.link_source("fr") == src  # idempotent
+    assert build.edition_source("en") == book_dir
+
+
+def test_each_edition_has_its_language_catalogs_and_links_to_the_other() -> None:
+    assert build.edition_overrides("en") == {"casebook_edition_links": True}
+    fr = build.edition_overrides("fr")
+    assert fr["language"] == "fr" and fr["gettext_compact"] is False
+    assert fr["locale_dirs"] == [str(build.LOCALES)] and fr["html_title"] == build.TITLES["fr"]
+    assert fr["html_theme_options"]["extra_footer"] == build.FOOTERS["fr"]
+    assert build.site_dir("fr") == build.site_dir("en") / "fr"
+
+
+def test_pages_link_to_the_same_page_in_the_other_language() -> None:
+    assert sphinxext.edition_links("notebooks/sncf", "en") == {"fr": "../fr/notebooks/sncf.html"}
+    assert sphinxext.edition_links("notebooks/sncf", "fr") == {"en": "../../notebooks/sncf.html"}
+    assert sphinxext.edition_links("index", "fr") == {"en": "../index.html"}
+    assert sphinxext.edition_links("book/workshop/volvo", "en") == {"fr": "../../fr/book/workshop/volvo.html"}
+
+
+def test_glued_numbers_are_written_in_the_language_of_the_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sphinxext, "_glue_lang", "en")
+    assert sphinxext.glued_text("0.2784", ".1%") == "27.8%"
+    assert sphinxext.glued_text("12345", ",d") == "12,345"
+    assert sphinxext.glued_text("'Paid posts'", "s") == "Paid posts"
+    monkeypatch.setattr(sphinxext, "_glue_lang", "fr")
+    assert sphinxext.glued_text("0.2784", ".1%") == "27,8\u00a0%"
+    assert sphinxext.glued_text("12345", ",d") == "12\u202f345"
+    assert sphinxext.glued_text("3.14159", ".2f") == "3,14"
+    assert sphinxext.glued_text("2011", "s") == "2011"
+    assert sphinxext.glued_text("'Publications sponsorisées'", "s") == "Publications sponsorisées"
+    assert sphinxext.glued_text("nan", ".2f") == "NaN"

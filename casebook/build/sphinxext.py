@@ -7,6 +7,12 @@
   and its configuration names a CDN).
 - The ``casebook-execution-table`` directive: each chapter's last execution by ``make book`` (when, how
   long, whether it ran without error), from ``_build/execution.json``; the page is re-read when it changes.
+- In an edition other than English (Sphinx ``language``), glued numbers are written the language's way
+  (``{glue:text}`share:.1%``` shows ``27,8 %``) through :func:`casebook.i18n.fmt`: myst-nb's
+  plain-text formatter is wrapped for that build.
+- With ``casebook_edition_links`` (the two sites), each page links to the same page in the other
+  language (a visible link at the top and ``<link rel="alternate" hreflang>``); the English site is
+  the root, the French one its ``fr/`` folder.
 - The ``layouts-table`` directive: the post export layouts of ``casebook/io/layouts/*.toml`` (name,
   export, network, status, engagement-rate basis, how the header is recognised, sources); with
   ``:notes:``, each layout's columns, empty cells, notes and sources below it (``:no-table:`` leaves the
@@ -262,8 +268,72 @@ class LayoutsTable(SphinxDirective):
         return [*table, *(layout_notes(lays) if "notes" in self.options else [])]
 
 
+#: The editions and where each sits in the published site (the English one at its root).
+EDITIONS = {"en": "", "fr": "fr/"}
+#: The link to the other edition, in the language of that edition.
+OTHER_EDITION = {"en": "Read in English", "fr": "Lire en français"}
+
+
+def edition_links(pagename: str, lang: str) -> dict[str, str]:
+    """The address of page ``pagename`` in every other edition, relative to the page in edition ``lang``."""
+    up = "../" * (pagename.count("/") + EDITIONS[lang].count("/"))
+    return {other: f"{up}{prefix}{pagename}.html" for other, prefix in EDITIONS.items() if other != lang}
+
+
+def _link_editions(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    lang = app.config.language or "en"
+    if not app.config.casebook_edition_links or lang not in EDITIONS or "body" not in context:
+        return
+    links = edition_links(pagename, lang)
+    context["metatags"] = context.get("metatags", "") + "".join(
+        f'\n<link rel="alternate" hreflang="{other}" href="{href}" />' for other, href in links.items())
+    shown = "".join(f'<a href="{href}" hreflang="{other}" lang="{other}">{OTHER_EDITION[other]}</a>'
+                    for other, href in links.items())
+    context["body"] = f'<p class="casebook-edition">{shown}</p>\n' + context["body"]
+
+
+#: The language of the build being read (set when each build's configuration is read).
+_glue_lang = "en"
+
+
+def glued_text(text: str, fmt_spec: str) -> str:
+    """myst-nb's plain-text formatting of a glued value, in the language of the build being read:
+    English exactly as myst-nb writes it, other languages through :func:`casebook.i18n.fmt`."""
+    from myst_nb.core.variables import format_plain_text
+
+    if _glue_lang == "en":
+        return format_plain_text(text, fmt_spec)
+    from ast import literal_eval
+
+    from casebook import i18n
+
+    try:
+        value = literal_eval(text)
+    except (SyntaxError, ValueError):
+        value = text
+    kind = fmt_spec[-1:] if fmt_spec else ""
+    if kind in ("d", "f", "g", "%"):  # the type the spec asks for, as myst-nb converts it ("nan" is a float)
+        value = int(value) if kind == "d" else float(value)
+    return i18n.fmt(value, "" if kind == "s" else fmt_spec, _glue_lang)
+
+
+def _localise_glue(app: Sphinx, config: Any) -> None:
+    """Route myst-nb's glued-text formatting through :func:`glued_text`, in this build's language."""
+    global _glue_lang
+    from myst_nb.ext.glue import crossref, roles
+
+    from casebook import i18n
+
+    lang = config.language or "en"
+    _glue_lang = lang if lang in i18n.LANGS else "en"
+    roles.format_plain_text = crossref.format_plain_text = glued_text
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the extension's event handlers and directives."""
+    app.add_config_value("casebook_edition_links", False, "html", bool)
+    app.connect("config-inited", _localise_glue)
+    app.connect("html-page-context", _link_editions)
     app.add_directive("casebook-execution-table", ExecutionTable)
     app.add_directive("layouts-table", LayoutsTable)
     app.connect("builder-inited", _write_bundle)
