@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from casebook import i18n
 from casebook.errors import ParameterError
 
 #: The canonical message table (mirrors :data:`casebook.io.conversations.CONVERSATION_COLUMNS`).
@@ -25,6 +26,12 @@ BUSINESS_DAYS = (0, 1, 2, 3, 4)
 ATTRIBUTION = ("answered", "replies to", "mention")
 _LEADING_MENTIONS = re.compile(r"^\s*((?:[@\uff20]\w+[\s,:;.]*)+)")
 _HANDLE = re.compile(r"[@\uff20](\w+)")
+
+
+def day_text(day: pd.Timestamp) -> str:
+    """A day as the chapter writes it: ``2017-10-31`` in English (as it always read), ``31 octobre 2017``
+    in French (:func:`casebook.i18n.date`)."""
+    return day.strftime("%Y-%m-%d") if i18n.current() == "en" else i18n.date(day)
 
 
 def _check(msgs: pd.DataFrame) -> None:

@@ -46,6 +46,7 @@ import pandas as pd
 from scipy import stats
 
 from casebook.errors import ParameterError
+from casebook.i18n import gettext as _
 from casebook.support.chains import (
     ATTRIBUTION,
     BUSINESS_DAYS,
@@ -56,6 +57,7 @@ from casebook.support.chains import (
     brand_accounts,
     check_business_hours,
     conversations,
+    day_text,
     inbound_messages,
     reply_pairs,
     scope_brands,
@@ -67,6 +69,16 @@ from casebook.support.texts import PRIVATE_CHANNEL, private_channel_table, sign_
 TWCS_CREDIT = "Data: Customer Support on Twitter, CC BY-NC-SA 4.0"
 #: Fewest first-reply times a median or 90th-percentile interval is computed on.
 MIN_FOR_INTERVAL = 10
+
+
+def credit_line(credit: str) -> str:
+    """A chart's or table's credit line in the current language: the twcs licence line, or "Data: " and a
+    file's name (:attr:`casebook.io.conversations.ConversationReport.credit`); other text as given."""
+    if credit == TWCS_CREDIT:
+        return _("Data: Customer Support on Twitter, CC BY-NC-SA 4.0")
+    if credit.startswith("Data: "):
+        return _("Data: {source}").format(source=credit.removeprefix("Data: "))
+    return credit
 
 
 # --- intervals -----------------------------------------------------------------------------------
@@ -297,6 +309,7 @@ def support_figures(msgs: pd.DataFrame, brands: Sequence[str] | None = None, bus
     """
     from casebook.support import charts  # altair is slow to import: only when charts are drawn
 
+    credit = credit_line(credit)
     r = prepare(msgs, business_hours, business_days)
     scope = r.scope(brands)
     everyone = len(scope) == len(r.brands) and (brands is None or len(brands) == 0)
@@ -344,16 +357,16 @@ def support_figures(msgs: pd.DataFrame, brands: Sequence[str] | None = None, bus
     }
     figures.update({
         "fig-support-first-reply": charts.first_reply_chart(
-            compared, "How long until a brand first answers?", credit=credit, confidence=confidence),
+            compared, _("How long until a brand first answers?"), credit=credit, confidence=confidence),
         "fig-support-reply-rate": charts.reply_rate_chart(
-            compared, "Share of customers' messages a brand answers", credit=credit),
+            compared, _("Share of customers' messages a brand answers"), credit=credit),
         "fig-support-hours": charts.hour_chart(
-            hour_table(r, scope), "When customers write, and how fast they are answered", credit=credit),
+            hour_table(r, scope), _("When customers write, and how fast they are answered"), credit=credit),
         "fig-support-business": charts.business_chart(
-            compared, f"Answering in business hours ({figures['business_hours']}) and outside them",
-            credit=credit),
+            compared, _("Answering in business hours ({hours}) and outside them").format(
+                hours=figures["business_hours"]), credit=credit),
         "fig-support-exchanges": charts.exchanges_chart(
-            exchanges_table(r, names), "How many exchanges a conversation needs", credit=credit),
+            exchanges_table(r, names), _("How many exchanges a conversation needs"), credit=credit),
     })
     return figures
 
@@ -364,15 +377,15 @@ def business_contrast(table: pd.DataFrame, min_messages: int = 10) -> dict[str, 
     (a lower median first reply) in business hours.
 
     Keys: business_min_messages, business_brands (how many), business_brands_list, business_faster (how
-    many), business_faster_list ("none" when empty).
+    many), business_faster_list ("none" when empty, in the current language).
     """
     ok = table[(table["business_inbound"] >= min_messages) & (table["off_hours_inbound"] >= min_messages)
                & table["business_median_min"].notna() & table["off_hours_median_min"].notna()]
     faster = ok[ok["business_median_min"] < ok["off_hours_median_min"]]
     return {"business_min_messages": int(min_messages), "business_brands": int(len(ok)),
-            "business_brands_list": ", ".join(ok["brand"].astype(str)) or "none",
+            "business_brands_list": ", ".join(ok["brand"].astype(str)) or _("none"),
             "business_faster": int(len(faster)),
-            "business_faster_list": ", ".join(faster["brand"].astype(str)) or "none"}
+            "business_faster_list": ", ".join(faster["brand"].astype(str)) or _("none")}
 
 
 def time_concentration(msgs: pd.DataFrame, window: int = 3) -> dict[str, object]:
@@ -380,7 +393,7 @@ def time_concentration(msgs: pd.DataFrame, window: int = 3) -> dict[str, object]
     ``window`` consecutive hours of the day (in the data's clock, wrapping past midnight) in which most
     inbound messages were written, with their share of the inbound messages.
 
-    Keys: busiest_day (YYYY-MM-DD), busiest_day_share, peak_hours ("21:00–00:00"), peak_hours_share.
+    Keys: busiest_day (YYYY-MM-DD; in French "31 octobre 2017"), busiest_day_share, peak_hours ("21:00–00:00"), peak_hours_share.
     """
     _check(msgs)
     if not 1 <= int(window) <= 24:
@@ -392,7 +405,7 @@ def time_concentration(msgs: pd.DataFrame, window: int = 3) -> dict[str, object]
     sums = [int(by_hour[[(h + k) % 24 for k in range(window)]].sum()) for h in range(24)]
     start = int(np.argmax(sums))
     end = (start + window) % 24
-    return {"busiest_day": days.index[0].strftime("%Y-%m-%d"),
+    return {"busiest_day": day_text(days.index[0]),
             "busiest_day_share": float(days.iloc[0] / len(msgs)),
             "peak_hours": f"{start:02d}:00\u2013{end:02d}:00",
             "peak_hours_share": float(sums[start] / len(inbound)) if len(inbound) else float("nan")}
@@ -421,7 +434,7 @@ def conversation_concentration(data: pd.DataFrame | Replies, brand: str) -> dict
 
 __all__ = ["ATTRIBUTION", "BUSINESS_DAYS", "COLUMNS", "PRIVATE_CHANNEL", "Replies", "TWCS_CREDIT", "WEEKDAYS",
            "brand_accounts", "brand_table", "business_contrast", "business_table", "check_business_hours",
-           "conversation_concentration", "conversations", "exchanges_table", "fastest", "hour_table",
+           "conversation_concentration", "conversations", "credit_line", "day_text", "exchanges_table", "fastest", "hour_table",
            "inbound_messages", "prepare", "private_channel_table", "quantile_intervals", "reply_pairs",
            "scope_brands", "sign_off", "sign_off_table", "slowest", "support_figures", "team_figures", "threads",
            "time_concentration"]

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from casebook import i18n
+from casebook.i18n import gettext as _
 from casebook.pages import metrics
 
 SEED = "seed 003"
@@ -68,9 +70,23 @@ RULES = [
 
 def _row(rule: int, check: str, status: str, measured: str, value: float = np.nan, threshold: str = "",
          source: str = SEED, grade: str = "", how: str = "") -> dict[str, object]:
+    """One check of the table, its words already in the current language."""
     summary = next(r.summary for r in RULES if r.number == rule)
     return {"rule": rule, "rule_summary": summary, "check": check, "status": status, "measured": measured,
             "value": value, "threshold": threshold, "source": source, "grade": grade, "how_to_check": how}
+
+
+def status_label(status: str) -> str:
+    """How the table shows a check's status, in the current language ("post export" for
+    :data:`FROM_POSTS`; the other statuses in full)."""
+    labels = {FROM_POSTS: _("post export"), FROM_CONVERSATIONS: _("checked from a conversation export"),
+              BY_HAND: _("not checkable from an export")}
+    return labels.get(status, status)
+
+
+def _card(card: pd.DataFrame, criterion: str) -> pd.Series:
+    """The scorecard's row of ``criterion``, named in English or in the current language."""
+    return card.loc[criterion] if criterion in card.index else card.loc[_(criterion)]
 
 
 def _commercial(posts: pd.DataFrame) -> pd.Series:
@@ -99,6 +115,8 @@ def page_rules(posts: pd.DataFrame, *, answers: Mapping[str, object] | None = No
     ``posts`` is the canonical post table; ``answers`` the figures of
     :func:`casebook.support.replies.support_figures` for the same brand, when a conversation export exists;
     ``thresholds`` the page chapters' (default :class:`~casebook.pages.metrics.AuditThresholds`).
+    Check, measured, threshold, grade and how_to_check are written in the current language
+    (:mod:`casebook.i18n`); the status stays English, a key (:func:`status_label` shows it).
     """
     thresholds = thresholds or metrics.AuditThresholds()
     c = metrics.cadence(posts, start, end)
@@ -106,22 +124,23 @@ def page_rules(posts: pd.DataFrame, *, answers: Mapping[str, object] | None = No
                                    response_rate=None if answers is None else float(answers["reply_rate"]))
     card = card.set_index("criterion")
     rows = []
-    rows.append(_row(0, "Is a presence on social networks part of a marketing plan?", BY_HAND, "",
-                     how="Read the marketing plan: which messages go to which channel, and why this network."))
+    rows.append(_row(0, _("Is a presence on social networks part of a marketing plan?"), BY_HAND, "",
+                     how=_("Read the marketing plan: which messages go to which channel, and why this network.")))
 
     comments = metrics.kaushik_rates(posts).loc["conversation"]
     per_post = float(comments["per_post"])
-    rows.append(_row(1, "Comments received per post (Kaushik's conversation rate)", FROM_POSTS,
-                     "not in this export" if np.isnan(per_post) else f"{per_post:,.1f}", per_post,
-                     "none in the seed", grade="not measured" if np.isnan(per_post) else "to judge"))
+    rows.append(_row(1, _("Comments received per post (Kaushik's conversation rate)"), FROM_POSTS,
+                     _("not in this export") if np.isnan(per_post) else i18n.fmt(per_post, ",.1f"), per_post,
+                     _("none in the seed"), grade=_("not measured") if np.isnan(per_post) else _("to judge")))
     if answers is not None:
         med = float(answers["first_reply_median_min"])
-        rows.append(_row(1, "How fast customers are answered (median minutes to the first reply)", FROM_CONVERSATIONS,
-                         f"{med:,.1f} min", med, "none in the seed", grade="to judge"))
+        rows.append(_row(1, _("How fast customers are answered (median minutes to the first reply)"),
+                         FROM_CONVERSATIONS, _("{minutes} min").format(minutes=i18n.fmt(med, ",.1f")), med,
+                         _("none in the seed"), grade=_("to judge")))
     else:
-        rows.append(_row(1, "How fast customers are answered", BY_HAND, "not in a post export",
-                         how="Load the page's conversation export (casebook.io.conversations) or time twenty "
-                             "answers from the page's inbox by hand."))
+        rows.append(_row(1, _("How fast customers are answered"), BY_HAND, _("not in a post export"),
+                         how=_("Load the page's conversation export (casebook.io.conversations) or time twenty "
+                               "answers from the page's inbox by hand.")))
 
     shares = _commercial(posts)
     if shares.notna().any() and shares.fillna(False).any():
@@ -130,73 +149,81 @@ def page_rules(posts: pd.DataFrame, *, answers: Mapping[str, object] | None = No
         flag = shares.fillna(False).to_numpy(dtype=bool)
         share = float(flag[known].mean())
         er_sell, er_other = float(er[flag].median()), float(er[known & ~flag].median())
-        grade = "weak" if er_sell < er_other else "good"
-        rows.append(_row(2, "Share of commercial posts (offers, contests, product ads) and their median "
-                            "engagement against the others'", FROM_POSTS,
-                         f"{share:.0%} of posts; median engagement {er_sell:.2%} against {er_other:.2%}", share,
-                         "commercial posts should not engage less (the seed: they backfire)",
+        grade = _("weak") if er_sell < er_other else _("good")
+        rows.append(_row(2, _("Share of commercial posts (offers, contests, product ads) and their median "
+                              "engagement against the others'"), FROM_POSTS,
+                         _("{share} of posts; median engagement {selling} against {other}").format(
+                             share=i18n.fmt(share, ".0%"), selling=i18n.fmt(er_sell, ".2%"),
+                             other=i18n.fmt(er_other, ".2%")), share,
+                         _("commercial posts should not engage less (the seed: they backfire)"),
                          source=f"{SEED}, rule 2; categories as labelled in the export", grade=grade))
     else:
-        rows.append(_row(2, "Share of commercial posts", BY_HAND, "the export labels no post as commercial",
-                         how="Tag a month of posts as selling or not, then compare their engagement rates."))
+        rows.append(_row(2, _("Share of commercial posts"), BY_HAND, _("the export labels no post as commercial"),
+                         how=_("Tag a month of posts as selling or not, then compare their engagement rates.")))
 
     most = int(c["max_posts_per_day"])
-    rows.append(_row(3, "Most posts in a single day", FROM_POSTS, f"{most}", most,
-                     f"fewer than {SEED_DAILY_WARNING}", source=f"{SEED}, rule 3",
-                     grade="good" if most < SEED_DAILY_WARNING else "too much"))
+    rows.append(_row(3, _("Most posts in a single day"), FROM_POSTS, f"{most}", most,
+                     _("fewer than {n}").format(n=SEED_DAILY_WARNING), source=f"{SEED}, rule 3",
+                     grade=_("good") if most < SEED_DAILY_WARNING else _("too much")))
     ppw = float(c["posts_per_week"])
-    rows.append(_row(3, "Posts per week", FROM_POSTS, f"{ppw:.1f}", ppw,
-                     f"at most {thresholds.posts_per_week_max:g} (one a day is 'already a lot')",
+    rows.append(_row(3, _("Posts per week"), FROM_POSTS, i18n.fmt(ppw, ".1f"), ppw,
+                     _("at most {n} (one a day is 'already a lot')").format(
+                         n=i18n.fmt(thresholds.posts_per_week_max, "g")),
                      source=f"{SEED}, rule 3; {metrics.SOURCES['posts_per_week_max']}",
-                     grade=str(card.loc["Posts per week", "grade"])))
+                     grade=_(str(_card(card, "Posts per week")["grade"]))))
     silent = int(c["silent_weeks"])
-    rows.append(_row(3, "Weeks without a post (a weekly appointment missed)", FROM_POSTS,
-                     f"{silent} of {c['weeks']}", silent, "none", source=f"{SEED}, rule 3",
-                     grade=str(card.loc["Weeks without a post", "grade"])))
+    rows.append(_row(3, _("Weeks without a post (a weekly appointment missed)"), FROM_POSTS,
+                     _("{n} of {total}").format(n=silent, total=c["weeks"]), silent, _("none"),
+                     source=f"{SEED}, rule 3", grade=_(str(_card(card, "Weeks without a post")["grade"]))))
     days = metrics.engagement_by(posts, "weekday")
     hours = metrics.engagement_by(posts, "hour")
     n_days = int((days["posts"] > 0).sum())
-    rows.append(_row(3, "Days of the week with posts", FROM_POSTS, f"{n_days} of 7", n_days, "all 7",
-                     source=f"{SEED}, rule 3 ('7 days a week')", grade="good" if n_days == 7 else "weak"))
+    rows.append(_row(3, _("Days of the week with posts"), FROM_POSTS, _("{n} of {total}").format(n=n_days, total=7),
+                     n_days, _("all 7"),
+                     source=f"{SEED}, rule 3 ('7 days a week')", grade=_("good") if n_days == 7 else _("weak")))
     n_hours = int((hours["posts"] > 0).sum())
-    rows.append(_row(3, "Hours of the day with posts", FROM_POSTS, f"{n_hours} of 24", n_hours,
-                     "none ('round the clock, or almost')", source=f"{SEED}, rule 3", grade="to judge"))
+    rows.append(_row(3, _("Hours of the day with posts"), FROM_POSTS, _("{n} of {total}").format(n=n_hours, total=24),
+                     n_hours, _("none ('round the clock, or almost')"), source=f"{SEED}, rule 3", grade=_("to judge")))
 
     if posts["message"].notna().any():
         tone = _tone(posts["message"])
-        rows.append(_row(4, "Tone markers in post texts (exclamation marks, questions, emoji)", FROM_POSTS,
-                         f"{tone['exclamation']:.0%} with '!', {tone['question']:.0%} with '?', "
-                         f"{tone['emoji']:.0%} with an emoji (of {tone['posts with text']:,.0f} texts)",
-                         tone["exclamation"], "none: markers, not a verdict", grade="to judge",
-                         how="Read a sample of posts against the brand's positioning: the markers only point "
-                             "at where to look."))
+        rows.append(_row(4, _("Tone markers in post texts (exclamation marks, questions, emoji)"), FROM_POSTS,
+                         _("{exclamation} with '!', {question} with '?', {emoji} with an emoji (of {texts} texts)"
+                           ).format(exclamation=i18n.fmt(tone["exclamation"], ".0%"),
+                                    question=i18n.fmt(tone["question"], ".0%"),
+                                    emoji=i18n.fmt(tone["emoji"], ".0%"),
+                                    texts=i18n.fmt(tone["posts with text"], ",.0f")),
+                         tone["exclamation"], _("none: markers, not a verdict"), grade=_("to judge"),
+                         how=_("Read a sample of posts against the brand's positioning: the markers only point "
+                               "at where to look.")))
     else:
-        rows.append(_row(4, "Tone of the posts", BY_HAND, "the export has no post texts",
-                         how="Read twenty posts against the brand's positioning (a short tone-of-voice guide)."))
-    rows.append(_row(4, "Age of the audience", BY_HAND, "not in a post export",
-                     how="The audience report of the platform's insights (age brackets of followers)."))
-    rows.append(_row(5, "Who writes the posts, and whether the work is outsourced", BY_HAND, "",
-                     how="The team roster and contracts: who posts, their profile, any agency."))
-    variety = card.loc["Content variety (post types)"]
-    rows.append(_row(6, "Content variety (post types)", FROM_POSTS, str(variety["measured"]), float(variety["value"]),
-                     str(variety["threshold"]), source=str(variety["source"]), grade=str(variety["grade"])))
-    rows.append(_row(6, "Posts carry the plan's key messages and the brand's values", BY_HAND, "",
-                     how="Set a month of posts beside the editorial plan and count those that carry a key "
-                         "message."))
-    answered = card.loc["Fans' posts answered"]
-    rows.append(_row(7, "Customers' messages answered", FROM_CONVERSATIONS if answers is not None else BY_HAND,
+        rows.append(_row(4, _("Tone of the posts"), BY_HAND, _("the export has no post texts"),
+                         how=_("Read twenty posts against the brand's positioning (a short tone-of-voice guide).")))
+    rows.append(_row(4, _("Age of the audience"), BY_HAND, _("not in a post export"),
+                     how=_("The audience report of the platform's insights (age brackets of followers).")))
+    rows.append(_row(5, _("Who writes the posts, and whether the work is outsourced"), BY_HAND, "",
+                     how=_("The team roster and contracts: who posts, their profile, any agency.")))
+    variety = _card(card, "Content variety (post types)")
+    rows.append(_row(6, _("Content variety (post types)"), FROM_POSTS, str(variety["measured"]),
+                     float(variety["value"]), str(variety["threshold"]), source=str(variety["source"]),
+                     grade=_(str(variety["grade"]))))
+    rows.append(_row(6, _("Posts carry the plan's key messages and the brand's values"), BY_HAND, "",
+                     how=_("Set a month of posts beside the editorial plan and count those that carry a key "
+                           "message.")))
+    answered = _card(card, "Fans' posts answered")
+    rows.append(_row(7, _("Customers' messages answered"), FROM_CONVERSATIONS if answers is not None else BY_HAND,
                      str(answered["measured"]), float(answered["value"]), str(answered["threshold"]),
-                     source=str(answered["source"]), grade=str(answered["grade"]),
-                     how="" if answers is not None else "Load the conversation export, or count the answered "
-                                                        "messages of one week in the page's inbox."))
-    rows.append(_row(7, "Criticism left visible (no moderation of unwelcome comments)", BY_HAND,
-                     "hidden and deleted comments are not exported",
-                     how="The page's moderation log: comments hidden or deleted, and why."))
-    rows.append(_row(8, "A listening routine feeds improvements", BY_HAND, "",
-                     how="Who reads what customers say (comments, mentions, reviews, the call centre), how often, "
-                         "and where it goes (seed 004)."))
-    rows.append(_row(9, "Key messages framed, team briefed, close follow-up at launch", BY_HAND, "",
-                     how="The brief and the first weeks' review notes."))
+                     source=str(answered["source"]), grade=_(str(answered["grade"])),
+                     how="" if answers is not None else _("Load the conversation export, or count the answered "
+                                                          "messages of one week in the page's inbox.")))
+    rows.append(_row(7, _("Criticism left visible (no moderation of unwelcome comments)"), BY_HAND,
+                     _("hidden and deleted comments are not exported"),
+                     how=_("The page's moderation log: comments hidden or deleted, and why.")))
+    rows.append(_row(8, _("A listening routine feeds improvements"), BY_HAND, "",
+                     how=_("Who reads what customers say (comments, mentions, reviews, the call centre), how often, "
+                           "and where it goes (seed 004).")))
+    rows.append(_row(9, _("Key messages framed, team briefed, close follow-up at launch"), BY_HAND, "",
+                     how=_("The brief and the first weeks' review notes.")))
     return pd.DataFrame(rows)
 
 
@@ -229,6 +256,8 @@ def rules_figures(table: pd.DataFrame, dates_reconstructed: bool = False) -> dic
     rows = table.set_index("check")
 
     def cell(check: str, column: str) -> object:
+        """The ``column`` of the check named ``check`` (in English: looked up in the table's language)."""
+        check = check if check in rows.index else _(check)
         return rows.loc[check, column] if check in rows.index else ""
 
     commercial = table[table["rule"] == 2]
@@ -241,12 +270,12 @@ def rules_figures(table: pd.DataFrame, dates_reconstructed: bool = False) -> dic
         "rule3_posts_per_week_grade": str(cell("Posts per week", "grade")),
         "rule3_silent_weeks": str(cell("Weeks without a post (a weekly appointment missed)", "measured")),
         "rule2_measured": str(commercial["measured"].iloc[0]) if len(commercial) else "",
-        "rule2_grade": (str(commercial["grade"].iloc[0]) or "to check by hand") if len(commercial) else "",
+        "rule2_grade": (str(commercial["grade"].iloc[0]) or _("to check by hand")) if len(commercial) else "",
         "rule6_measured": str(cell("Content variety (post types)", "measured")),
         "rule6_grade": str(cell("Content variety (post types)", "grade")),
-        "page_dates": "reconstructed" if dates_reconstructed else "as exported",
+        "page_dates": _("reconstructed") if dates_reconstructed else _("as exported"),
     }
 
 
 __all__ = ["BY_HAND", "COMMERCIAL", "FROM_CONVERSATIONS", "FROM_POSTS", "RULES", "Rule", "SEED_DAILY_WARNING",
-           "page_rules", "rules_figures", "rules_summary"]
+           "page_rules", "rules_figures", "rules_summary", "status_label"]

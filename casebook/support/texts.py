@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from casebook.support.chains import _check, brand_accounts, reply_pairs, scope_brands
+from casebook.support.chains import _check, brand_accounts, day_text, reply_pairs, scope_brands
 
 #: What a reply carries after its words and is set aside before a sign-off is looked for: links and
 #: "1/2" counters of a reply split in several messages.
@@ -60,7 +60,7 @@ def sign_off_table(msgs: pd.DataFrame, brands: Sequence[str] | str | None = None
         rows.append({"brand": brand, "brand_messages": len(m), "signed": int(m["sign_off"].notna().sum()),
                      "sign_offs": int(m["sign_off"].nunique()),
                      "signed_share": float(m["sign_off"].notna().mean()) if len(m) else np.nan,
-                     "busiest_day": counts.index[0].strftime("%Y-%m-%d") if len(m) else "",
+                     "busiest_day": day_text(counts.index[0]) if len(m) else "",
                      "busiest_day_messages": len(busiest), "busiest_day_sign_offs": int(busiest["sign_off"].nunique())})
     return pd.DataFrame(rows)
 
