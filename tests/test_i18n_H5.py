@@ -100,7 +100,7 @@ def test_builders_words_in_french(lang):
     df = _proportions()
     titles = set(_titles(charts.interval_chart(df, y="label", color="who",
                                                tooltip=["label", "who", "n", "low", "high"]).to_dict()))
-    assert {"Part des répondants", "chiffre", "estimation", "intervalle de", "intervalle à", "répondants",
+    assert {"Part des répondants", "chiffre", "estimation", "intervalle de", "intervalle jusqu’à", "répondants",
             "Qui"} <= titles
     assert not titles & {"Share of respondents", "figure", "estimate", "respondents", "Who"}
     assert "Part" in _titles(charts.dumbbell_chart(df, y="label", x="estimate", group="who").to_dict())
