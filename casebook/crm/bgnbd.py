@@ -25,7 +25,10 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import optimize, special
 
+from casebook import i18n
+from casebook.crm.summary import day_text
 from casebook.errors import ParameterError
+from casebook.i18n import gettext as _
 
 TIME_UNITS = {"D": 1.0, "W": 7.0}
 
@@ -309,19 +312,26 @@ def holdout_check(params: BGNBDParams, summary: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-#: The time units in words, for the prose.
-UNIT_WORDS = {"W": "weeks", "D": "days"}
+def unit_words(tr: Callable[[str], str] = _) -> dict[str, str]:
+    """The time units in words, for the prose, in the current language (``tr=str``: English)."""
+    return {"W": tr("weeks"), "D": tr("days")}
+
+
+#: The time units in words, in English.
+UNIT_WORDS = unit_words(str)
 
 
 def dropout_verdict(params: BGNBDParams) -> str:
-    """One sentence on what the fit says about drop-out, and so whether its P(alive) can warn of anything."""
+    """One sentence on what the fit says about drop-out, and so whether its P(alive) can warn of anything,
+    in the current language."""
     if params.no_dropout:
-        return ("The fit reaches the no-drop-out limit (a = 0, b undefined): the model sees no customer leave "
-                "for good, so every customer's probability of being active is 1 and it warns of nothing; "
-                "use the recency rules of the early-warning list instead.")
-    return (f"The fit finds drop-out: after each purchase a customer leaves for good with probability "
-            f"{params.mean_dropout:.0%} on average, so the probability of being active separates customers "
-            "who have gone quiet for good from those between two purchases.")
+        return _("The fit reaches the no-drop-out limit (a = 0, b undefined): the model sees no customer leave "
+                 "for good, so every customer's probability of being active is 1 and it warns of nothing; "
+                 "use the recency rules of the early-warning list instead.")
+    return _("The fit finds drop-out: after each purchase a customer leaves for good with probability "
+             "{dropout} on average, so the probability of being active separates customers "
+             "who have gone quiet for good from those between two purchases.").format(
+        dropout=i18n.fmt(params.mean_dropout, ".0%"))
 
 
 def model_figures(params: BGNBDParams, summary: pd.DataFrame, calibration_end: pd.Timestamp,
@@ -330,7 +340,8 @@ def model_figures(params: BGNBDParams, summary: pd.DataFrame, calibration_end: p
     differences between machines), the cohort, the periods, and repeat purchases in the holdout, predicted
     and actual, with the relative error (NaN without any actual purchase). ``summary`` is the calibration
     cohort (:func:`casebook.crm.warehouse.calibration`) with its holdout columns. Every name starts with
-    ``prefix`` (for a second data set on the same page); ``bgnbd_verdict`` is :func:`dropout_verdict`."""
+    ``prefix`` (for a second data set on the same page); ``bgnbd_verdict`` is :func:`dropout_verdict`; the
+    words and dates are in the current language, the numbers are the same in every language."""
     _holdout(summary)
     predicted = float(conditional_expected_purchases(
         params, summary["duration_holdout"], summary["frequency"], summary["recency"], summary["T"]).sum())
@@ -342,9 +353,9 @@ def model_figures(params: BGNBDParams, summary: pd.DataFrame, calibration_end: p
         "bgnbd_b": round(params.b, 4),
         "bgnbd_customers": params.customers,
         "mean_dropout": round(params.mean_dropout, 6),
-        "calibration_end": calibration_end.strftime("%d %B %Y"),
-        "holdout_end": holdout_end.strftime("%d %B %Y"),
-        "time_unit_word": UNIT_WORDS[params.time_unit],
+        "calibration_end": day_text(calibration_end),
+        "holdout_end": day_text(holdout_end),
+        "time_unit_word": unit_words()[params.time_unit],
         "holdout_length": float(summary["duration_holdout"].iloc[0]),
         "holdout_predicted": round(predicted, 1),
         "holdout_actual": actual,

@@ -18,10 +18,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from casebook import i18n
 from casebook.crm import bgnbd
 from casebook.errors import ParameterError
+from casebook.i18n import gettext as _
 
 REASONS = ("both signals", "P(alive) below threshold", "silence beyond usual gap")
+
+
+def reason_labels() -> dict[str, str]:
+    """The reasons of :data:`REASONS` and the ``"total"`` row of :func:`watchlist_summary` as a reader
+    sees them, in the current language (the frames keep the English names: they are data)."""
+    return {"both signals": _("both signals"), "P(alive) below threshold": _("P(alive) below threshold"),
+            "silence beyond usual gap": _("silence beyond usual gap"), "total": _("total")}
 
 
 def _check(threshold: float, gap_factor: float) -> None:
@@ -100,10 +109,17 @@ def p_alive_distribution(status: pd.DataFrame, bins: int = 20) -> pd.DataFrame:
                          "revenue": revenue})
 
 
+def _short(x: float) -> str:
+    """A band edge with the digits it has (``0.5``, ``2``), in the current language (``0,5``)."""
+    return format(x, "g") if i18n.current() == "en" else i18n.number(x, None, group=False)
+
+
 def silence_distribution(status: pd.DataFrame, edges: tuple[float, ...] = (0, 0.5, 1, 1.5, 2, 3, 5)) -> pd.DataFrame:
-    """Repeat customers per band of silence ÷ usual gap (the last band is open): data for a chart."""
+    """Repeat customers per band of silence ÷ usual gap (the last band is open): data for a chart; the
+    bands' numbers are written in the current language (``0–0.5``, ``0–0,5``)."""
     ratio = status["silence_ratio"].dropna()
-    labels = [f"{lo:g}–{hi:g}" for lo, hi in zip(edges[:-1], edges[1:], strict=True)] + [f"{edges[-1]:g}+"]
+    labels = [f"{_short(lo)}–{_short(hi)}" for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
+    labels.append(f"{_short(edges[-1])}+")
     cut = pd.cut(ratio, list(edges) + [np.inf], right=False, labels=labels)
     rev = status.loc[ratio.index, "revenue"]
     out = pd.DataFrame({"band": cut, "revenue": rev}).groupby("band", observed=False).agg(

@@ -13,28 +13,52 @@ May import: the foundation and charts; never io (takes frames).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 
+from casebook import i18n
 from casebook.errors import ParameterError
+from casebook.i18n import gettext as _
 
-#: key -> (question, weight)
-QUESTIONS: dict[str, tuple[str, float]] = {
-    "objectives": ("What is the presence for: are its objectives written down and agreed?", 3.0),
-    "owner": ("Who will run it, by name, with time set aside?", 2.0),
-    "role": ("What is that person's role and mandate inside the brand?", 1.0),
-    "org_chart": ("Does the organisation chart make room for it (who decides, who answers)?", 2.0),
-    "tools": ("Which tools: listening, publishing, and the customer database behind them?", 1.0),
-    "measurement": ("How will results be measured, against which baseline?", 3.0),
-    "budget": ("Is a budget allocated, for people as well as media?", 2.0),
-}
 
-#: Short names of the questions, for prose and charts.
-LABELS: dict[str, str] = {
-    "objectives": "objectives", "owner": "who runs it", "role": "their role", "org_chart": "organisation chart",
-    "tools": "tools", "measurement": "measuring results", "budget": "budget",
-}
+def questions(tr: Callable[[str], str] = _) -> dict[str, str]:
+    """The seven questions by key, in the current language (``tr=str``: in English whatever the language)."""
+    return {
+        "objectives": tr("What is the presence for: are its objectives written down and agreed?"),
+        "owner": tr("Who will run it, by name, with time set aside?"),
+        "role": tr("What is that person's role and mandate inside the brand?"),
+        "org_chart": tr("Does the organisation chart make room for it (who decides, who answers)?"),
+        "tools": tr("Which tools: listening, publishing, and the customer database behind them?"),
+        "measurement": tr("How will results be measured, against which baseline?"),
+        "budget": tr("Is a budget allocated, for people as well as media?"),
+    }
+
+
+def labels(tr: Callable[[str], str] = _) -> dict[str, str]:
+    """Short names of the questions, for prose and charts, in the current language (``tr=str``: English)."""
+    return {
+        "objectives": tr("objectives"), "owner": tr("who runs it"), "role": tr("their role"),
+        "org_chart": tr("organisation chart"), "tools": tr("tools"), "measurement": tr("measuring results"),
+        "budget": tr("budget"),
+    }
+
+
+def answer_labels(tr: Callable[[str], str] = _) -> dict[str, str]:
+    """The answers as a reader sees them, in the current language (``tr=str``: English)."""
+    return {"yes": tr("yes"), "partly": tr("partly"), "no": tr("no")}
+
+
+#: The weight of each question (the book's editorial assumption, see above).
+WEIGHTS: dict[str, float] = {"objectives": 3.0, "owner": 2.0, "role": 1.0, "org_chart": 2.0, "tools": 1.0,
+                             "measurement": 3.0, "budget": 2.0}
+#: key -> (question, weight), in English (the keys and answers are the data; :func:`questions` and
+#: :func:`labels` give the words a reader sees).
+QUESTIONS: dict[str, tuple[str, float]] = {k: (q, WEIGHTS[k]) for k, q in questions(str).items()}
+
+#: Short names of the questions, in English.
+LABELS: dict[str, str] = labels(str)
 
 #: Answer -> value.
 ANSWERS: dict[str, float] = {"yes": 1.0, "partly": 0.5, "no": 0.0}
@@ -82,7 +106,8 @@ def validate_answers(answers: dict[str, str]) -> dict[str, str]:
 
 
 def scorecard(answers: dict[str, str] | None = None, weights: dict[str, float] | None = None) -> Scorecard:
-    """Score a brand's answers (default: the Volvo France illustration) and list its gaps."""
+    """Score a brand's answers (default: the Volvo France illustration) and list its gaps; the table's
+    ``label`` and ``question`` are in the current language, its ``key`` and ``answer`` in English (data)."""
     ans = validate_answers(VOLVO_FRANCE_ILLUSTRATION if answers is None else answers)
     w = {k: q[1] for k, q in QUESTIONS.items()}
     if weights:
@@ -96,10 +121,11 @@ def scorecard(answers: dict[str, str] | None = None, weights: dict[str, float] |
     total = sum(w.values())
     if total <= 0:
         raise ParameterError("at least one weight must be positive")
+    shown, asked = labels(), questions()
     table = pd.DataFrame({
         "key": list(QUESTIONS),
-        "label": [LABELS[k] for k in QUESTIONS],
-        "question": [q[0] for q in QUESTIONS.values()],
+        "label": [shown[k] for k in QUESTIONS],
+        "question": [asked[k] for k in QUESTIONS],
         "answer": [ans[k] for k in QUESTIONS],
         "weight": [w[k] for k in QUESTIONS],
     })
@@ -113,27 +139,30 @@ def scorecard(answers: dict[str, str] | None = None, weights: dict[str, float] |
 
 
 def readiness_figures(card: Scorecard, top: int = 3) -> dict[str, object]:
-    """The score, the number of gaps and the labels of the ``top`` first gaps (``"none"`` past the last)."""
+    """The score, the number of gaps and the labels of the ``top`` first gaps (``"none"`` past the last),
+    in the current language."""
     labels = dict(zip(card.table["key"], card.table["label"], strict=True))
     gaps = [labels[key] for key in card.gaps[:top]]
     return {
         "readiness_score": card.score,
         "readiness_gaps": len(card.gaps),
-        **{f"readiness_gap_{i + 1}": gaps[i] if i < len(gaps) else "none" for i in range(top)},
+        **{f"readiness_gap_{i + 1}": gaps[i] if i < len(gaps) else _("none") for i in range(top)},
     }
 
 
 def chart_title(brand: str, answers: dict[str, str]) -> str:
-    """The scorecard chart's title: with the book's answers it says "illustration" first (they are our
-    reading of an article, not a measurement of the brand)."""
+    """The scorecard chart's title, in the current language: with the book's answers it says "illustration"
+    first (they are our reading of an article, not a measurement of the brand)."""
     if answers == VOLVO_FRANCE_ILLUSTRATION:
-        return f"Illustration, not a measurement: {brand}'s readiness as we read the article"
-    return f"Readiness scorecard: {brand}"
+        return _("Illustration, not a measurement: {brand}'s readiness as we read the article").format(brand=brand)
+    return _("Readiness scorecard: {brand}").format(brand=brand)
 
 
 def chart_subtitle(answers: dict[str, str], card: Scorecard) -> str:
-    """The scorecard chart's subtitle: whether the answers are the book's illustration, and the score."""
+    """The scorecard chart's subtitle, in the current language: whether the answers are the book's
+    illustration, and the score."""
     if answers == VOLVO_FRANCE_ILLUSTRATION:
-        return f"Our reading of the article, not Volvo data · illustrative score {card.score:.0f} / 100"
-    return f"Answers given as parameters · score {card.score:.0f} / 100"
+        return _("Our reading of the article, not Volvo data · illustrative score {score} / 100").format(
+            score=i18n.fmt(card.score, ".0f"))
+    return _("Answers given as parameters · score {score} / 100").format(score=i18n.fmt(card.score, ".0f"))
 

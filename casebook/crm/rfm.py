@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from casebook.errors import ParameterError
+from casebook.i18n import gettext as _
 
 #: (name, (R low, R high), (F low, F high), (M low, M high)), in the order they are tried.
 SEGMENTS: list[tuple[str, tuple[int, int], tuple[int, int], tuple[int, int]]] = [
@@ -35,6 +36,22 @@ SEGMENTS: list[tuple[str, tuple[int, int], tuple[int, int], tuple[int, int]]] = 
     ("Lost", (1, 2), (1, 2), (1, 2)),
 ]
 OTHERS = "Others"
+
+
+def segment_labels() -> dict[str, str]:
+    """The segment names of :data:`SEGMENTS` and :data:`OTHERS` as a reader sees them, in the current
+    language (the frames keep the R package's English names: they are data)."""
+    return {
+        "Champions": _("Champions"), "Loyal Customers": _("Loyal Customers"),
+        "Potential Loyalist": _("Potential Loyalist"), "New Customers": _("New Customers"),
+        "Promising": _("Promising"), "Need Attention": _("Need Attention"), "About To Sleep": _("About To Sleep"),
+        "At Risk": _("At Risk"), "Can't Lose Them": _("Can't Lose Them"), "Lost": _("Lost"), OTHERS: _("Others"),
+    }
+
+
+def segment_label(name: str) -> str:
+    """A segment's name in the current language (a name of the reader's own table as it is)."""
+    return segment_labels().get(name, name)
 
 
 def quintile_scores(values: pd.Series | np.ndarray, reverse: bool = False, bins: int = 5) -> np.ndarray:
@@ -118,10 +135,11 @@ def segment_summary(scores: pd.DataFrame, segments: pd.Series) -> pd.DataFrame:
 def segment_figures(summary: pd.DataFrame) -> dict[str, object]:
     """The figures of the segments section, from :func:`segment_summary`: the Champions' share of customers,
     of revenue and their median recency; the "At Risk" and "Can't Lose Them" customers and revenue share;
-    the "Others" share; and the empty segments as quoted text (``"none"`` when every segment has customers)."""
+    the "Others" share; and the empty segments as quoted text (``"none"`` when every segment has customers),
+    in the current language (« Nouveaux clients » in French)."""
     seg = summary.set_index("segment")
     at_risk = seg.loc[["At Risk", "Can't Lose Them"]]
-    empty = [f'"{name}"' for name in seg.index[seg["customers"] == 0]]
+    empty = [_('"{segment}"').format(segment=segment_label(name)) for name in seg.index[seg["customers"] == 0]]
     return {
         "champions_share": seg.loc["Champions", "customer_share"],
         "champions_revenue_share": seg.loc["Champions", "revenue_share"],
@@ -129,5 +147,5 @@ def segment_figures(summary: pd.DataFrame) -> dict[str, object]:
         "at_risk_customers": int(at_risk["customers"].sum()),
         "at_risk_revenue_share": float(at_risk["revenue_share"].sum()),
         "others_share": seg.loc[OTHERS, "customer_share"],
-        "empty_segments": ", ".join(empty) if empty else "none",
+        "empty_segments": ", ".join(empty) if empty else _("none"),
     }

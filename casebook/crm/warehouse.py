@@ -34,6 +34,7 @@ import pandas as pd
 from casebook import paths
 from casebook.crm.bgnbd import _unit_days
 from casebook.errors import ParameterError
+from casebook.i18n import gettext as _
 
 #: Columns of a purchase-days table (:func:`purchase_days`).
 DAY_COLUMNS = ("customer_id", "day", "amount", "last_at")
@@ -173,14 +174,14 @@ BUNDLED_NAME = "UK online retailer"
 def source_name(source: str | Path, table: str = "") -> str:
     """How chart titles name the customer data: :data:`BUNDLED_NAME` for the bundled retail file, else the
     file's or folder's own name (no folder above it; for a database URL, no host and no credentials),
-    with the table when one is named."""
+    with the table when one is named; the words in the current language."""
     text = str(source)
     if "://" not in text and Path(text).resolve() == paths.dataset("online_retail").resolve():
-        return BUNDLED_NAME
-    name = "database" if "://" in text or text.startswith("local[") else Path(text.rstrip("/")).name or text
+        return _("UK online retailer")  # BUNDLED_NAME
+    name = _("database") if "://" in text or text.startswith("local[") else Path(text.rstrip("/")).name or text
     if "/" in table:  # a Parquet path given to Spark: its own name only, as for files
         return Path(table.rstrip("/")).name
-    return f"{name}, table {table}" if table else name
+    return _("{name}, table {table}").format(name=name, table=table) if table else name
 
 
 def _to_pandas(table: ir.Table) -> pd.DataFrame:
