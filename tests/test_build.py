@@ -329,3 +329,33 @@ def test_glued_numbers_are_written_in_the_language_of_the_build(monkeypatch: pyt
     assert sphinxext.glued_text("2011", "s") == "2011"
     assert sphinxext.glued_text("'Publications sponsorisées'", "s") == "Publications sponsorisées"
     assert sphinxext.glued_text("nan", ".2f") == "NaN"
+
+
+def test_a_translated_glossary_sorts_by_its_own_terms_accents_aside() -> None:
+    terms = ["taux d’engagement", "écart", "Portée", "entonnoir", "abonné"]
+    assert sorted(terms, key=sphinxext.sort_key) == ["abonné", "écart", "entonnoir", "Portée", "taux d’engagement"]
+
+
+def test_a_translated_message_finds_the_glued_values_of_its_chapter() -> None:
+    from myst_nb.core.variables import RetrievalError
+
+    class Settings:
+        def __init__(self, docname: str) -> None:
+            self.env = type("Env", (), {"docname": docname})()
+
+    class Element:  # what myst-nb keeps on a notebook's document while parsing it
+        renderer = type("R", (), {"nb_client": type("C", (), {"glue_data": {"k": {"data": {"text/plain": "0.5"}}}})()})()
+
+    chapter_doc = {"nb_renderer": Element()}
+    chapter = type("Doc", (dict,), {})(chapter_doc)
+    chapter.settings = Settings("notebooks/x")
+    assert sphinxext.glue_data(chapter, "k").data == {"text/plain": "0.5"}
+    translated = type("Doc", (dict,), {})()
+    translated.settings = Settings("notebooks/x")
+    assert sphinxext.glue_data(translated, "k").data == {"text/plain": "0.5"}
+    with pytest.raises(RetrievalError):
+        sphinxext.glue_data(translated, "missing")
+    other = type("Doc", (dict,), {})()
+    other.settings = Settings("notebooks/y")
+    with pytest.raises(RetrievalError):
+        sphinxext.glue_data(other, "k")

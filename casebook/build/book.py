@@ -208,17 +208,23 @@ def execute_chapters(paths: list[Path], timeout: int = TIMEOUT, langs: tuple[str
     return seconds
 
 
-def status_rows(paths: list[Path], state: dict[str, dict[str, Any]]) -> list[tuple[str, str, str, str]]:
-    """(chapter, last executed, seconds, status) for the Execution status page, one per chapter."""
+def status_rows(paths: list[Path], state: dict[str, dict[str, Any]],
+                lang: str = "en") -> list[tuple[str, str, str, str]]:
+    """(chapter, last executed, seconds, status) of each chapter's run in ``lang``, for the Execution
+    status page, in the language in use."""
+    from casebook import i18n
+    from casebook.i18n import gettext as _
+
     rows = []
     for p in paths:
-        rec = state.get(p.stem)
+        rec = state.get(record_key(p, lang))
         if rec is None:
-            rows.append((p.stem, "not by this build", "", "stored outputs"))
+            rows.append((p.stem, _("not by this build"), "", _("stored outputs")))
             continue
         when = dt.datetime.fromisoformat(rec["executed_at"]).strftime("%Y-%m-%d %H:%M UTC")
-        secs = f"{rec['seconds']:.1f}" if rec.get("seconds") is not None else ""
-        status = "ran without error" if rec.get("status") == "ok" else f"failed: {rec.get('error', '')}"
+        secs = i18n.number(rec["seconds"], 1) if rec.get("seconds") is not None else ""
+        status = _("ran without error") if rec.get("status") == "ok" else _("failed: {error}").format(
+            error=rec.get("error", ""))
         rows.append((p.stem, when, secs, status))
     return rows
 

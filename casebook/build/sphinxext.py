@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from docutils.transforms import Transform
 from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
@@ -82,14 +83,17 @@ class ExecutionTable(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         """The table, linking each chapter to its page."""
         self.env.note_dependency(str(book.STATE))
-        header = ("Chapter", "Last executed", "Seconds", "Status")
+        from casebook.i18n import gettext as _
+
+        header = (_("Chapter"), _("Last executed"), _("Seconds"), _("Status"))
         table = nodes.table(classes=["colwidths-auto"])
         group = nodes.tgroup(cols=len(header))
         table += group
         group += [nodes.colspec(colwidth=1) for _ in header]
         group += nodes.thead("", _row(header))
         body = nodes.tbody()
-        for slug, *rest in book.status_rows(book.chapters(), book.load_state()):
+        lang = self.env.config.language if self.env.config.language in book.LANGS else book.LANGS[0]
+        for slug, *rest in book.status_rows(book.chapters(), book.load_state(), lang):
             link = pending_xref("", nodes.inline(text=slug), refdoc=self.env.docname, refdomain="std",
                                 reftype="doc", reftarget=f"/notebooks/{slug}", refexplicit=False, refwarn=True)
             body += _row([link, *rest])
@@ -318,7 +322,8 @@ def glued_text(text: str, fmt_spec: str) -> str:
 
 
 def _localise_glue(app: Sphinx, config: Any) -> None:
-    """Route myst-nb's glued-text formatting through :func:`glued_text`, in this build's language."""
+    """Make the build's language the one the package writes in (words of :mod:`casebook.i18n`, the
+    execution table) and route myst-nb's glued-text formatting through :func:`glued_text` in it."""
     global _glue_lang
     from myst_nb.ext.glue import crossref, roles
 
@@ -326,13 +331,88 @@ def _localise_glue(app: Sphinx, config: Any) -> None:
 
     lang = config.language or "en"
     _glue_lang = lang if lang in i18n.LANGS else "en"
+    i18n.use(_glue_lang)
     roles.format_plain_text = crossref.format_plain_text = glued_text
+    from myst_nb.ext.glue import directives as glue_directives
+
+    roles.retrieve_glue_data = glue_directives.retrieve_glue_data = glue_data
+
+
+def _back_to_english(app: Sphinx, exception: Exception | None) -> None:
+    """After a build, the process writes English again (a French report leaves nothing behind)."""
+    global _glue_lang
+    from casebook import i18n
+
+    _glue_lang = "en"
+    i18n.use("en")
+
+
+#: Each chapter's glued values, by document, kept for its translated messages (see :func:`glue_data`).
+_glue_by_doc: dict[str, Any] = {}
+
+
+def glue_data(document: nodes.document, key: str) -> Any:
+    """myst-nb's lookup of glued value ``key`` in ``document``, or, for a translated message, in the
+    chapter being translated.
+
+    Sphinx parses each translated message as a document of its own, which has none of the notebook's
+    glued values (myst-nb drops them when the chapter's parsing ends), so ``{glue:text}`` in a
+    translation would find nothing: each lookup made while the chapter is parsed keeps them by document
+    name, and a translated message's lookup falls back on them.
+    """
+    from myst_nb.core.variables import RetrievalError, VariableOutput
+    from myst_nb.ext.glue import utils
+
+    env = getattr(document.settings, "env", None)
+    if "nb_renderer" in document and env is not None:
+        _glue_by_doc[env.docname] = document["nb_renderer"]
+    try:
+        return utils.retrieve_glue_data(document, key)
+    except RetrievalError:
+        element = _glue_by_doc.get(getattr(env, "docname", None))
+        if element is None or key not in element.renderer.nb_client.glue_data:
+            raise
+        found = element.renderer.nb_client.glue_data[key]
+        return VariableOutput(data=found["data"], metadata=found.get("metadata", {}), nb_renderer=element,
+                              vtype="glue")
+
+
+def sort_key(term: str) -> tuple[str, str]:
+    """How a glossary term sorts in a translated edition: letters without their accents, case ignored
+    (``écran`` with the E's), then the term itself."""
+    import unicodedata
+
+    bare = "".join(c for c in unicodedata.normalize("NFD", term) if not unicodedata.combining(c))
+    return bare.casefold(), term
+
+
+class SortTranslatedGlossary(Transform):
+    """A ``:sorted:`` glossary is sorted while the English source is read; once its terms are translated
+    (Sphinx's Locale transform, priority 20), sort its entries again by their translated first term."""
+
+    default_priority = 25
+
+    def apply(self, **kwargs: Any) -> None:
+        env = self.document.settings.env
+        if (env.config.language or "en") == "en":
+            return
+        from sphinx import addnodes
+
+        for glossary in self.document.findall(addnodes.glossary):
+            if not glossary.get("sorted"):
+                continue
+            for dlist in glossary.findall(nodes.definition_list):
+                items = list(dlist.children)
+                items.sort(key=lambda item: sort_key(next(iter(item.findall(nodes.term))).astext()))
+                dlist.children = items
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the extension's event handlers and directives."""
     app.add_config_value("casebook_edition_links", False, "html", bool)
     app.connect("config-inited", _localise_glue)
+    app.connect("build-finished", _back_to_english)
+    app.add_transform(SortTranslatedGlossary)
     app.connect("html-page-context", _link_editions)
     app.add_directive("casebook-execution-table", ExecutionTable)
     app.add_directive("layouts-table", LayoutsTable)
