@@ -32,7 +32,7 @@ def test_readiness_title_and_subtitle_in_french(fr: None) -> None:
     assert readiness.chart_subtitle(book, card) == (
         "Notre lecture de l’article, pas des données Volvo · score illustratif 25 / 100")
     mine = {key: "yes" for key in readiness.QUESTIONS}
-    assert readiness.chart_title("Ma marque", mine) == f"Grille d’audit de préparation{NB}: Ma marque"
+    assert readiness.chart_title("Ma marque", mine) == f"Grille de préparation{NB}: Ma marque"
     assert readiness.chart_subtitle(mine, readiness.scorecard(mine)) == "Réponses données en paramètres · score 100 / 100"
 
 
@@ -75,10 +75,10 @@ def test_dropout_verdict_in_french_and_english() -> None:
     i18n.use("fr")
     try:
         assert bgnbd.dropout_verdict(finds) == (
-            f"L’ajustement trouve de l’attrition{NB}: après chaque achat, un client part définitivement avec une "
+            f"L’ajustement met en évidence le décrochage{NB}: après chaque achat, un client part définitivement avec une "
             f"probabilité de 25{NB}% en moyenne{NN}; la probabilité d’être encore actif distingue donc les clients "
             "partis pour de bon de ceux qui sont simplement entre deux achats.")
-        assert bgnbd.dropout_verdict(limit).startswith(f"L’ajustement atteint la limite sans attrition (a = 0, b indéfini){NB}:")
+        assert bgnbd.dropout_verdict(limit).startswith(f"L’ajustement atteint la limite sans décrochage (a = 0, b indéfini){NB}:")
         assert bgnbd.unit_words() == {"W": "semaines", "D": "jours"}
         assert bgnbd.UNIT_WORDS == {"W": "weeks", "D": "days"}
     finally:
