@@ -18,8 +18,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from casebook import i18n
 from casebook.community.funnel import MAX_SIMULATIONS, _number, _unknown, check_count
 from casebook.errors import ParameterError
+from casebook.i18n import gettext as _
 
 DEFAULT_REACH: dict[str, float] = {"size": 1000, "conversion": 0.002, "relay": 0.005}
 DEFAULT_RELAYS: dict[str, float] = {"size": 10, "conversion": 0.1, "relay": 0.5}
@@ -111,7 +113,7 @@ def simulate_cascade(
     waves = np.zeros(sims, dtype="int64")
     idx = np.flatnonzero(relayers > 0)
     current = relayers[idx]
-    for _ in range(check_count("max_generations", max_generations)):
+    for _wave in range(check_count("max_generations", max_generations)):
         if idx.size == 0:
             break
         seen = rng.poisson(net["fanout"] * current)
@@ -224,14 +226,14 @@ def reach_vs_relay_curve(
             pd.DataFrame(
                 {
                     "relay_probability": q,
-                    "strategy": f"{int(reach['size']):,} contacts (reach)",
+                    "strategy": _("{n} contacts (reach)").format(n=i18n.number(int(reach["size"]))),
                     "model_conversions": reach_conv,
                 }
             ),
             pd.DataFrame(
                 {
                     "relay_probability": q,
-                    "strategy": f"{int(relays['size']):,} relays",
+                    "strategy": _("{n} relays").format(n=i18n.number(int(relays["size"]))),
                     "model_conversions": relay_conv,
                 }
             ),

@@ -23,7 +23,10 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from casebook import i18n
+from casebook.community.words import rate_label
 from casebook.errors import ParameterError
+from casebook.i18n import gettext as _
 
 RATE_NAMES = ("invitations_per_organiser", "acceptance_rate", "booking_rate", "reorganise_rate")
 PROBABILITIES = ("acceptance_rate", "booking_rate", "reorganise_rate")
@@ -148,8 +151,8 @@ def expected_totals(
     k = float(_k(i, a, b, re))
     if generations is None and k >= 1:
         raise ParameterError(
-            f"K = {k:.3g} ≥ 1: every trip seeds at least one more, so N/(1−K) has no finite "
-            "total; lower a rate or pass generations= to count a fixed number of waves"
+            _("K = {k} ≥ 1: every trip seeds at least one more, so N/(1−K) has no finite "
+              "total; lower a rate or pass generations= to count a fixed number of waves").format(k=i18n.fmt(k, ".3g"))
         )
     if generations is not None:
         generations = check_count("generations", generations, minimum=0)
@@ -228,7 +231,7 @@ def simulate_bookings(
     waves = np.zeros(sims, dtype="int64")
     idx = np.flatnonzero(~out["supercritical"].to_numpy())
     current = np.full(idx.size, n, dtype="int64")
-    for _ in range(max_generations):
+    for _wave in range(max_generations):
         if idx.size == 0:
             break
         invited = rng.poisson(i[idx] * current)
@@ -356,12 +359,12 @@ def simulation_figures(sim: pd.DataFrame, summary: Mapping[str, float]) -> dict[
 
 
 def tornado_figures(tornado: pd.DataFrame) -> dict[str, object]:
-    """The rates that move bookings the most and the least (in words) and their swings, from
+    """The rates that move bookings the most and the least (in the current language's words) and their swings, from
     :func:`tornado_table` (sorted by swing, widest first)."""
     top, last = tornado.iloc[0], tornado.iloc[-1]
     return {
-        "tornado_top": top["parameter"].replace("_", " "),
+        "tornado_top": rate_label(top["parameter"]),
         "tornado_top_swing": top["swing"],
-        "tornado_last": last["parameter"].replace("_", " "),
+        "tornado_last": rate_label(last["parameter"]),
         "tornado_last_swing": last["swing"],
     }

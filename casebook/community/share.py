@@ -16,7 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from casebook import i18n
 from casebook.errors import InputError, ParameterError
+from casebook.i18n import gettext as _
 from casebook.schemas import MILES, SHARE  # noqa: E402
 
 DAYS_PER_MONTH = 365.25 / 12
@@ -180,7 +182,7 @@ def attribution_table(
     out["margin_low_usd"] = credited * per_point_margin.min()
     out["margin_mid_usd"] = credited * np.median(per_point_margin)
     out["margin_high_usd"] = credited * per_point_margin.max()
-    out["scenario"] = [f"{s:.0%} credited" for s in shares]
+    out["scenario"] = [_("{share} credited").format(share=i18n.percent(s, 0)) for s in shares]
     return out
 
 
