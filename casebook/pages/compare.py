@@ -12,11 +12,19 @@ from __future__ import annotations
 
 import pandas as pd
 
+from casebook import i18n
+from casebook.i18n import gettext as _
 from casebook.pages import charts, metrics
-from casebook.pages.simulate import SILENT
+from casebook.pages.metrics import shown
+from casebook.pages.simulate import silent_name
 
 BASIS_WORDS = {"reach": "interactions ÷ reach (people reached)",
                "impressions": "interactions ÷ impressions or views (times shown)"}
+
+
+def basis_words(basis: str) -> str:
+    """What a rate on ``basis`` divides, in the current language."""
+    return _(BASIS_WORDS[basis])
 
 
 def _pages(posts: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
@@ -53,21 +61,24 @@ def side_by_side(posts: pd.DataFrame, start: str | None = None, end: str | None 
 
 
 def readable(table: pd.DataFrame) -> pd.DataFrame:
-    """:func:`side_by_side` as a reader sees it: labelled columns, rates in percent, "not in the export"
-    where a page's export lacks a figure (its paid flag, its post types)."""
+    """:func:`side_by_side` as a reader sees it, in the current language: labelled columns, rates in
+    percent, "not in the export" where a page's export lacks a figure (its paid flag, its post types)."""
+    missing = _("not in the export")
+
     def pct(v: float, digits: int) -> str:
-        return "not in the export" if pd.isna(v) else f"{v:.{digits}%}"
+        return missing if pd.isna(v) else i18n.percent(float(v), digits)
 
     return pd.DataFrame({
-        "Page": table["page"], "Network": table["network"], "Posts": table["posts"],
-        "Posts a week": table["posts_per_week"].round(1),
-        "Longest silence (days)": table["longest_silence_days"],
-        "Median engagement rate": [pct(v, 2) for v in table["er_median"]],
-        "Rate basis": table["er_basis"], "Paid posts": [pct(v, 0) for v in table["paid_share"]],
-        "Top post type": table["top_post_type"].replace("", "not in the export"),
-        "Audit (good / failed)": [f"{g} / {f}" for g, f in zip(table["criteria_good"], table["criteria_failed"],
-                                                                strict=True)],
-    }).set_index("Page")
+        _("Page"): table["page"], _("Network"): table["network"], _("Posts"): table["posts"],
+        _("Posts a week"): table["posts_per_week"].round(1),
+        _("Longest silence (days)"): table["longest_silence_days"],
+        _("Median engagement rate"): [pct(v, 2) for v in table["er_median"]],
+        _("Rate basis"): [shown(b) for b in table["er_basis"]],
+        _("Paid posts"): [pct(v, 0) for v in table["paid_share"]],
+        _("Top post type"): [shown(t) if t else missing for t in table["top_post_type"]],
+        _("Audit (good / failed)"): [f"{g} / {f}" for g, f in zip(table["criteria_good"], table["criteria_failed"],
+                                                                   strict=True)],
+    }).set_index(_("Page"))
 
 
 def by_type(posts: pd.DataFrame) -> pd.DataFrame:
@@ -84,11 +95,13 @@ def by_type(posts: pd.DataFrame) -> pd.DataFrame:
 
 def scorecards(posts: pd.DataFrame, start: str | None = None, end: str | None = None,
                reference: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The animation audit of every page: one row per criterion, one column of grades per page."""
+    """The animation audit of every page: one row per criterion, one column of grades per page (criteria
+    and grades in the current language; the first column is named ``criterion``)."""
     posts = with_reference(posts, reference)
     cards = [metrics.audit_scorecard(page, start=start, end=end)[["criterion", "grade"]].set_index("criterion")
              .rename(columns={"grade": name}) for name, page in _pages(posts)]
-    return pd.concat(cards, axis=1).reset_index()
+    table = pd.concat(cards, axis=1).reset_index()
+    return table.map(lambda v: shown(v) if isinstance(v, str) else v)
 
 
 def compare_figures(posts: pd.DataFrame, start: str | None = None, end: str | None = None,
@@ -100,13 +113,13 @@ def compare_figures(posts: pd.DataFrame, start: str | None = None, end: str | No
     entries = metrics.pages_figures(posts, start, end)
     posts = with_reference(posts, reference)
     shared = metrics.common_basis(posts)
-    simulated = SILENT in set(posts["page"])
-    subtitle = (f"Median per post; {BASIS_WORDS[shared]}" if shared else
-                "Median per post; the pages share no basis: each is read on its own (see the table)")
+    simulated = silent_name() in set(posts["page"])
+    subtitle = (_("Median per post; {basis}").format(basis=basis_words(shared)) if shared else
+                _("Median per post; the pages share no basis: each is read on its own (see the table)"))
     return {
         "pages": entries,
         "pages_shown": len(metrics.page_names(posts)),
-        "pages_basis": BASIS_WORDS[shared] if shared else "each page on its own basis (not comparable)",
-        "fig-pages-compare": charts.pages_chart(by_type(posts), "Engagement by post type, page by page",
+        "pages_basis": basis_words(shared) if shared else _("each page on its own basis (not comparable)"),
+        "fig-pages-compare": charts.pages_chart(by_type(posts), _("Engagement by post type, page by page"),
                                                 subtitle=subtitle, simulated=simulated),
     }

@@ -10,17 +10,33 @@ except :func:`engagement_rate`, the per-post helper the others build on. Groups 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from casebook import i18n
+from casebook.i18n import gettext as _
 from casebook.schemas import BASES
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 GAP_BINS = [-1, 0, 1, 3, 7, 14, 30, np.inf]
 GAP_LABELS = ["same day", "1 day", "2–3 days", "4–7 days", "8–14 days", "15–30 days", "over 30 days"]
+
+
+_MORE_THAN = re.compile(r"Posting days with more than (\d+) posts")
+
+
+def shown(value: object) -> str:
+    """A label the tables keep in English (criterion, grade, gap band, weekday, group, post type, basis...)
+    as a reader of the current language sees it; names it does not know are shown as they are."""
+    text = str(value)
+    m = _MORE_THAN.fullmatch(text)
+    if m:
+        return _("Posting days with more than {n} posts").format(n=m[1])
+    return _(text)
 
 
 def basis_of(posts: pd.DataFrame) -> str:
@@ -344,12 +360,20 @@ SOURCES = {
 }
 
 
+def source(key: str) -> str:
+    """The source of a threshold (:data:`SOURCES`) in the current language."""
+    text = SOURCES[key]
+    return _(text)
+
+
 def audit_scorecard(posts: pd.DataFrame, thresholds: AuditThresholds = AuditThresholds(),
                     response_rate: float | None = None, start: str | pd.Timestamp | None = None,
                     end: str | pd.Timestamp | None = None) -> pd.DataFrame:
     """The animation audit: one row per criterion with the measured value, threshold, source and grade.
 
     Grades: "good", "weak" (too little), "too much", or "not measured" when the export lacks the data.
+    Criteria and grades stay English (keys: :func:`shown` translates them for readers); the measured
+    value, threshold and source are written in the current language.
     ``response_rate`` (share of fans' posts answered) is not in post exports: pass it if known.
     """
     t = thresholds
@@ -361,41 +385,45 @@ def audit_scorecard(posts: pd.DataFrame, thresholds: AuditThresholds = AuditThre
                      "source": source, "grade": grade})
 
     ppw = float(c["posts_per_week"])
-    add("Posts per week", ppw, f"{ppw:.1f}", f"{t.posts_per_week_min:.1f} to {t.posts_per_week_max:g}",
-        SOURCES["posts_per_week_min"] + "; " + SOURCES["posts_per_week_max"],
+    add("Posts per week", ppw, i18n.fmt(ppw, ".1f"),
+        _("{low} to {high}").format(low=i18n.fmt(t.posts_per_week_min, ".1f"), high=i18n.fmt(t.posts_per_week_max, "g")),
+        source("posts_per_week_min") + _("; ") + source("posts_per_week_max"),
         "weak" if ppw < t.posts_per_week_min else "too much" if ppw > t.posts_per_week_max else "good")
     over = float(c["share_days_over_2_posts"])
-    add(f"Posting days with more than {t.posts_per_day_max} posts", over, f"{over:.0%}", "none",
-        SOURCES["posts_per_day_max"], "good" if over == 0 else "too much")
+    add(f"Posting days with more than {t.posts_per_day_max} posts", over, i18n.fmt(over, ".0%"), _("none"),
+        source("posts_per_day_max"), "good" if over == 0 else "too much")
     sil = int(c["longest_silence_days"])
-    add("Longest silence (days)", sil, f"{sil} days", f"at most {t.longest_silence_max_days}",
-        SOURCES["longest_silence_max_days"], "good" if sil <= t.longest_silence_max_days else "weak")
+    add("Longest silence (days)", sil, _("{n} days").format(n=sil),
+        _("at most {n}").format(n=t.longest_silence_max_days),
+        source("longest_silence_max_days"), "good" if sil <= t.longest_silence_max_days else "weak")
     silent = int(c["silent_weeks"])
-    add("Weeks without a post", silent, f"{silent} of {c['weeks']}", "none",
-        SOURCES["longest_silence_max_days"], "good" if silent == 0 else "weak")
+    add("Weeks without a post", silent, _("{n} of {total}").format(n=silent, total=c["weeks"]), _("none"),
+        source("longest_silence_max_days"), "good" if silent == 0 else "weak")
     er_f = engagement_rate(posts, "followers").median()
     add("Median engagement per post ÷ followers", er_f,
-        "not in this export" if pd.isna(er_f) else f"{er_f:.3%}", f"at least {t.er_followers_benchmark:.3%}",
-        SOURCES["er_followers_benchmark"],
+        _("not in this export") if pd.isna(er_f) else i18n.fmt(er_f, ".3%"),
+        _("at least {value}").format(value=i18n.fmt(t.er_followers_benchmark, ".3%")),
+        source("er_followers_benchmark"),
         "not measured" if pd.isna(er_f) else "good" if er_f >= t.er_followers_benchmark else "weak")
     types = posts["type"].dropna()
     if types.empty:
-        add("Content variety (post types)", np.nan, "not in this export", "", SOURCES["content_variety"],
+        add("Content variety (post types)", np.nan, _("not in this export"), "", source("content_variety"),
             "not measured")
     else:
         shares = types.value_counts(normalize=True)
         ok = len(shares) >= t.types_min and shares.iloc[0] <= t.top_type_share_max
         add("Content variety (post types)", float(shares.iloc[0]),
-            f"{len(shares)} types, top {shares.index[0]} {shares.iloc[0]:.0%}",
-            f"≥ {t.types_min} types, none above {t.top_type_share_max:.0%}", SOURCES["content_variety"],
-            "good" if ok else "weak")
+            _("{n} types, top {type} {share}").format(n=len(shares), type=shown(shares.index[0]),
+                                                       share=i18n.fmt(float(shares.iloc[0]), ".0%")),
+            _("≥ {n} types, none above {share}").format(n=t.types_min, share=i18n.fmt(t.top_type_share_max, ".0%")),
+            source("content_variety"), "good" if ok else "weak")
+    answered = _("at least {value}").format(value=i18n.fmt(t.response_rate_benchmark, ".1%"))
     if response_rate is None:
-        add("Fans' posts answered", np.nan, "not in a post export", f"at least {t.response_rate_benchmark:.1%}",
-            SOURCES["response_rate_benchmark"], "not measured")
+        add("Fans' posts answered", np.nan, _("not in a post export"), answered,
+            source("response_rate_benchmark"), "not measured")
     else:
-        add("Fans' posts answered", response_rate, f"{response_rate:.0%}",
-            f"at least {t.response_rate_benchmark:.1%}", SOURCES["response_rate_benchmark"],
-            "good" if response_rate >= t.response_rate_benchmark else "weak")
+        add("Fans' posts answered", response_rate, i18n.fmt(response_rate, ".0%"), answered,
+            source("response_rate_benchmark"), "good" if response_rate >= t.response_rate_benchmark else "weak")
     return pd.DataFrame(rows)
 
 

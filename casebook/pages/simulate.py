@@ -16,10 +16,18 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
+from casebook import i18n
+from casebook.i18n import gettext as _
 from casebook.schemas import CANONICAL, DTYPES
 
-#: The simulated page's name in tables and charts (it says "simulated", as every simulation must).
+#: The simulated page's name in tables and charts (it says "simulated", as every simulation must); the
+#: page is named in the language in use when it is simulated (:func:`silent_name`).
 SILENT = "Silent page (simulated)"
+
+
+def silent_name() -> str:
+    """:data:`SILENT` in the current language."""
+    return _(SILENT)
 
 
 @dataclass(frozen=True)
@@ -46,8 +54,16 @@ class SilentPageAssumptions:
     seed: int = 2011
 
     def describe(self) -> pd.DataFrame:
-        """The assumptions as a two-column table for the chapter."""
-        return pd.DataFrame({"assumption": list(asdict(self)), "value": [str(v) for v in asdict(self).values()]})
+        """The assumptions as a two-column table for the chapter: each assumption's name (English, the
+        field's: show it with :func:`label`) and its value written in the current language."""
+        return pd.DataFrame({"assumption": list(asdict(self)), "value": [i18n.fmt(v) for v in asdict(self).values()]})
+
+
+def label(assumption: str) -> str:
+    """An assumption's field name as a reader of the current language sees it (``"posts_per_week"`` →
+    ``"Posts per week"``)."""
+    text = assumption.replace("_", " ")
+    return _(text[:1].upper() + text[1:])
 
 
 def simulate_silent_page(reference: pd.DataFrame, assumptions: SilentPageAssumptions = SilentPageAssumptions()
@@ -105,7 +121,7 @@ def simulate_silent_page(reference: pd.DataFrame, assumptions: SilentPageAssumpt
         "page_likes": followers,
         "message": pd.array([pd.NA] * n, dtype="string"),
         "saves": pd.array([pd.NA] * n, dtype="Int64"), "follows": pd.array([pd.NA] * n, dtype="Int64"),
-        "page": SILENT, "network": ref["network"].iloc[0] if "network" in ref and len(ref) else "Facebook",
+        "page": silent_name(), "network": ref["network"].iloc[0] if "network" in ref and len(ref) else "Facebook",
     })[CANONICAL].astype(DTYPES)
     out = out.sort_values("published", kind="stable").reset_index(drop=True)
     out["post_id"] = out["post_id"].sort_values(ignore_index=True)
