@@ -127,7 +127,7 @@ def test_segment_names_in_french_data_in_english(fr: None) -> None:
 
 
 def test_reasons_and_silence_bands_in_french(fr: None) -> None:
-    assert churn.reason_labels()["silence beyond usual gap"] == "silence au-delà de l’intervalle habituel"
+    assert churn.reason_labels()["silence beyond usual gap"] == "silence au-delà de l’écart habituel"
     assert set(churn.reason_labels()) == set(churn.REASONS) | {"total"}
     status = pd.DataFrame({"silence_ratio": [0.2, 0.7, 6.0], "revenue": [1.0, 2.0, 3.0]})
     bands = list(churn.silence_distribution(status)["band"])
