@@ -167,3 +167,17 @@ def test_crm_charts_words_in_english() -> None:
     spec = crm_charts.readiness_chart(readiness.scorecard().table, "t").to_dict()
     assert spec["layer"][0]["encoding"]["color"]["scale"]["domain"] == ["yes", "partly", "no"]
     assert spec["layer"][0]["encoding"]["color"]["title"] == "Answer"
+
+
+def test_french_words_of_the_chapter_follow_french_typography(fr: None) -> None:
+    from casebook.build.catalogs import french_typography
+    from casebook.charts import tooltip_problems
+
+    card = readiness.scorecard()
+    texts = [bgnbd.dropout_verdict(_params(0.793, 2.426)), bgnbd.dropout_verdict(_params(0.0, float("nan"))),
+             readiness.chart_title("Volvo France", dict(readiness.VOLVO_FRANCE_ILLUSTRATION)),
+             readiness.chart_subtitle(dict(readiness.VOLVO_FRANCE_ILLUSTRATION), card),
+             *readiness.questions().values(), *readiness.labels().values(), *rfm.segment_labels().values(),
+             *churn.reason_labels().values()]
+    assert [t for t in texts if french_typography(t)] == []
+    assert tooltip_problems(crm_charts.readiness_chart(card.table, "t").to_dict()) == []
