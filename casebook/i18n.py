@@ -12,12 +12,13 @@ May import: the standard library and Babel only.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import decimal
 import re
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,17 @@ def use(lang: str) -> Callable[[str], str]:
     global _current
     _current = check(lang)
     return gettext
+
+
+@contextlib.contextmanager
+def using(lang: str) -> Iterator[Callable[[str], str]]:
+    """Write in ``lang`` inside the ``with`` block (yields :func:`gettext`), then in the language before."""
+    before = _current
+    use(lang)
+    try:
+        yield gettext
+    finally:
+        use(before)
 
 
 def current() -> str:
@@ -149,7 +161,7 @@ def fmt(value: Any, spec: str = "", lang: str | None = None) -> str:
         from babel.numbers import format_decimal
 
         digits = int(prec or 6)
-        text = format_decimal(_exact(value), format="@" + "#" * (digits - 1), locale=_locale(lang))
+        text = "0" if value == 0 else format_decimal(_exact(value), format="@" + "#" * (digits - 1), locale=_locale(lang))
     elif kind == "d":
         text = number(value, 0, group, lang)
     elif kind == "f" or prec is not None:

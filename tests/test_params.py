@@ -60,10 +60,11 @@ def test_survey_chapter_parameters_come_from_its_notebook() -> None:
     assert [(p.name, p.default, p.domain.annotation) for p in ch.parameters] == [
         ("confidence", 0.95, "Level"),
         ("data_path", "../data/survey_counts.csv", "Path"),
+        ("lang", "en", "Choice[en, fr]"),
     ]
     for p in ch.parameters:
         assert f"# {p.help}" in source
-    assert ch.signature() == "confidence (float), data_path (str)"
+    assert ch.signature() == "confidence (float), data_path (str), lang (str)"
 
 
 def test_every_chapter_has_a_title_and_helped_parameters_each_with_a_domain() -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import dataclasses
 import datetime as dt
 import functools
 import html
@@ -56,6 +57,7 @@ class RunInfo:
     data_file: str | None = None
     run_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     brand: str | None = None
+    lang: str = "en"  # the report's language: its page, header and computed words
 
 
 def esc(value: Any) -> str:
@@ -77,30 +79,36 @@ def display_value(value: Any) -> str:
 
 
 def render_header(info: RunInfo) -> str:
-    """The report header: brand and chapter, run date, data file and every parameter value."""
-    rows = "".join(
-        f'<tr><th scope="row">{esc(name)}</th><td>'
-        + (f"<code>{esc(display_value(value))}</code>" if value != "" else '<span class="empty">(empty)</span>')
-        + "</td>"
-        f"<td>{'set for this run' if user else 'default'}</td></tr>"
-        for name, value, user in info.parameters
-    )
-    brand = f'<p class="cb-brand">{esc(info.brand)}</p>' if info.brand else ""
-    data = f"<dt>Data file</dt><dd><code>{esc(info.data_file)}</code></dd>" if info.data_file else ""
-    table = (
-        f'<table class="cb-params table"><caption>Parameters</caption><thead><tr><th>name</th>'
-        f"<th>value</th><th></th></tr></thead><tbody>{rows}</tbody></table>"
-        if rows
-        else ""
-    )
-    return (
-        '<header class="cb-header">'
-        '<p class="cb-kicker">The social media casebook · chapter report</p>'
-        f"{brand}<h1>{esc(info.title or info.slug)}</h1>"
-        f"<dl><dt>Chapter</dt><dd><code>{esc(info.slug)}</code></dd>{data}"
-        f"<dt>Run</dt><dd>{esc(info.run_at.strftime('%Y-%m-%d %H:%M UTC'))}</dd></dl>"
-        f"{table}</header>"
-    )
+    """The report header, in the report's language: brand and chapter, run date, data file and every
+    parameter value."""
+    from casebook import i18n
+
+    with i18n.using(info.lang) as _:
+        rows = "".join(
+            f'<tr><th scope="row">{esc(name)}</th><td>'
+            + (f"<code>{esc(display_value(value))}</code>" if value != ""
+               else f'<span class="empty">{esc(_("(empty)"))}</span>')
+            + "</td>"
+            f"<td>{esc(_('set for this run') if user else _('default'))}</td></tr>"
+            for name, value, user in info.parameters
+        )
+        brand = f'<p class="cb-brand">{esc(info.brand)}</p>' if info.brand else ""
+        data = (f"<dt>{esc(_('Data file'))}</dt><dd><code>{esc(info.data_file)}</code></dd>"
+                if info.data_file else "")
+        table = (
+            f'<table class="cb-params table"><caption>{esc(_("Parameters"))}</caption><thead><tr>'
+            f"<th>{esc(_('name'))}</th><th>{esc(_('value'))}</th><th></th></tr></thead><tbody>{rows}</tbody></table>"
+            if rows
+            else ""
+        )
+        return (
+            f'<header class="cb-header" lang="{esc(info.lang)}">'
+            f'<p class="cb-kicker">{esc(_("The social media casebook · chapter report"))}</p>'
+            f"{brand}<h1>{esc(info.title or info.slug)}</h1>"
+            f"<dl><dt>{esc(_('Chapter'))}</dt><dd><code>{esc(info.slug)}</code></dd>{data}"
+            f"<dt>{esc(_('Run'))}</dt><dd>{esc(info.run_at.strftime('%Y-%m-%d %H:%M UTC'))}</dd></dl>"
+            f"{table}</header>"
+        )
 
 
 HEADER_CSS = """
@@ -177,7 +185,7 @@ def book_config() -> dict[str, Any]:
     return config
 
 
-def warm_up(slug: str | None = None, *, rehearse: bool = True) -> threading.Thread:
+def warm_up(slug: str | None = None, *, rehearse: bool = True, lang: str = "en") -> threading.Thread:
     """Prepare, in a background thread (returned), what rendering a chapter's report needs, so that the
     report costs only the page's own build once the chapter has run. Call it before executing a chapter:
     the work (1 to 2 s) then overlaps the kernel's.
@@ -185,8 +193,8 @@ def warm_up(slug: str | None = None, *, rehearse: bool = True) -> threading.Thre
     ``rehearse``: first render the report of a one-paragraph page, so that Sphinx, the book's extensions
     and theme, and the inlining that follows (Beautiful Soup, its CSS selectors) are imported and
     initialised, and the theme's files are in the output folder. ``slug``: then set up the Sphinx
-    application of that chapter's page (:class:`PreparedBuild`), which :func:`render_report` uses for
-    the chapter's report; :func:`discard_prepared` drops one that was not used.
+    application of that chapter's page in ``lang`` (:class:`PreparedBuild`), which :func:`render_report`
+    uses for the chapter's report; :func:`discard_prepared` drops one that was not used.
     """
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Warm-up\n\nText.")])
 
@@ -194,10 +202,10 @@ def warm_up(slug: str | None = None, *, rehearse: bool = True) -> threading.Thre
         if slug is None:
             render_report(notebook, RunInfo(slug="warm-up", title="Warm-up"))
             return
-        prepared = PreparedBuild(slug, rehearsal=notebook if rehearse else None)
+        prepared = PreparedBuild(slug, rehearsal=notebook if rehearse else None, lang=lang)
         with _PREPARED_LOCK:
-            old = _PREPARED.pop(slug, None)
-            _PREPARED[slug] = prepared
+            old = _PREPARED.pop((slug, lang), None)
+            _PREPARED[(slug, lang)] = prepared
         if old is not None:
             old.close()
 
@@ -216,8 +224,9 @@ class PreparedBuild:
     :func:`warm_up`).
     """
 
-    def __init__(self, slug: str, rehearsal: dict | None = None) -> None:
+    def __init__(self, slug: str, rehearsal: dict | None = None, lang: str = "en") -> None:
         self.slug = slug
+        self.lang = lang
         self.workdir = Path(tempfile.mkdtemp(prefix="casebook-report-"))
         self.warnings = io.StringIO()
         self._stack: contextlib.ExitStack | None = None
@@ -230,7 +239,7 @@ class PreparedBuild:
                 _finish(BeautifulSoup(_TINY_PAGE, "html.parser"), RunInfo(slug="warm-up", title="Warm-up"))
             (self.workdir / "src").mkdir(exist_ok=True)
             self._stack = _locked_patches(self.workdir / "src")
-            self.app = _new_app(slug, self.workdir, self.warnings)
+            self.app = _new_app(slug, self.workdir, self.warnings, lang)
         except BaseException:
             self.close()
             raise
@@ -260,14 +269,14 @@ class PreparedBuild:
 
 
 _TINY_PAGE = "<html><head><title>x</title></head><body><article><h1>x</h1></article></body></html>"
-_PREPARED: dict[str, PreparedBuild] = {}
+_PREPARED: dict[tuple[str, str], PreparedBuild] = {}
 _PREPARED_LOCK = threading.Lock()
 
 
-def discard_prepared(slug: str) -> None:
-    """Close the prepared build of ``slug`` if :func:`render_report` did not use it (a failed run)."""
+def discard_prepared(slug: str, lang: str = "en") -> None:
+    """Close the prepared build of ``slug`` in ``lang`` if :func:`render_report` did not use it (a failed run)."""
     with _PREPARED_LOCK:
-        prepared = _PREPARED.pop(slug, None)
+        prepared = _PREPARED.pop((slug, lang), None)
     if prepared is not None:
         prepared.close()
 
@@ -315,18 +324,19 @@ def _one_scan_of_plugins() -> Any:
         pybtex.plugin.entry_points, bibtex_plugin.entry_points = saved
 
 
-def build_page(notebook: dict, slug: str, workdir: Path) -> tuple[Path, str]:
+def build_page(notebook: dict, slug: str, workdir: Path, lang: str = "en") -> tuple[Path, str]:
     """Build ``notebook`` as the page ``SLUG.html`` under ``workdir`` the way the book builds it.
 
     Returns the page's path and Sphinx's warnings. A numbered chapter sits in a numbered toctree so
     sections, figures and exercises carry the book's numbers; citations resolve to a reference list
-    added at the end of the page.
+    added at the end of the page. In a language other than English, the chapter's prose comes from its
+    catalog (``book/locales/LANG/LC_MESSAGES/notebooks/SLUG.po``), as on the book's page.
     """
     with _BUILD_LOCK:
-        return _build_page(notebook, slug, workdir)
+        return _build_page(notebook, slug, workdir, lang)
 
 
-def _build_page(notebook: dict, slug: str, workdir: Path) -> tuple[Path, str]:
+def _build_page(notebook: dict, slug: str, workdir: Path, lang: str = "en") -> tuple[Path, str]:
     from sphinx.util.console import strip_escape_sequences
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
@@ -335,7 +345,7 @@ def _build_page(notebook: dict, slug: str, workdir: Path) -> tuple[Path, str]:
     _write_sources(notebook, slug, src)
     warnings = io.StringIO()
     with patch_docutils(str(src)), docutils_namespace(), _one_scan_of_plugins():
-        _new_app(slug, workdir, warnings).build(force_all=True)
+        _new_app(slug, workdir, warnings, lang).build(force_all=True)
     return workdir / "html" / f"{slug}.html", strip_escape_sequences(warnings.getvalue())
 
 
@@ -372,9 +382,20 @@ def _locked_patches(src: Path) -> contextlib.ExitStack:
     return stack
 
 
-def _new_app(slug: str, workdir: Path, warnings: io.StringIO) -> Any:
+def page_config(slug: str, lang: str = "en") -> dict[str, Any]:
+    """The Sphinx settings of chapter ``slug``'s page in ``lang``: the book's, and for a translated
+    language, that language and the chapter's catalog (the page's document is ``SLUG``, the catalog the
+    book's page's, ``notebooks/SLUG``)."""
+    config = copy.deepcopy(book_config())
+    if lang != "en":
+        config.update(language=lang, locale_dirs=[str(ROOT / "book" / "locales")],
+                      gettext_compact=f"notebooks/{slug}")
+    return config
+
+
+def _new_app(slug: str, workdir: Path, warnings: io.StringIO, lang: str = "en") -> Any:
     """The Sphinx application of page ``slug`` (sources in ``workdir/src``, output in ``workdir/html``), the
-    book's configuration, numbered as the book numbers the chapter; call it with docutils patched."""
+    book's configuration in ``lang``, numbered as the book numbers the chapter; call it with docutils patched."""
     from sphinx.application import Sphinx
 
     app = Sphinx(
@@ -383,7 +404,7 @@ def _new_app(slug: str, workdir: Path, warnings: io.StringIO) -> Any:
         outdir=str(workdir / "html"),
         doctreedir=str(workdir / "doctrees"),
         buildername="html",
-        confoverrides=copy.deepcopy(book_config()),
+        confoverrides=page_config(slug, lang),
         status=None,
         warning=warnings,
         freshenv=True,
@@ -401,7 +422,7 @@ def render_report(notebook: dict, info: RunInfo) -> str:
     """The standalone report of an executed notebook (nbformat dict) as one HTML document; built with the
     application :func:`warm_up` prepared for the chapter, if there is one."""
     with _PREPARED_LOCK:
-        prepared = _PREPARED.pop(info.slug, None)
+        prepared = _PREPARED.pop((info.slug, info.lang), None)
     if prepared is not None:
         try:
             page, _ = prepared.build(notebook)
@@ -410,15 +431,19 @@ def render_report(notebook: dict, info: RunInfo) -> str:
             prepared.close()
     else:
         with tempfile.TemporaryDirectory(prefix="casebook-report-") as tmp:
-            page, _ = build_page(notebook, info.slug, Path(tmp))
+            page, _ = build_page(notebook, info.slug, Path(tmp), info.lang)
             soup = inline_assets(page)
     return _finish(soup, info)
 
 
 def _finish(soup: BeautifulSoup, info: RunInfo) -> str:
     """The inlined page with the run's header in place of its title, as one HTML document."""
-    header = BeautifulSoup(render_header(info), "html.parser")
     title = soup.select_one("article h1")
+    if title is not None and info.lang != "en":  # the chapter's title as its page shows it, translated
+        for link in title.select("a.headerlink"):
+            link.decompose()
+        info = dataclasses.replace(info, title=title.get_text(" ", strip=True))
+    header = BeautifulSoup(render_header(info), "html.parser")
     if title is not None:
         title.replace_with(header)
     else:

@@ -55,7 +55,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     ):  # notes on a stopped kernel; errors arrive as exceptions
         logging.getLogger(name).setLevel(logging.CRITICAL)
     result = run_chapter(
-        args.slug, data=args.data, parameters=args.param, out=args.out, progress=not args.quiet, table=args.table
+        args.slug, data=args.data, parameters=args.param, out=args.out, progress=not args.quiet, table=args.table,
+        lang=args.lang,
     )
     print(f"{args.slug}: ran in {result.seconds:.1f} s; {len(result.figures)} figures")
     print(f"  report:   {result.html}")
@@ -229,6 +230,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME=VALUE",
         help="set a parameter; VALUE is read as YAML (0.9, 2011-09-09, [0, 0.5], text)",
     )
+    run.add_argument("--lang", choices=("en", "fr"),
+                     help="language of the report, its charts and numbers (default: en; sets the chapter's lang)")
     run.add_argument("--out", metavar="DIR", help="output folder (default: reports/SLUG)")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     run.set_defaults(func=cmd_run)

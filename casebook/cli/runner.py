@@ -264,8 +264,12 @@ def run_chapter(
     progress: bool = True,
     kernel_name: str = "python3",
     table: str | None = None,
+    lang: str | None = None,
 ) -> RunResult:
     """Execute chapter ``slug`` on ``data`` with ``-p``-style ``parameters`` and write its three outputs.
+
+    ``lang`` (``en`` or ``fr``) sets the chapter's ``lang`` parameter: the report, its charts, figures'
+    wording and numbers are written in that language (``figures.json`` holds the same numbers).
 
     ``data`` may be a connection string (:mod:`casebook.cli.sources`), then ``table`` names the table
     (the chapter's ``table`` parameter). Credentials in it reach the kernel through its environment only.
@@ -280,7 +284,8 @@ def run_chapter(
             env.update(sources.split_credentials(str(value))[1])
     kernels = [start_chapter_kernel(slug, kernel_name, env=env)]
     try:
-        result = _run_chapter(slug, data, parameters, out, progress, kernel_name, kernels, env, table)
+        result = _run_chapter(slug, data, [*(parameters or []), *([f"lang={lang}"] if lang else [])], out, progress,
+                              kernel_name, kernels, env, table)
     finally:
         for kernel in kernels:  # stopped by the executor, unless the run failed before it ran
             if kernel is not None:
@@ -400,7 +405,7 @@ def _run_chapter(
         raise _out_error(out_dir, exc) from None
 
     start = time.perf_counter()
-    warm = None
+    warm, lang = None, "en"
     try:
         from papermill.exceptions import PapermillExecutionError
 
@@ -408,11 +413,12 @@ def _run_chapter(
 
         # Sphinx sets the report up meanwhile; while the kernel starts (a few seconds) it first renders a
         # rehearsal page, which makes the report itself cheaper.
-        warm = report.warm_up(slug)
+        values = {p.name: user.get(p.name, p.default) for p in chapter.parameters}
+        lang = str(values.get("lang", "en"))
+        warm = report.warm_up(slug, lang=lang)
         umask = os.umask(0)
         os.umask(umask)
         tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; the report folder is an ordinary one
-        values = {p.name: user.get(p.name, p.default) for p in chapter.parameters}
         shown = private_paths(chapter, user)
         info = report.RunInfo(
             slug=slug,
@@ -421,6 +427,7 @@ def _run_chapter(
             data_file=data_display(chapter, values, user),
             run_at=dt.datetime.now(dt.UTC),
             brand=str(values["brand"]) if values.get("brand") not in (None, "") else None,
+            lang=lang,
         )
         nb_path = tmp / f"{slug}.ipynb"
         try:
@@ -457,7 +464,7 @@ def _run_chapter(
     finally:  # a run that failed early waits for the warm-up, then drops what it prepared
         if warm is not None:
             warm.join(timeout=60)
-            report.discard_prepared(slug)
+            report.discard_prepared(slug, lang)
     seconds = time.perf_counter() - start
     return RunResult(
         out_dir,
