@@ -40,6 +40,7 @@ def _words() -> dict[str, str]:
         "added per day": _("added per day"),
         "monthly growth": _("monthly growth"),
         # MyBO figures, claims and ratios
+        "Comparison": _("Comparison"),  # a tooltip title of the shared bar chart (its column name made readable)
         "people": _("people"),
         "events": _("events"),
         "raised": _("raised"),
@@ -72,8 +73,7 @@ def _words() -> dict[str, str]:
         "final figure against the seed's claim": _("final figure against the seed's claim"),
         "final figures": _("final figures"),
         # the SNCF funnel and cascade
-        "Stage": _("Stage"),
-        "Comparison": _("Comparison"),
+        "Stage": _("Stage"),  # a tooltip title of the shared bar chart (its column name made readable)
         "organisers": _("organisers"),
         "invitations sent": _("invitations sent"),
         "invitations accepted": _("invitations accepted"),
