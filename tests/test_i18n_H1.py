@@ -192,3 +192,33 @@ def test_chart_words_in_french(posts):
     assert spec["encoding"]["x"]["title"] == "Heure de publication"
     assert spec["encoding"]["y"]["scale"]["domain"][0] == "lundi"
     assert en["fig-flowers-heatmap"].to_dict()["encoding"]["x"]["title"] == "Hour of publication"
+
+
+def test_every_word_of_the_page_chapters_has_a_french_translation():
+    import io
+
+    from babel.messages.extract import extract
+
+    from casebook.build.catalogs import KEYWORDS, _notebook_code, french_typography
+    from casebook.paths import NOTEBOOKS, ROOT
+
+    sources = [(ROOT / "casebook" / "pages" / f).read_bytes() for f in
+               ("metrics.py", "audit.py", "charts.py", "compare.py", "simulate.py")]
+    sources += [_notebook_code(NOTEBOOKS / f"{slug}.ipynb").encode() for slug in ("monceau-fleurs", "1800-flowers")]
+    words = {message for source in sources
+             for _line, message, _comments, _context in extract("python", io.BytesIO(source), keywords=KEYWORDS)}
+    french = i18n.messages("fr")
+    assert len(words) > 150
+    assert sorted(w for w in words if w not in french) == []
+    assert [w for w in words if french_typography(french[w])] == []
+    assert not any(w.startswith(("posts_per", "er_followers")) for w in words)  # no dict keys taken for words
+
+
+def test_the_label_lists_are_the_labels_the_tables_keep():
+    labels = m._label_words()
+    assert set(m.GAP_LABELS) <= set(labels) and set(m.WEEKDAYS) <= set(labels)
+    assert set(m.SOURCES.values()) <= set(labels)
+    i18n.use("fr")
+    assert m._label_words()[:4] == ["bon", "faible", "excessif", "non mesuré"]
+    assert compare._basis_words() == [compare.basis_words("reach"), compare.basis_words("impressions")]
+    assert simulate._assumption_words()[1] == simulate.label("irregularity") == "Irrégularité"

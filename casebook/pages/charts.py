@@ -176,7 +176,7 @@ def pages_chart(table: pd.DataFrame, title: str, subtitle: str | None = None, si
 
     ``table`` is :func:`casebook.pages.compare.by_type` (page, type, posts, er_median, er_basis)."""
     df = table[["page", "type", "posts", "er_median", "er_basis"]].dropna(subset=["er_median"]).copy()
-    df["type"], df["er_basis"] = df["type"].map(shown), df["er_basis"].map(shown)
+    df["page"], df["type"], df["er_basis"] = df["page"].map(shown), df["type"].map(shown), df["er_basis"].map(shown)
     chart = alt.Chart(df).mark_bar().encode(
         y=alt.Y("type:N", title=_("Post type"),
                 sort=alt.EncodingSortField("er_median", op="max", order="descending")),

@@ -24,7 +24,13 @@ BASIS_WORDS = {"reach": "interactions ÷ reach (people reached)",
 
 def basis_words(basis: str) -> str:
     """What a rate on ``basis`` divides, in the current language."""
-    return _(BASIS_WORDS[basis])
+    text = BASIS_WORDS[basis]
+    return _(text)
+
+
+def _basis_words() -> list[str]:
+    """:data:`BASIS_WORDS` spelled out once, so ``make catalogs`` extracts them."""
+    return [_("interactions ÷ reach (people reached)"), _("interactions ÷ impressions or views (times shown)")]
 
 
 def _pages(posts: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
@@ -69,7 +75,7 @@ def readable(table: pd.DataFrame) -> pd.DataFrame:
         return missing if pd.isna(v) else i18n.percent(float(v), digits)
 
     return pd.DataFrame({
-        _("Page"): table["page"], _("Network"): table["network"], _("Posts"): table["posts"],
+        _("Page"): [shown(p) for p in table["page"]], _("Network"): table["network"], _("Posts"): table["posts"],
         _("Posts a week"): table["posts_per_week"].round(1),
         _("Longest silence (days)"): table["longest_silence_days"],
         _("Median engagement rate"): [pct(v, 2) for v in table["er_median"]],
@@ -96,10 +102,11 @@ def by_type(posts: pd.DataFrame) -> pd.DataFrame:
 def scorecards(posts: pd.DataFrame, start: str | None = None, end: str | None = None,
                reference: pd.DataFrame | None = None) -> pd.DataFrame:
     """The animation audit of every page: one row per criterion, one column of grades per page (criteria
-    and grades in the current language; the first column is named ``criterion``)."""
+    and grades in the current language, pages under the names :func:`~casebook.pages.metrics.shown` gives
+    them; the first column is named ``criterion``)."""
     posts = with_reference(posts, reference)
     cards = [metrics.audit_scorecard(page, start=start, end=end)[["criterion", "grade"]].set_index("criterion")
-             .rename(columns={"grade": name}) for name, page in _pages(posts)]
+             .rename(columns={"grade": shown(name)}) for name, page in _pages(posts)]
     table = pd.concat(cards, axis=1).reset_index()
     return table.map(lambda v: shown(v) if isinstance(v, str) else v)
 

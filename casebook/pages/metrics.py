@@ -39,6 +39,28 @@ def shown(value: object) -> str:
     return _(text)
 
 
+def _label_words() -> list[str]:
+    """The English labels of the tables (grades, criteria, gap bands, weekdays, groups, post types, bases,
+    Kaushik's rates, the sources of the thresholds), spelled out once so ``make catalogs`` extracts them:
+    :func:`shown` and :func:`source` translate them when a reader sees them."""
+    return [_("good"), _("weak"), _("too much"), _("not measured"), _("Posts per week"), _("Longest silence (days)"),
+            _("Weeks without a post"), _("Median engagement per post ÷ followers"), _("Content variety (post types)"),
+            _("Fans' posts answered"), _("same day"), _("1 day"), _("2–3 days"), _("4–7 days"), _("8–14 days"),
+            _("15–30 days"), _("over 30 days"), _("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"),
+            _("Friday"), _("Saturday"), _("Sunday"), _("organic"), _("paid"), _("paid − organic"), _("(none)"),
+            _("Photo"), _("Status"), _("Link"), _("Video"), _("product"), _("action"), _("inspiration"),
+            _("reach"), _("impressions"), _("followers"), _("conversation"), _("amplification"), _("applause"),
+            _("comments"), _("shares"), _("likes"), _("top"), _("bottom"),
+            _("Socialbakers: pages averaged 6.5 posts a month in Sept 2011 (≈1.5 a week)"),
+            _("Buddy Media (2012): no more than 7 posts a week; ExactTarget (2011): 44% unliked a brand for "
+              "posting too often"),
+            _("Buddy Media (2012): 1–2 posts a day"),
+            _("book's rule: a full week without a post (at the 2011 average pace a page posts every 4.7 days)"),
+            _("Rival IQ median engagement per post: 0.064% of followers (2022)"),
+            _("book's rule of thumb: at least 2 post types, none above 80% of posts"),
+            _("Socialbakers Q2 2012: 47.6% of wall posts answered")]
+
+
 def basis_of(posts: pd.DataFrame) -> str:
     """The engagement-rate basis a post table supports: ``reach`` when any post has a reach, else
     ``impressions`` (X, LinkedIn, TikTok and YouTube exports count views or impressions, not people)."""

@@ -27,7 +27,7 @@ SILENT = "Silent page (simulated)"
 
 def silent_name() -> str:
     """:data:`SILENT` in the current language."""
-    return _(SILENT)
+    return _("Silent page (simulated)")
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,12 @@ def label(assumption: str) -> str:
     ``"Posts per week"``)."""
     text = assumption.replace("_", " ")
     return _(text[:1].upper() + text[1:])
+
+
+def _assumption_words() -> list[str]:
+    """The assumptions' names as :func:`label` shows them, spelled out once so ``make catalogs`` extracts them."""
+    return [_("Posts per week"), _("Irregularity"), _("Reach ratio"), _("Engagement ratio"), _("Followers"),
+            _("Follower growth per week"), _("Start"), _("Weeks"), _("Seed")]
 
 
 def simulate_silent_page(reference: pd.DataFrame, assumptions: SilentPageAssumptions = SilentPageAssumptions()
