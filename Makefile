@@ -46,7 +46,7 @@ integration: $(STAMP) site-build pdf-build slides handouts
 site-build: $(STAMP)
 	$(PY) -m casebook.build.book book
 
-# The PDF edition (_build/casebook.pdf): Jupyter Book's single-page build printed by Debian's chromium
+# The PDF editions (_build/casebook.pdf, _build/casebook-fr.pdf): Jupyter Book's single-page build of each edition printed by Debian's chromium
 # (what its pdfhtml builder does, waiting for the charts: casebook/build/pdf.py).
 pdf-build: $(STAMP) site-build
 	$(PY) -m casebook.build.pdf

@@ -274,15 +274,17 @@ def launch_edition(lang: str, force_all: bool = False) -> subprocess.Popen:
 
 
 def sphinx(source: Path, out: Path, builder: str = "html", overrides: dict[str, Any] | None = None,
-           doctrees: Path | None = None, force_all: bool = False, quiet: bool = False) -> int:
-    """Jupyter Book's Sphinx build of the book in ``source`` (its ``_config.yml`` and ``_toc.yml``) into
-    ``out``, what ``jupyter-book build`` runs, with Sphinx settings ``overrides``; warnings as errors.
-    Returns the exit code."""
+           doctrees: Path | None = None, force_all: bool = False, quiet: bool = False,
+           config: Path | None = None) -> int:
+    """Jupyter Book's Sphinx build of the book in ``source`` (its ``_config.yml``, or ``config``, and its
+    ``_toc.yml``) into ``out``, what ``jupyter-book build`` runs, with Sphinx settings ``overrides``;
+    warnings as errors. Returns the exit code."""
     from jupyter_book.sphinx import build_sphinx
 
     conf = {"external_toc_path": (source / "_toc.yml").as_posix(), "latex_individualpages": False,
             **(overrides or {})}
-    result = build_sphinx(source, out, noconfig=True, path_config=str(source / "_config.yml"), confoverrides=conf,
+    config = config or source / "_config.yml"
+    result = build_sphinx(source, out, noconfig=True, path_config=str(config), confoverrides=conf,
                           builder=builder, doctreedir=doctrees, force_all=force_all, warningiserror=True,
                           keep_going=True, quiet=quiet, really_quiet=quiet)
     if isinstance(result, Exception):

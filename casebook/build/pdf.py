@@ -23,7 +23,6 @@ May import: the foundation, charts, notebook and the executor.
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -38,6 +37,9 @@ from casebook.paths import ROOT
 OUT = ROOT / "_build" / "pdf"
 SINGLE = OUT / "_build" / "singlehtml"
 PDF = ROOT / "_build" / "casebook.pdf"
+#: Each edition's PDF, and the folder its single page is built in.
+PDFS = {"en": PDF, "fr": ROOT / "_build" / "casebook-fr.pdf"}
+OUTS = {"en": OUT, "fr": ROOT / "_build" / "pdf-fr"}
 CHROMIUM = Path(browser.CHROMIUM)
 #: Jupyter Book's pdfhtml margins and style (jupyter_book/pdf.py).
 MARGINS = {"left": "0in", "right": "0in", "top": ".5in", "bottom": ".5in"}
@@ -124,27 +126,36 @@ def print_pdf(html: Path, pdf: Path) -> Path:
                        margin=MARGINS)[0]
 
 
-def build() -> Path:
-    """Build ``_build/casebook.pdf``; return its path."""
+def single_page(lang: str) -> Path:
+    """The single page the ``lang`` edition's PDF is printed from."""
+    return OUTS[lang] / "_build" / "singlehtml" / "index.html"
+
+
+def build(lang: str = "en") -> Path:
+    """Build the ``lang`` edition's PDF (``_build/casebook.pdf``, ``_build/casebook-fr.pdf``) from the
+    chapters executed in that language (``make book`` stores them); return its path."""
+    from casebook.build import book
+
     config = pdf_config()
-    cmd = [
-        str(Path(sys.executable).with_name("jupyter-book")),
-        "build",
-        str(ROOT),
-        "--builder",
-        "singlehtml",
-        "--path-output",
-        str(OUT),
-        "--config",
-        str(config),
-        "--warningiserror",
-        "--keep-going",
-    ]
-    subprocess.run(cmd, cwd=ROOT, check=True)
-    print_pdf(SINGLE / "index.html", PDF)
-    print(f"The PDF edition is ready: {PDF}")
-    return PDF
+    source = book.ROOT if lang == book.LANGS[0] else book.link_source(lang)
+    overrides = {k: v for k, v in book.edition_overrides(lang).items() if k != "casebook_edition_links"}
+    out = OUTS[lang] / "_build"
+    code = book.sphinx(source, out / "singlehtml", "singlehtml", overrides, doctrees=out / ".doctrees", config=config)
+    if code:
+        sys.exit(f"the single-page build of the {lang} edition failed (exit {code})")
+    print_pdf(single_page(lang), PDFS[lang])
+    print(f"The PDF edition ({lang}) is ready: {PDFS[lang]}")
+    return PDFS[lang]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m casebook.build.pdf [LANG ...]``: the PDF of each edition (default: both)."""
+    from casebook.build import book
+
+    for lang in list(argv or []) or book.LANGS:
+        build(lang)
+    return 0
 
 
 if __name__ == "__main__":
-    build()
+    sys.exit(main(sys.argv[1:]))

@@ -1,4 +1,5 @@
-"""Checks of the PDF edition (run by `make pdf` after `python -m casebook.build.pdf` built it).
+"""Checks of the PDF editions, English and French (run by `make pdf` after `python -m casebook.build.pdf`
+built them).
 
 - every page of the table of contents is in the PDF, in order, and the page count is sane;
 - every chart of the book is in the PDF, drawn: its title (vega writes it inside the SVG) is on a page,
@@ -15,20 +16,23 @@ import subprocess
 import numpy as np
 import pytest
 import yaml
+from babel.messages.pofile import read_po
 
+from casebook.build import pdf as pdf_build
 from casebook.paths import ROOT
 
 pytestmark = pytest.mark.integration
 
-PDF = ROOT / "_build" / "casebook.pdf"
-SINGLE = ROOT / "_build" / "pdf" / "_build" / "singlehtml"
 DPI = 75
+LANGS = tuple(pdf_build.PDFS)
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _built_pdf():
-    if not PDF.exists() or not SINGLE.exists():
-        pytest.fail("the PDF is not built: run `make pdf`")
+@pytest.fixture(params=LANGS, scope="module")
+def lang(request: pytest.FixtureRequest) -> str:
+    """Each edition in turn; its PDF must be built."""
+    if not pdf_build.PDFS[request.param].exists() or not pdf_build.single_page(request.param).exists():
+        pytest.fail(f"the {request.param} PDF is not built: run `make pdf`")
+    return request.param
 
 
 def toc_documents() -> list[str]:
@@ -40,21 +44,20 @@ def toc_documents() -> list[str]:
     return docs
 
 
-def single_page() -> str:
-    """The single-page HTML the PDF was printed from."""
-    root = toc_documents()[0]
-    return (SINGLE / f"{root}.html").read_text(encoding="utf-8")
+def single_page(lang: str) -> str:
+    """The single-page HTML the ``lang`` PDF was printed from."""
+    return pdf_build.single_page(lang).read_text(encoding="utf-8")
 
 
-def page_count() -> int:
-    info = subprocess.run(["pdfinfo", str(PDF)], capture_output=True, text=True, check=True).stdout
+def page_count(lang: str) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf_build.PDFS[lang])], capture_output=True, text=True, check=True).stdout
     return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
 
 
-def words_by_page() -> list[list[tuple[str, float, float]]]:
-    """Every word of the PDF with its top and bottom (points), page by page."""
+def words_by_page(lang: str) -> list[list[tuple[str, float, float]]]:
+    """Every word of the ``lang`` PDF with its top and bottom (points), page by page."""
     out = subprocess.run(
-        ["pdftotext", "-bbox", str(PDF), "-"], capture_output=True, text=True, check=True
+        ["pdftotext", "-bbox", str(pdf_build.PDFS[lang]), "-"], capture_output=True, text=True, check=True
     ).stdout
     pages = []
     for page in out.split("<page ")[1:]:
@@ -73,8 +76,9 @@ def _plain(text: str) -> str:
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", text))).replace("#", "").strip()
 
 
-def document_title(doc: str) -> str:
-    """The first level-1 heading of a document's source (.md or .ipynb)."""
+def document_title(doc: str, lang: str = "en") -> str:
+    """The first level-1 heading of a document's source (.md or .ipynb), in ``lang`` (from the document's
+    catalog)."""
     path = next(ROOT.glob(f"{doc}.*"))
     text = path.read_text(encoding="utf-8")
     if path.suffix == ".ipynb":
@@ -82,18 +86,21 @@ def document_title(doc: str) -> str:
             "".join(c["source"]) for c in json.loads(text)["cells"] if c["cell_type"] == "markdown"
         )
     title = re.search(r"^# (.+)$", text, re.M).group(1)
+    if lang != "en":
+        with (ROOT / "book" / "locales" / lang / "LC_MESSAGES" / f"{doc}.po").open("rb") as f:
+            title = read_po(f)[title].string
     return re.sub(r"[`*_]|\{[^}]*\}", "", title).strip()
 
 
-def headings() -> list[str]:
-    """The title of every document of the table of contents, in order."""
-    return [document_title(doc) for doc in toc_documents()]
+def headings(lang: str = "en") -> list[str]:
+    """The title of every document of the table of contents, in order, in ``lang``."""
+    return [document_title(doc, lang) for doc in toc_documents()]
 
 
-def chart_titles() -> list[str]:
-    """The title of every chart embedded in the single page, in order."""
+def chart_titles(lang: str) -> list[str]:
+    """The title of every chart embedded in the ``lang`` single page, in order."""
     titles = []
-    for payload in re.findall(r"var spec=(\{.*?\});if\(typeof vegaEmbed", single_page(), re.S):
+    for payload in re.findall(r"var spec=(\{.*?\});if\(typeof vegaEmbed", single_page(lang), re.S):
         title = json.loads(payload.replace("<\\/", "</")).get("title")
         text = title.get("text") if isinstance(title, dict) else title
         titles.append(" ".join(text) if isinstance(text, list) else (text or ""))
@@ -121,10 +128,10 @@ def caption_below(words: list[tuple[str, float, float]], y: float) -> float | No
     return min(tops) if tops else None
 
 
-def render(page: int) -> np.ndarray:
-    """One PDF page (0-based) as an RGB array at DPI."""
+def render(page: int, lang: str) -> np.ndarray:
+    """One page (0-based) of the ``lang`` PDF as an RGB array at DPI."""
     ppm = subprocess.run(
-        ["pdftoppm", "-r", str(DPI), "-f", str(page + 1), "-l", str(page + 1), str(PDF)],
+        ["pdftoppm", "-r", str(DPI), "-f", str(page + 1), "-l", str(page + 1), str(pdf_build.PDFS[lang])],
         capture_output=True,
         check=True,
     ).stdout
@@ -149,9 +156,9 @@ def test_ink_measure_tells_blank_from_drawn():
     assert ink(drawn) == (300 / 2500, 300)
 
 
-def test_every_page_of_the_toc_is_in_the_pdf_in_order():
-    titles = headings()
-    text = " ".join(w for page in words_by_page() for w, _, _ in page)
+def test_every_page_of_the_toc_is_in_the_pdf_in_order(lang: str):
+    titles = headings(lang)
+    text = " ".join(w for page in words_by_page(lang) for w, _, _ in page)
     pos = -1
     for title in titles:
         found = text.find(" ".join(title.split()[:6]), pos + 1)
@@ -159,22 +166,22 @@ def test_every_page_of_the_toc_is_in_the_pdf_in_order():
         pos = found
 
 
-def test_page_count_is_sane():
+def test_page_count_is_sane(lang: str):
     docs = len(toc_documents())
-    pages = page_count()
+    pages = page_count(lang)
     assert docs <= pages <= 30 * docs, f"{pages} pages for {docs} documents"
 
 
-def test_every_chart_is_drawn_in_the_pdf():
-    titles = chart_titles()
+def test_every_chart_is_drawn_in_the_pdf(lang: str):
+    titles = chart_titles(lang)
     assert titles, "no chart in the single page"
     assert all(titles), "a chart has no title: give every chart a title (charts.titled)"
-    pages = words_by_page()
+    pages = words_by_page(lang)
     page, checked = 0, []
     for title in titles:
         page, top = find_title(pages, title, page)
         bottom = caption_below(pages[page], top)
-        image = render(page)
+        image = render(page, lang)
         scale = DPI / 72
         y1 = int((bottom if bottom is not None else 792) * scale)
         share, coloured = ink(image[int(top * scale) : y1])
@@ -183,3 +190,13 @@ def test_every_chart_is_drawn_in_the_pdf():
             f"chart {title!r} on page {page + 1} looks blank: {checked[-1]}"
         )
     assert len(checked) == len(titles)
+
+
+def test_the_french_pdf_is_in_french_with_the_same_charts():
+    if not all(p.exists() for p in pdf_build.PDFS.values()):
+        pytest.fail("the PDFs are not built: run `make pdf`")
+    assert len(chart_titles("fr")) == len(chart_titles("en"))
+    assert set(chart_titles("fr")).isdisjoint(chart_titles("en")), "a chart of the French PDF has an English title"
+    assert '<html lang="fr"' in single_page("fr")
+    text = " ".join(w for page in words_by_page("fr") for w, _, _ in page)
+    assert "Vérification des faits" in text and "Objectifs pédagogiques" in text
