@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PYTEST := $(VENV)/bin/pytest
 STAMP := $(VENV)/.installed
 
-.PHONY: book test prereqs lint unit nbval integration site-build pdf-build pdf fuzz bench notebooks clean slides handouts
+.PHONY: book test prereqs lint unit nbval integration site-build pdf-build pdf fuzz bench notebooks clean slides handouts catalogs
 
 # Executes the chapters whose code, data or package changed (papermill, outputs stored in notebooks/),
 # then builds the site from the stored outputs with warnings as errors (casebook/build/book.py).
@@ -38,13 +38,22 @@ unit: $(STAMP)
 nbval: $(STAMP)
 	$(PYTEST) --nbval notebooks -q -n 2 --dist loadfile
 
-# Tests marked `integration`: the built site (static and in Debian's Chromium), the PDF, `casebook run` on
+# Tests marked `integration`: the built sites (static and in Debian's Chromium), the PDFs, `casebook run` on
 # whole chapters, kernels. The browser checks share one crawl, so they stay on one worker (xdist group).
+# The French edition's chapters (executed with lang="fr" by the site build) are re-executed and compared
+# with their stored outputs too.
 integration: $(STAMP) site-build pdf-build slides handouts
+	$(PYTEST) --nbval _build/fr/src/notebooks -q -n 2 --dist loadfile
 	$(PYTEST) tests -m integration -q -n 2 --dist loadgroup
 
 site-build: $(STAMP)
 	$(PY) -m casebook.build.book book
+
+# For writers, after changing English text: brings every French catalog in step (book/locales/fr for the
+# prose, casebook/locales/fr for the computed words: new messages empty, changed ones fuzzy), then lists
+# what needs translating; `make test` fails until the list is empty (casebook/build/catalogs.py).
+catalogs: $(STAMP)
+	$(PY) -m casebook.build.catalogs
 
 # The PDF editions (_build/casebook.pdf, _build/casebook-fr.pdf): Jupyter Book's single-page build of each edition printed by Debian's chromium
 # (what its pdfhtml builder does, waiting for the charts: casebook/build/pdf.py).

@@ -230,6 +230,36 @@ def test_search_lists_the_chapters_that_use_the_word(browser_context, server):
     assert visit.console_errors == [] and visit.failed == [] and visit.blocked == []
 
 
+def chapters_in_french_using(stem: str) -> set[str]:
+    """French chapter pages whose translated text (their catalog) has a word starting with ``stem``."""
+    from babel.messages.pofile import read_po
+
+    out = set()
+    for name in toc_chapters():
+        with (ROOT / "book" / "locales" / "fr" / "LC_MESSAGES" / "notebooks" / f"{name}.po").open("rb") as f:
+            text = " ".join(m.string for m in read_po(f) if m.id and m.string)
+        if re.search(rf"\b{stem}\w*", text, re.I):
+            out.add(f"fr/notebooks/{name}.html")
+    return out
+
+
+def test_the_french_search_finds_french_words_in_any_form(browser_context, server):
+    expected = chapters_in_french_using("publication")  # "publication" and "publications": one French stem
+    assert expected, "no French chapter speaks of publications: the page chapters should"
+    page, visit = open_page(browser_context, server, "fr/search.html?q=publications")
+    page.wait_for_function(
+        "() => document.querySelector('#search-results .search-summary') !== null "
+        "&& /trouvé|résultat/i.test(document.querySelector('#search-results .search-summary').textContent)",
+        timeout=30_000,
+    )
+    hrefs = page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(a => a.href)")
+    page.close()
+    found = {urlsplit(h).path.lstrip("/") for h in hrefs}
+    assert expected <= found, f"missing from the French results: {sorted(expected - found)}"
+    assert all(p.startswith("fr/") for p in found), "the French search lists pages of the English edition"
+    assert visit.console_errors == [] and visit.failed == [] and visit.blocked == []
+
+
 def test_each_chapter_download_link_returns_its_notebook(visits, browser_context, server):
     assert visited_chapters(visits)
     for path in visited_chapters(visits):

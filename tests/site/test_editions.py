@@ -1,0 +1,112 @@
+"""The two editions of the built site (after `make book`): the English one at the root of `_build/html`,
+the French one in `_build/html/fr/`.
+
+- every page exists in both, and each links to the same page in the other language;
+- the French pages say they are French (``<html lang="fr">``, the French stemmer for search);
+- the French text follows French typography (no-break spaces before : ; ! ? %, « »);
+- the French chapters were executed in French and glue the same numbers as the English ones.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+
+from casebook.build import book
+from casebook.build.catalogs import french_typography
+from casebook.notebook import glued_scalars
+
+pytestmark = pytest.mark.integration
+
+EN = book.site_dir("en")
+FR = book.site_dir("fr")
+#: Pages Sphinx writes for itself (index of terms, search) rather than from the book's sources.
+GENERATED = {"genindex.html", "search.html"}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _built() -> None:
+    if not (EN / "index.html").exists() or not (FR / "index.html").exists():
+        pytest.fail("the sites are not built: run `make book`")
+
+
+def pages(site: Path) -> set[str]:
+    """The pages of one edition's site, relative to its folder (the other edition's folder left out)."""
+    return {str(p.relative_to(site)) for p in site.rglob("*.html")
+            if not p.relative_to(site).parts[0].startswith("_") and p.relative_to(site).parts[0] != "fr"}
+
+
+def test_every_page_exists_in_both_editions() -> None:
+    english, french = pages(EN), pages(FR)
+    assert len(english) > 20
+    assert english == french
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_each_page_links_to_the_same_page_in_the_other_language(lang: str) -> None:
+    site, other = book.site_dir(lang), ("fr" if lang == "en" else "en")
+    checked = 0
+    for rel in sorted(pages(site) - GENERATED - {"index.html"}):
+        soup = BeautifulSoup((site / rel).read_text(encoding="utf-8"), "html.parser")
+        link = soup.select_one(f"p.casebook-edition a[hreflang='{other}']")
+        alternate = soup.select_one(f"link[rel='alternate'][hreflang='{other}']")
+        assert link is not None and alternate is not None, f"{lang}/{rel}: no link to the {other} edition"
+        target = ((site / rel).parent / link["href"]).resolve()
+        assert target == (book.site_dir(other) / rel).resolve() and target.is_file(), f"{lang}/{rel} -> {link['href']}"
+        checked += 1
+    assert checked > 20
+
+
+def test_the_french_pages_are_french_and_searched_with_the_french_stemmer() -> None:
+    for rel in sorted(pages(FR) - {"index.html"}):  # index.html only redirects to the first page
+        assert '<html lang="fr"' in (FR / rel).read_text(encoding="utf-8"), rel
+    assert "FrenchStemmer" in (FR / "_static" / "language_data.js").read_text(encoding="utf-8")
+    assert "FrenchStemmer" not in (EN / "_static" / "language_data.js").read_text(encoding="utf-8")
+
+
+#: Elements whose text is code, data or drawing, not prose.
+NOT_PROSE = "script, style, pre, code, .cell_input, .highlight, .math, svg, kbd, .casebook-edition"
+
+
+def prose_blocks(path: Path) -> list[str]:
+    """The text of each paragraph, list item, heading, caption and table cell of a page's article."""
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    article = soup.select_one("article") or soup
+    for el in article.select(NOT_PROSE):
+        el.replace_with("X")  # code stands for a word: what follows it is still checked
+    blocks = article.select("p, li, h1, h2, h3, figcaption, td, th, dt")
+    return [re.sub(r"[ \t\r\n]+", " ", el.get_text()).strip() for el in blocks]  # no-break spaces kept
+
+
+def test_the_french_text_follows_french_typography() -> None:
+    problems = []
+    for rel in sorted(pages(FR) - GENERATED):
+        for text in prose_blocks(FR / rel):
+            problems += [f"fr/{rel}: {p}" for p in french_typography(text)]
+    assert problems == [], f"{len(problems)} problem(s), first ones:\n" + "\n".join(problems[:15])
+
+
+def test_the_typography_check_finds_what_it_should(tmp_path: Path) -> None:
+    page = tmp_path / "p.html"
+    page.write_text("<article><p>Le taux : 27%.</p><p>Bien\u00a0: 27\u00a0% <code>a: b</code>.</p></article>")
+    found = [p for t in prose_blocks(page) for p in french_typography(t)]
+    assert len(found) == 2 and "plain space" in found[0] and "'%'" in found[1]
+
+
+@pytest.mark.parametrize("path", book.chapters(), ids=lambda p: p.stem)
+def test_the_french_chapter_glues_the_numbers_of_the_english_one(path: Path) -> None:
+    english = glued_scalars(nbformat.read(path, as_version=4))
+    french = glued_scalars(nbformat.read(book.executed_path(path, "fr"), as_version=4))
+    assert english.keys() == french.keys()
+
+    def numbers(figures: dict) -> dict:
+        return {k: v for k, v in figures.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+
+    assert numbers(french) == numbers(english)
+    assert len(numbers(english)) >= 10
+    texts = {k for k, v in english.items() if isinstance(v, str) and re.search(r"[a-z]{4}", v)}
+    assert texts == {k for k, v in french.items() if isinstance(v, str) and re.search(r"[a-z]{4}", v)}
