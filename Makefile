@@ -60,13 +60,15 @@ catalogs: $(STAMP)
 pdf-build: $(STAMP) site-build
 	$(PY) -m casebook.build.pdf
 
-# The trainer's kit: one reveal.js deck per chapter, _build/slides/SLUG.html (assets in _build/slides/assets/),
-# and one A4 handout per chapter, _build/handouts/SLUG.pdf, both from the stored outputs of notebooks/
-# (casebook/build/slides.py, casebook/build/handouts.py). They open and print with no network.
-slides: $(STAMP)
+# The trainer's kit, in English and in French: one reveal.js deck per chapter, _build/slides/SLUG.html and
+# _build/slides/fr/SLUG.html (assets in _build/slides/assets/), and one A4 handout per chapter,
+# _build/handouts/SLUG.pdf and _build/handouts/fr/SLUG.pdf, from the stored outputs of notebooks/ and of
+# the French run that site-build stores in _build/fr/src/notebooks/ (casebook/build/slides.py,
+# casebook/build/handouts.py; `--lang en|fr` builds one language). They open and print with no network.
+slides: $(STAMP) site-build
 	$(PY) -m casebook.build.slides
 
-handouts: $(STAMP)
+handouts: $(STAMP) site-build
 	$(PY) -m casebook.build.handouts
 
 # The PDF edition and its checks.

@@ -54,10 +54,40 @@ def test_build_prints_every_handout(tmp_path, monkeypatch):
         return chapter(slug=slug)
 
     printed = []
-    monkeypatch.setattr(handouts.kit, "chapter_of", lambda slug, workdir: fake_parts({}, slug, workdir))
+    def fake_chapter_of(slug, workdir, lang="en"):
+        chapter = fake_parts({}, slug, workdir)
+        chapter.lang = lang
+        return chapter
+
+    monkeypatch.setattr(handouts.kit, "chapter_of", fake_chapter_of)
     monkeypatch.setattr(handouts, "print_pdfs", lambda pages: printed.extend(pages) or [p for _, p in pages])
-    assert handouts.build(["one"], tmp_path) == [tmp_path / "one.pdf"]
-    assert printed == [(tmp_path / "one.html", tmp_path / "one.pdf")]
-    assert (tmp_path / "assets" / "casebook-vega.js").is_file()
+    assert handouts.build(["one"], tmp_path) == [tmp_path / "one.pdf", tmp_path / "fr" / "one.pdf"]
+    assert printed == [(tmp_path / "one.html", tmp_path / "one.pdf"),
+                       (tmp_path / "fr" / "one.html", tmp_path / "fr" / "one.pdf")]
+    assert (tmp_path / "assets" / "casebook-vega.js").is_file() and not (tmp_path / "fr" / "assets").exists()
+    french = BeautifulSoup((tmp_path / "fr" / "one.html").read_text(encoding="utf-8"), "html.parser")
+    assert french.html["lang"] == "fr" and french.find("script", src=True)["src"] == "../assets/casebook-vega.js"
     assert handouts.main(["one", "--out", str(tmp_path / "again")]) == 0
-    assert (tmp_path / "again" / "one.html").is_file()
+    assert (tmp_path / "again" / "one.html").is_file() and (tmp_path / "again" / "fr" / "one.html").is_file()
+    printed.clear()
+    assert handouts.main(["one", "--lang", "en", "--out", str(tmp_path / "en-only")]) == 0
+    assert printed == [(tmp_path / "en-only" / "one.html", tmp_path / "en-only" / "one.pdf")]
+
+
+def test_a_french_handout_says_everything_in_french():
+    nb, nnb = "\u00a0", "\u202f"
+    doc = handouts.handout_html(chapter(lang="fr", key_figures=[f"Il comptait <strong>1{nnb}234</strong>."]),
+                                "../assets")
+    soup = BeautifulSoup(doc, "html.parser")
+    assert soup.html["lang"] == "fr" and soup.title.string == f"Chapitre 2{nb}: Demo & co · fiche de synthèse"
+    assert soup.select_one(".cb-kicker").get_text() == "Le casebook des réseaux sociaux · Chapitre 2 · fiche de synthèse"
+    assert [h.get_text() for h in soup.select(".cb-front h2")] == ["Chiffres clés", "Key takeaways"]
+    assert "Données simulées" in soup.figure.get_text()
+    assert "Chaque chiffre de cette fiche" in soup.select_one(".cb-foot").get_text()
+    sheet = soup.select_one(".cb-sheet")
+    assert sheet.select_one(".cb-kicker").get_text() == "Chapitre 2 · fiche d’exercices"
+    assert sheet.h2.get_text() == f"Exercices sans code{nb}: Demo & co" and "nul besoin d’ordinateur" in sheet.get_text()
+    assert not re.search(r"(src|href)=\"(https?:)?//", doc)
+    english = BeautifulSoup(handouts.handout_html(chapter()), "html.parser")
+    assert english.html["lang"] == "en" and english.select_one(".cb-foot").get_text() == (
+        "Every number here is computed by the chapter's notebook; the chapter gives the sources.")

@@ -188,8 +188,9 @@ def test_chapter_parts_renders_the_notebook_with_the_books_pipeline(tmp_path):
 
 def test_chapter_of_names_the_notebook_whose_outputs_are_stale(monkeypatch, tmp_path):
     nb = notebook("# T", "## The case\n\nIt had {glue:text}`gone:d` posts.")
-    monkeypatch.setattr(kit, "load_notebook", lambda slug: nb)
-    monkeypatch.setattr("casebook.build.report.build_page", lambda notebook, slug, workdir: (tmp_path / "p.html", ""))
+    monkeypatch.setattr(kit, "load_notebook", lambda slug, lang="en": nb)
+    monkeypatch.setattr("casebook.build.report.build_page",
+                        lambda notebook, slug, workdir, lang="en": (tmp_path / "p.html", ""))
     (tmp_path / "p.html").write_text("<article><h1>T</h1></article>", encoding="utf-8")
     with pytest.raises(SystemExit, match=r"^notebooks/demo.ipynb: \{glue\} 'gone' is quoted in the prose but not "
                                          r"glued in the notebook; re-execute the chapter$"):
@@ -199,7 +200,130 @@ def test_chapter_of_names_the_notebook_whose_outputs_are_stale(monkeypatch, tmp_
 def test_command_gives_the_builder_the_chapters_and_the_resolved_folder(tmp_path, monkeypatch):
     calls = []
     monkeypatch.chdir(tmp_path)
-    assert kit.command(lambda slugs, out: calls.append((slugs, out)), "slides", tmp_path / "d", []) == 0
-    assert kit.command(lambda slugs, out: calls.append((slugs, out)), "slides", tmp_path / "d",
-                       ["sncf", "volvo", "--out", "here"]) == 0
-    assert calls == [(None, tmp_path / "d"), (["sncf", "volvo"], tmp_path / "here")]
+    record = lambda slugs, out, langs: calls.append((slugs, out, langs))  # noqa: E731
+    assert kit.command(record, "slides", tmp_path / "d", []) == 0
+    assert kit.command(record, "slides", tmp_path / "d", ["sncf", "volvo", "--out", "here"]) == 0
+    assert kit.command(record, "slides", tmp_path / "d", ["--lang", "fr"]) == 0
+    assert calls == [(None, tmp_path / "d", ("en", "fr")), (["sncf", "volvo"], tmp_path / "here", ("en", "fr")),
+                     (None, tmp_path / "d", ("fr",))]
+    with pytest.raises(SystemExit):
+        kit.command(record, "slides", tmp_path / "d", ["--lang", "de"])
+
+
+# ---------------------------------------------------------------------------------------------------
+# French
+
+NB, NNB = "\u00a0", "\u202f"
+
+PAGE_FR = f"""<html><body><article>
+<section id="chapter"><h1><span class="section-number">3. </span>SNCF{NB}: le chapitre<a class="headerlink" href="#chapter">#</a></h1>
+<div class="tip admonition"><p class="admonition-title">Objectifs pédagogiques</p><ul><li><p>lire un graphique</p></li></ul></div>
+<section id="s1"><h2><span class="section-number">3.1. </span>Quelle hypothèse compte le plus{NNB}?<a class="headerlink" href="#s1">#</a></h2>
+<figure id="fig-one"><div class="output text_html"><div class="casebook-chart" id="cb-chart-1"></div><script>draw(1)</script></div>
+<figcaption><p><span class="caption-number">Fig. 3.1 </span>Simulé{NB}: les réservations.</p></figcaption></figure>
+<div class="fact-check admonition"><p class="admonition-title">Vérification des faits{NB}: l’article</p><p>Non.</p></div>
+</section>
+<section id="s2"><h2>Des pages simulées</h2>
+<figure id="fig-two"><div class="casebook-chart" id="cb-chart-2"></div><figcaption><p>Pages simulées.</p></figcaption></figure>
+<figure id="fig-three"><div class="casebook-chart" id="cb-chart-3"></div><figcaption><p>Une illustration.</p></figcaption></figure>
+<figure id="fig-four"><div class="casebook-chart" id="cb-chart-4"></div><figcaption><p>Des publications réelles.</p></figcaption></figure>
+</section>
+<div class="important admonition"><p class="admonition-title">À retenir</p><ul><li><p>Publier souvent.</p></li></ul></div>
+</section></article></body></html>"""
+
+
+def test_page_parts_reads_a_french_page():
+    chapter = kit.page_parts(PAGE_FR, "chapter", 3, "fr")
+    assert (chapter.title, chapter.kicker, chapter.lang) == (f"SNCF{NB}: le chapitre", "Chapitre 3", "fr")
+    assert "lire un graphique" in chapter.objectives.body and chapter.objectives.title == "Objectifs pédagogiques"
+    assert chapter.takeaways.title == "À retenir" and "Publier souvent." in chapter.takeaways.body
+    assert [f.note for f in chapter.figures] == ["simulated", "simulated", "illustration", ""]
+    assert chapter.figures[0].section == f"Quelle hypothèse compte le plus{NNB}?"
+    assert chapter.fact_checks[0].title == f"Vérification des faits{NB}: l’article"
+    assert kit.page_parts(PAGE_FR, "chapter", None, "fr").kicker == "Chapitre"
+    assert kit.page_parts(PAGE, "chapter", 3, "en").kicker == "Chapter 3"  # the English page stays English
+
+
+def test_says_reads_both_languages():
+    assert kit.says("Simulé : x", "simulated") and kit.says("les tirages simulés", "simulated")
+    assert kit.says("A simulation", "simulated") and not kit.says("Similar", "simulated")
+    assert kit.says("Une illustration", "illustration") and not kit.says("Une mesure", "illustration")
+
+
+def test_format_glued_writes_french_numbers():
+    assert kit.format_glued(0.21349, ".1%", "fr") == f"21,3{NB}%"
+    assert kit.format_glued(1988, ",d", "fr") == f"1{NNB}988"
+    assert kit.format_glued(1988.0, ",d", "fr") == f"1{NNB}988"
+    assert kit.format_glued(5.06, ".2f", "fr") == "5,06"
+    assert kit.format_glued(2011, "", "fr") == "2011"
+    assert kit.format_glued("une page", "s", "fr") == "une page"
+    assert kit.format_glued(None, ".1f", "fr") == "NaN"
+
+
+def test_inline_html_in_french_keeps_no_break_spaces():
+    text = f"Sur {{glue:text}}`n:,d` personnes {{cite:p}}`seed001`{NB}: {{glue:text}}`share:.0%` disent oui{NNB}!"
+    assert kit.inline_html(text, {"n": 1988, "share": 0.214}, "fr") == (
+        f"Sur <strong>1{NNB}988</strong> personnes{NB}: <strong>21{NB}%</strong> disent oui{NNB}!")
+    assert kit.inline_html("Note {cite:p}`k`.", {}, "fr") == "Note."
+
+
+def test_sentences_split_french_prose():
+    text = (f"Le taux est {{glue:text}}`a:.1%`. « Oui{NB}», dit-elle. Est-ce vrai{NNB}? "
+            "Évidemment. À la fin, c’est ça. fin")
+    assert kit.sentences(text, "fr") == [
+        "Le taux est {glue:text}`a:.1%`.", f"« Oui{NB}», dit-elle.", f"Est-ce vrai{NNB}?", "Évidemment.",
+        "À la fin, c’est ça. fin"]
+    assert kit.sentences("It is 5. Évidemment.") == ["It is 5. Évidemment."]  # English splits as it did
+
+
+def test_key_figures_in_french_translate_each_paragraph_and_format_its_numbers():
+    nb = notebook(
+        "## The case: a page\n\nThe page had {glue:text}`n:,d` posts.\nIt grew {glue:text}`g:.1%`.",
+        "## Silence\n\nIt left {glue:text}`w:d` weeks empty.",
+        "## Not translated\n\nIt is {glue:text}`x:.2f`.",
+        glued={"n": 12345, "g": 0.278, "w": 33, "x": 2.5},
+    )
+    translations = {
+        "The case: a page": f"Le cas{NB}: une page",
+        "The page had {glue:text}`n:,d` posts. It grew {glue:text}`g:.1%`.":
+            f"La page comptait {{glue:text}}`n:,d` publications. Elle a progressé de {{glue:text}}`g:.1%`{NNB}!",
+        "Silence": "Le silence",
+        "It left {glue:text}`w:d` weeks empty.": "Elle a laissé {glue:text}`w:d` semaines vides.",
+    }
+    notes = {f"Le cas{NB}: une page": "simulated", "Silence": "illustration"}  # page headings, or English ones
+    out = kit.key_figures(nb, notes=notes, lang="fr", translations=translations)
+    assert out == [
+        f'La page comptait <strong>12{NNB}345</strong> publications. <span class="cb-simulated">(simulé)</span>',
+        f'Elle a progressé de <strong>27,8{NB}%</strong>{NNB}! <span class="cb-simulated">(simulé)</span>',
+        "Elle a laissé <strong>33</strong> semaines vides. <span class=\"cb-simulated\">(illustration)</span>",
+        "It is <strong>2,50</strong>.",  # no translation yet: the English sentence, the French number
+    ]
+
+
+def test_prose_catalog_reads_the_chapters_french_catalog():
+    assert kit.prose_catalog("sncf", "en") == {} and kit.prose_catalog("no-such-chapter", "fr") == {}
+    catalog = kit.prose_catalog("sncf", "fr")
+    assert catalog["Key takeaways"] == "À retenir"
+    paragraphs = [p for _, paras in kit.analysis_sections(kit.load_notebook("sncf")) for p in paras]
+    assert paragraphs and all(p in catalog for p in paragraphs)  # msgids are the paragraphs, lines joined
+
+
+def test_notebook_path_per_language():
+    assert kit.notebook_path("sncf") == kit.ROOT / "notebooks" / "sncf.ipynb"
+    assert kit.notebook_path("sncf", "fr") == kit.ROOT / "_build" / "fr" / "src" / "notebooks" / "sncf.ipynb"
+
+
+def test_load_notebook_says_when_the_french_run_is_missing(monkeypatch, tmp_path):
+    monkeypatch.setattr(kit, "notebook_path", lambda slug, lang="en": tmp_path / "gone.ipynb")
+    with pytest.raises(SystemExit, match="make site-build"):
+        kit.load_notebook("sncf", "fr")
+
+
+def test_chapter_kicker_follows_its_own_language_not_the_current_one():
+    from casebook import i18n
+
+    with i18n.using("fr"):
+        assert kit.Chapter("s", "T", 2).kicker == "Chapter 2"
+    assert kit.Chapter("s", "T", 2, lang="fr").kicker == "Chapitre 2"
+    with pytest.raises(ValueError):
+        kit.Chapter("s", "T", lang="de")

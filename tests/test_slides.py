@@ -102,15 +102,54 @@ def test_build_writes_a_deck_per_chapter(tmp_path, monkeypatch):
         bundle.write_text("/* vega */", encoding="utf-8")
         return chapter(slug=slug)
 
-    monkeypatch.setattr(slides.kit, "chapter_of", lambda slug, workdir: fake_parts({}, slug, workdir))
+    def fake_chapter_of(slug, workdir, lang="en"):
+        chapter = fake_parts({}, slug, workdir)
+        chapter.lang = lang
+        return chapter
+
+    monkeypatch.setattr(slides.kit, "chapter_of", fake_chapter_of)
     paths = slides.build(["one", "two"], tmp_path)
-    assert paths == [tmp_path / "one.html", tmp_path / "two.html"]
+    assert paths == [tmp_path / "one.html", tmp_path / "two.html", tmp_path / "fr" / "one.html",
+                     tmp_path / "fr" / "two.html"]
     assert (tmp_path / "assets" / "casebook-vega.js").read_text(encoding="utf-8") == "/* vega */"
+    assert not (tmp_path / "fr" / "assets").exists()  # the French decks share the English ones' assets
+    french = BeautifulSoup((tmp_path / "fr" / "one.html").read_text(encoding="utf-8"), "html.parser")
+    assert french.html["lang"] == "fr" and french.find("script", src=True)["src"] == "../assets/casebook-vega.js"
+    assert BeautifulSoup((tmp_path / "one.html").read_text(encoding="utf-8"), "html.parser").html["lang"] == "en"
     assert slides.main(["one", "--out", str(tmp_path / "again")]) == 0
-    assert (tmp_path / "again" / "one.html").is_file()
+    assert (tmp_path / "again" / "one.html").is_file() and (tmp_path / "again" / "fr" / "one.html").is_file()
+    assert slides.main(["one", "--lang", "fr", "--out", str(tmp_path / "fr-only")]) == 0
+    assert [p.relative_to(tmp_path / "fr-only").as_posix() for p in (tmp_path / "fr-only").rglob("*.html")] == [
+        "fr/one.html"]
 
 
 def test_a_chart_slide_says_illustration_where_the_chapter_does():
     figure = Figure("f", "Score", '<div class="casebook-chart" id="cb-chart-9"></div>', "An illustration of answers.")
     deck = slides.select_slides(chapter(items=[figure]))
     assert '<p class="cb-simulated-tag">Illustration, not a measurement</p>' in deck[2].body
+
+
+def test_a_french_deck_says_everything_in_french():
+    nb, nnb = "\u00a0", "\u202f"
+    french = chapter(lang="fr", title=f"Démo{nb}: le cas", key_figures=[f"Il comptait <strong>1{nnb}234</strong>."])
+    deck = slides.select_slides(french)
+    assert "Chapitre 2" in deck[0].body and "Le casebook des réseaux sociaux" in deck[0].body
+    assert "Diapositives de l’atelier" in deck[0].body and "Workshop" not in deck[0].body
+    assert "Données simulées" in deck[2].body
+    assert deck[5].heading == "Chiffres clés" and f"1{nnb}234" in deck[5].body
+    assert deck[7].heading == "Exercice sans code · Exercise 2.1 (Read)"
+    assert "<summary>Solution</summary>" in deck[7].body
+    doc = slides.deck_html(french, deck, "../assets")
+    soup = BeautifulSoup(doc, "html.parser")
+    assert soup.html["lang"] == "fr"
+    assert soup.title.string == f"Chapitre 2{nb}: Démo{nb}: le cas · diapositives de l’atelier"
+    assert {el.get("src") or el.get("href") for el in soup.find_all(["script", "link"])} - {None} == {
+        "../assets/reveal.css", "../assets/white.css", "../assets/slides.css", "../assets/casebook-vega.js",
+        "../assets/reveal.js"}
+    illustration = Figure("f", "Score", '<div class="casebook-chart" id="cb-chart-9"></div>', "Une illustration.")
+    assert "Illustration, pas une mesure" in slides.select_slides(chapter(lang="fr", items=[illustration]))[2].body
+    assert slides.i18n.current() == "en"  # the deck's language does not leak
+
+
+def test_out_dir_puts_a_translation_in_its_folder(tmp_path):
+    assert slides.out_dir(tmp_path, "en") == tmp_path and slides.out_dir(tmp_path, "fr") == tmp_path / "fr"

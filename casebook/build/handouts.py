@@ -1,4 +1,5 @@
-"""Printable handouts (room build): ``make handouts`` writes one A4 PDF per chapter, ``_build/handouts/SLUG.pdf``.
+"""Printable handouts (room build): ``make handouts`` writes one A4 PDF per chapter and language,
+``_build/handouts/SLUG.pdf`` in English and ``_build/handouts/fr/SLUG.pdf`` in French.
 
 A handout is one page, or two when the chapter has no-code exercises: the chapter's title, its key
 figures (sentences quoting glued numbers, formatted from the notebook's glued values), its main chart
@@ -7,9 +8,11 @@ the key takeaways, then the exercise sheet: each no-code exercise with lines to 
 solution. The parts are read from the executed notebook rendered by the book's pipeline, as the slides
 read them (:func:`casebook.build.kit.chapter_parts`). The HTML is printed by Debian's Chromium once
 the chart has drawn, with requests to other hosts blocked, as the PDF edition is (casebook/build/pdf.py).
+The French handout is read from the chapter executed in French; its fixed words are ``_()`` messages
+(``casebook/locales/fr/LC_MESSAGES/casebook-kit.po``).
 
-May import: the foundation (paths), build.browser, build.pdf, build.kit and build.slides (its tags); never
-the executor.
+May import: the foundation (paths, i18n), build.browser, build.pdf, build.kit and build.slides (its tags
+and output folders); never the executor.
 """
 
 from __future__ import annotations
@@ -21,9 +24,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from casebook import i18n
 from casebook.build import kit
 from casebook.build.kit import Chapter, Figure
-from casebook.build.slides import TAGS
+from casebook.build.slides import LANGS, out_dir, tag
+from casebook.i18n import gettext as _
 from casebook.paths import ROOT
 
 OUT = ROOT / "_build" / "handouts"
@@ -77,37 +82,49 @@ def main_chart(chapter: Chapter) -> Figure | None:
 
 
 def exercise_sheet(chapter: Chapter, lines: int = ANSWER_LINES) -> str:
-    """The no-code exercises with room to answer, without solutions ("" when the chapter has none)."""
+    """The no-code exercises with room to answer, without solutions ("" when the chapter has none), in
+    the chapter's language."""
     if not chapter.exercises:
         return ""
+    esc = html.escape
     rule = '<div class="cb-line"></div>' * lines
-    items = "".join(f'<div class="cb-exercise"><h3>{html.escape(ex.title)}</h3>{ex.body}{rule}</div>'
+    items = "".join(f'<div class="cb-exercise"><h3>{esc(ex.title)}</h3>{ex.body}{rule}</div>'
                     for ex in chapter.exercises)
-    return (f'<section class="cb-page cb-sheet"><p class="cb-kicker">{html.escape(chapter.kicker)} · exercise sheet</p>'
-            f"<h2>No-code exercises: {html.escape(chapter.title)}</h2>"
-            "<p>Work with a pen from the charts each exercise names (they are on the slides and in the chapter) "
-            "and the key figures; no computer needed.</p>" + items + "</section>")
+    with i18n.using(chapter.lang):
+        kicker = _("{kicker} · exercise sheet").format(kicker=chapter.kicker)
+        heading = _("No-code exercises: {title}").format(title=chapter.title)
+        intro = _("Work with a pen from the charts each exercise names (they are on the slides and in the "
+                  "chapter) and the key figures; no computer needed.")
+    return (f'<section class="cb-page cb-sheet"><p class="cb-kicker">{esc(kicker)}</p>'
+            f"<h2>{esc(heading)}</h2><p>{esc(intro)}</p>" + items + "</section>")
 
 
 def handout_html(chapter: Chapter, assets: str = "assets", key_sentences: int = KEY_SENTENCES) -> str:
-    """The handout as one HTML document (the vega bundle in ``assets``, a folder beside it)."""
+    """The handout as one HTML document in the chapter's language (the vega bundle in ``assets``, a
+    folder beside it, or ``../assets`` for a handout in a language's subfolder)."""
+    with i18n.using(chapter.lang):
+        return _handout_html(chapter, assets, key_sentences)
+
+
+def _handout_html(chapter: Chapter, assets: str, key_sentences: int) -> str:
     esc = html.escape
-    parts = [f'<p class="cb-kicker">The social media casebook · {esc(chapter.kicker)} · handout</p>',
-             f"<h1>{esc(chapter.title)}</h1>"]
+    kicker = _("The social media casebook · {kicker} · handout").format(kicker=chapter.kicker)
+    parts = [f'<p class="cb-kicker">{esc(kicker)}</p>', f"<h1>{esc(chapter.title)}</h1>"]
     if chapter.key_figures:
         items = "".join(f"<li>{s}</li>" for s in chapter.key_figures[:key_sentences])
-        parts.append(f'<h2>Key figures</h2><ul class="cb-key-figures">{items}</ul>')
+        heading = _("Key figures")
+        parts.append(f'<h2>{esc(heading)}</h2><ul class="cb-key-figures">{items}</ul>')
     figure = main_chart(chapter)
     if figure is not None:
-        tag = f'<p class="cb-simulated-tag">{TAGS[figure.note]}</p>' if figure.note else ""
-        parts.append(f"<figure>{figure.chart}{tag}<figcaption>{figure.caption}</figcaption></figure>")
+        note = f'<p class="cb-simulated-tag">{esc(tag(figure.note))}</p>' if figure.note else ""
+        parts.append(f"<figure>{figure.chart}{note}<figcaption>{figure.caption}</figcaption></figure>")
     if chapter.takeaways:
         parts.append(f'<h2>{esc(chapter.takeaways.title)}</h2><div class="cb-takeaways">{chapter.takeaways.body}</div>')
-    parts.append('<p class="cb-foot">Every number here is computed by the chapter\'s notebook; the chapter '
-                 "gives the sources.</p>")
+    foot = _("Every number here is computed by the chapter's notebook; the chapter gives the sources.")
+    parts.append(f'<p class="cb-foot">{esc(foot, quote=False)}</p>')
     sheet = exercise_sheet(chapter)
-    title = esc(f"{chapter.kicker}: {chapter.title} · handout")
-    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
+    title = esc(_("{kicker}: {title} · handout").format(kicker=chapter.kicker, title=chapter.title))
+    return (f'<!DOCTYPE html>\n<html lang="{chapter.lang}">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
             f"<style>{HANDOUT_CSS}</style>\n<script src=\"{assets}/casebook-vega.js\"></script>\n</head>\n"
             f"<body>\n<section class=\"cb-page cb-front\">{''.join(parts)}</section>{sheet}\n</body>\n</html>\n")
 
@@ -127,28 +144,32 @@ def print_pdfs(pages: list[tuple[Path, Path]]) -> list[Path]:
                        print_background=True)
 
 
-def build(chosen: list[str] | None = None, out: Path = OUT) -> list[Path]:
-    """Write the handout of every chapter (or of ``chosen``) into ``out`` (HTML and PDF); return the PDFs."""
+def build(chosen: list[str] | None = None, out: Path = OUT, langs: tuple[str, ...] = LANGS) -> list[Path]:
+    """Write the handout of every chapter (or of ``chosen``) in each of ``langs`` (HTML and PDF) into
+    ``out`` (English) and ``out/LANG`` (another language; the HTML shares ``out/assets``); return the PDFs."""
     out.mkdir(parents=True, exist_ok=True)
     pages: list[tuple[Path, Path]] = []
     with tempfile.TemporaryDirectory(prefix="casebook-handouts-") as tmp:
-        for slug in chosen or kit.slugs():
-            work = Path(tmp) / slug
-            chapter = kit.chapter_of(slug, work)
-            if not pages:
-                (out / "assets").mkdir(exist_ok=True)
-                shutil.copyfile(kit.vega_bundle(work), out / "assets" / "casebook-vega.js")
-            source = out / f"{slug}.html"
-            kit.write_atomically(source, handout_html(chapter))
-            pages.append((source, out / f"{slug}.pdf"))
+        for lang in langs:
+            folder = out_dir(out, lang)
+            folder.mkdir(parents=True, exist_ok=True)
+            for slug in chosen or kit.slugs():
+                work = Path(tmp) / lang / slug
+                chapter = kit.chapter_of(slug, work, lang)
+                if not pages:
+                    (out / "assets").mkdir(exist_ok=True)
+                    shutil.copyfile(kit.vega_bundle(work), out / "assets" / "casebook-vega.js")
+                source = folder / f"{slug}.html"
+                kit.write_atomically(source, handout_html(chapter, "assets" if folder == out else "../assets"))
+                pages.append((source, folder / f"{slug}.pdf"))
     written = print_pdfs(pages)
     for pdf in written:
-        print(f"{pdf.stem}: handout -> {pdf}")
+        print(f"{pdf.relative_to(out).with_suffix('')}: handout -> {pdf}")
     return written
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m casebook.build.handouts [SLUG ...] [--out DIR]``."""
+    """``python -m casebook.build.handouts [SLUG ...] [--lang en|fr] [--out DIR]``."""
     return kit.command(build, "handouts", OUT, argv)
 
 

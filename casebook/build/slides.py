@@ -1,4 +1,5 @@
-"""Workshop slides (room build): ``make slides`` writes one reveal.js deck per chapter, ``_build/slides/SLUG.html``.
+"""Workshop slides (room build): ``make slides`` writes one reveal.js deck per chapter and language,
+``_build/slides/SLUG.html`` in English and ``_build/slides/fr/SLUG.html`` in French.
 
 Each deck is made from the executed notebook (its stored outputs), read by :mod:`casebook.build.kit`,
 and its slides are chosen from the chapter's structure, so nobody tags cells by hand: the title; the
@@ -9,10 +10,14 @@ numbers); the key takeaways; and the no-code exercises, each with its solution f
 
 reveal.js comes from the ``sphinx-revealjs`` package, which bundles it (reveal.js only: the deck is put
 together here from the book's rendered page, not by its Sphinx builder); its files, the vega bundle and
-the deck's stylesheet are copied into ``_build/slides/assets/``. A deck opens from disk and loads
-nothing from another host.
+the deck's stylesheet are copied into ``_build/slides/assets/``, which the French decks share
+(``../assets``). A deck opens from disk and loads nothing from another host.
 
-May import: the foundation (paths) and build.kit; never the executor.
+The French deck is made from the chapter executed in French (:func:`casebook.build.kit.chapter_of`); its
+fixed words (slide titles, tags, the kicker) are ``_()`` messages translated in
+``casebook/locales/fr/LC_MESSAGES/casebook-kit.po``.
+
+May import: the foundation (paths, i18n) and build.kit; never the executor.
 """
 
 from __future__ import annotations
@@ -28,13 +33,15 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+from casebook import i18n
 from casebook.build import kit
 from casebook.build.kit import Chapter, Figure
+from casebook.i18n import gettext as _
 from casebook.paths import ROOT
 
 OUT = ROOT / "_build" / "slides"
-#: The tag a chart carries when the chapter says its data is simulated or that it shows an illustration.
-TAGS = {"simulated": "Simulated data", "illustration": "Illustration, not a measurement"}
+#: The languages ``make slides`` and ``make handouts`` build, each but the first in a subfolder named after it.
+LANGS = i18n.LANGS
 #: Charts an exercise slide shows again, at most (the ones its statement refers to).
 MAX_EXERCISE_CHARTS = 2
 #: Text lengths (characters) from which a slide's text is set smaller, then smaller again.
@@ -65,34 +72,51 @@ class Slide:
         return "cb-very-dense" if n >= VERY_DENSE else "cb-dense" if n >= DENSE else ""
 
 
+def tag(note: str) -> str:
+    """The tag a chart carries, in the current language, when the chapter says its data is simulated
+    (``note`` "simulated") or that it shows an illustration ("illustration")."""
+    return {"simulated": _("Simulated data"), "illustration": _("Illustration, not a measurement")}[note]
+
+
+def out_dir(out: Path, lang: str) -> Path:
+    """Where the kit of ``lang`` goes: ``out`` itself in English, ``out/LANG`` in another language."""
+    return out if i18n.check(lang) == LANGS[0] else out / lang
+
+
 def select_slides(chapter: Chapter) -> list[Slide]:
     """The deck's slides, in order: title, objectives, charts and fact checks as the chapter reads, key
-    figures, takeaways, no-code exercises (solution folded)."""
+    figures, takeaways, no-code exercises (solution folded); fixed words in the chapter's language."""
+    with i18n.using(chapter.lang):
+        return _select_slides(chapter)
+
+
+def _select_slides(chapter: Chapter) -> list[Slide]:
     esc = html.escape
-    slides = [Slide("title", chapter.title, f'<p class="cb-kicker">The social media casebook · {esc(chapter.kicker)}</p>'
-                    f"<h1>{esc(chapter.title)}</h1><p class=\"cb-sub\">Workshop slides</p>")]
+    book, sub, solved = _("The social media casebook"), _("Workshop slides"), _("Solution")
+    slides = [Slide("title", chapter.title, f'<p class="cb-kicker">{esc(book)} · {esc(chapter.kicker)}</p>'
+                    f'<h1>{esc(chapter.title)}</h1><p class="cb-sub">{esc(sub)}</p>')]
     if chapter.objectives:
         slides.append(Slide("objectives", chapter.objectives.title, chapter.objectives.body))
     for item in chapter.items:
         if isinstance(item, Figure):
-            tag = f'<p class="cb-simulated-tag">{TAGS[item.note]}</p>' if item.note else ""
+            note = f'<p class="cb-simulated-tag">{esc(tag(item.note))}</p>' if item.note else ""
             slides.append(Slide("chart", item.section or chapter.title,
-                                f'<div class="cb-figure">{item.chart}</div>{tag}<div class="cb-caption">{item.caption}</div>'))
+                                f'<div class="cb-figure">{item.chart}</div>{note}<div class="cb-caption">{item.caption}</div>'))
         else:
             slides.append(Slide("fact-check", item.title, item.body))
     if chapter.key_figures:
         items = "".join(f"<li>{s}</li>" for s in chapter.key_figures)
-        slides.append(Slide("key-figures", "Key figures", f'<ul class="cb-key-figures">{items}</ul>'))
+        slides.append(Slide("key-figures", _("Key figures"), f'<ul class="cb-key-figures">{items}</ul>'))
     if chapter.takeaways:
         slides.append(Slide("takeaways", chapter.takeaways.title, chapter.takeaways.body))
     for n, ex in enumerate(chapter.exercises, start=1):
-        solution = (f'<details class="cb-solution"><summary>Solution</summary>{ex.solution}</details>'
+        solution = (f'<details class="cb-solution"><summary>{esc(solved)}</summary>{ex.solution}</details>'
                     if ex.solution else "")
         shown = [f for f in map(chapter.figure, ex.figures) if f is not None][:MAX_EXERCISE_CHARTS]
         charts = "".join(f'<div class="cb-ex-figure">{copy_chart(f, f"x{n}")}<div class="cb-caption">'
                          f"{_caption_number(f)}</div></div>" for f in shown)
         body = ex.body + solution + (f'<div class="cb-ex-figures">{charts}</div>' if charts else "")
-        slides.append(Slide("exercise", f"No-code exercise · {ex.title}", body))
+        slides.append(Slide("exercise", _("No-code exercise · {title}").format(title=ex.title), body))
     return slides
 
 
@@ -159,11 +183,13 @@ SLIDES_CSS = """
 
 
 def deck_html(chapter: Chapter, slides: list[Slide], assets: str = "assets") -> str:
-    """The deck as one HTML document whose scripts and styles are the files of ``assets`` (a folder beside it)."""
+    """The deck as one HTML document in the chapter's language whose scripts and styles are the files of
+    ``assets`` (a folder beside it, or ``../assets`` for a deck in a language's subfolder)."""
     sections = "\n".join(render_slide(s) for s in slides)
-    title = html.escape(f"{chapter.kicker}: {chapter.title} · workshop slides")
+    with i18n.using(chapter.lang):
+        title = html.escape(_("{kicker}: {title} · workshop slides").format(kicker=chapter.kicker, title=chapter.title))
     return f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="{chapter.lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -208,26 +234,31 @@ def write_assets(dest: Path, vega: Path) -> Path:
     return dest
 
 
-def build(chosen: list[str] | None = None, out: Path = OUT) -> list[Path]:
-    """Write the deck of every chapter (or of ``chosen``) into ``out``; return their paths."""
+def build(chosen: list[str] | None = None, out: Path = OUT, langs: tuple[str, ...] = LANGS) -> list[Path]:
+    """Write the deck of every chapter (or of ``chosen``) in each of ``langs`` into ``out`` (English) and
+    ``out/LANG`` (another language; the decks share ``out/assets``); return their paths."""
     written = []
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="casebook-slides-") as tmp:
-        for slug in chosen or kit.slugs():
-            work = Path(tmp) / slug
-            chapter = kit.chapter_of(slug, work)
-            if not written:
-                write_assets(out / "assets", kit.vega_bundle(work))
-            path = out / f"{slug}.html"
-            slides = select_slides(chapter)
-            kit.write_atomically(path, deck_html(chapter, slides))
-            written.append(path)
-            print(f"{slug}: {len(slides)} slides -> {path}")
+        for lang in langs:
+            folder = out_dir(out, lang)
+            folder.mkdir(parents=True, exist_ok=True)
+            assets = "assets" if folder == out else "../assets"
+            for slug in chosen or kit.slugs():
+                work = Path(tmp) / lang / slug
+                chapter = kit.chapter_of(slug, work, lang)
+                if not written:
+                    write_assets(out / "assets", kit.vega_bundle(work))
+                path = folder / f"{slug}.html"
+                slides = select_slides(chapter)
+                kit.write_atomically(path, deck_html(chapter, slides, assets))
+                written.append(path)
+                print(f"{lang}/{slug}: {len(slides)} slides -> {path}")
     return written
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m casebook.build.slides [SLUG ...] [--out DIR]``."""
+    """``python -m casebook.build.slides [SLUG ...] [--lang en|fr] [--out DIR]``."""
     return kit.command(build, "slides", OUT, argv)
 
 
