@@ -137,6 +137,38 @@ _TYPO = [
 ]
 
 
+_ROLE = re.compile(r"\{([\w:-]+)\}`([^`]*)`")
+_CODE = re.compile(r"(?<![}`])`([^`{}]+)`")
+_LINK = re.compile(r"\]\(([^)]*)\)")
+#: Roles whose shown text a translation may change (the target in <...> stays).
+_LABELLED = ("term", "ref", "doc", "download", "numref", "eq")
+
+
+def _target(role: str, content: str) -> str:
+    if role in _LABELLED:
+        m = re.match(r"^(.*?)\s*<([^>]*)>$", content, re.S)
+        return m.group(2) if m else content
+    return content
+
+
+def markup_problems(msgid: str, msgstr: str) -> list[str]:
+    """What a translation lost or changed of its message's markup: roles (their targets: glued names,
+    citation keys, figure labels, glossary entries; a glossary term may be shown in other words),
+    inline code and link targets must all be kept; empty when all is kept."""
+    from collections import Counter
+
+    found = []
+    for name, pattern in (("roles", None), ("inline code", _CODE), ("link targets", _LINK)):
+        if pattern is None:
+            a = Counter((r, _target(r, c)) for r, c in _ROLE.findall(msgid))
+            b = Counter((r, _target(r, c)) for r, c in _ROLE.findall(msgstr))
+        else:
+            a, b = (Counter(pattern.findall(_ROLE.sub("", t) if pattern is _CODE else t)) for t in (msgid, msgstr))
+        if a != b:
+            found.append(f"{name} differ: missing {dict(a - b)}, added {dict(b - a)}")
+    return found
+
+
 def french_typography(text: str) -> list[str]:
     """What breaks French typography in ``text`` (a translated message or a sentence shown to a reader),
     leaving alone code, roles, link targets and web addresses; empty when all is well."""
