@@ -257,13 +257,13 @@ def test_list_shows_every_chapter_with_parameters_and_their_domains(capsys: pyte
         (
             ["run", "survey-evidence", "-p", "colour=red"],
             "casebook: error: chapter 'survey-evidence' has no parameter 'colour'; valid parameters: "
-            "confidence (float), data_path (str)\n",
+            "confidence (float), data_path (str), lang (str)\n",
         ),
         (
             ["run", "survey-evidence", "-p", "confidence=high"],
             "casebook: error: parameter 'confidence' of chapter 'survey-evidence' expects number strictly "
             "between 0 and 1 (default 0.95), got 'high' (Input should be a valid number); valid parameters: "
-            "confidence (float), data_path (str)\n",
+            "confidence (float), data_path (str), lang (str)\n",
         ),
     ],
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from html.parser import HTMLParser
@@ -363,3 +364,24 @@ def test_reports_of_every_chapter_render_offline_in_chromium(tmp_path: Path) -> 
     for slug, marks in drawn.items():
         assert marks and all(n > 0 for n in marks), (slug, marks)
     assert (tmp_path / "survey-evidence.png").stat().st_size > 50_000
+
+
+def test_the_header_is_written_in_the_reports_language() -> None:
+    info = report.RunInfo(slug="sncf", title="SNCF : le social commerce", parameters=[("n", 5, True), ("x", "", False)],
+                          data_file="a.csv", lang="fr")
+    header = report.render_header(info)
+    assert '<header class="cb-header" lang="fr">' in header and "<caption>Paramètres</caption>" in header
+    assert "<dt>Fichier de données</dt>" in header and "défini pour cette exécution" in header
+    assert "(vide)" in header and "par défaut" in header
+    english = report.render_header(dataclasses.replace(info, lang="en"))
+    assert "<caption>Parameters</caption>" in english and "<dt>Data file</dt>" in english
+    from casebook import i18n
+
+    assert i18n.current() == "en"  # the header leaves the language as it found it
+
+
+def test_a_french_page_reads_the_chapters_catalog() -> None:
+    config = report.page_config("sncf", "fr")
+    assert config["language"] == "fr" and config["gettext_compact"] == "notebooks/sncf"
+    assert config["locale_dirs"] == [str(report.ROOT / "book" / "locales")]
+    assert "language" not in report.page_config("sncf") or report.page_config("sncf")["language"] == "en"

@@ -20,6 +20,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
+from bs4 import BeautifulSoup
 
 from casebook import execute
 from casebook import notebook as book
@@ -108,6 +109,30 @@ def test_default_run_through_python_m_casebook_shows_progress(tmp_path: Path) ->
     assert (digest(data), digest(NOTEBOOKS / "survey-evidence.ipynb")) == before
     assert "<dt>Data file</dt><dd><code>data/survey_counts.csv</code></dd>" in html
     assert not any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells)  # nothing injected
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("slug", SLUGS)
+def test_a_french_run_writes_a_french_report_with_the_same_numbers(
+    tmp_path: Path, capsys: pytest.CaptureFixture, slug: str
+) -> None:
+    out = tmp_path / slug
+    code = cli.main(["run", slug, "-q", "--lang", "fr", "--out", str(out)])
+    assert code == 0, capsys.readouterr().err
+    nb, html, figures = check_outputs(out, slug)
+    english = book.glued_scalars(nbformat.read(NOTEBOOKS / f"{slug}.ipynb", as_version=4))
+    assert figures.keys() == english.keys()
+
+    def numbers(f: dict) -> dict:
+        return {k: v for k, v in f.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+
+    assert numbers(figures) == numbers(english)
+    assert '<html lang="fr"' in html and "<caption>Paramètres</caption>" in html
+    assert "Chapitre</dt>" in html and "Objectifs pédagogiques" in html
+    title = BeautifulSoup(html, "html.parser").select_one("header.cb-header h1").get_text()
+    assert title and title != params.load_chapter(slug).title  # the chapter's French title
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1 and "lang = \"fr\"" in injected[0].source
 
 
 @pytest.mark.integration
@@ -319,7 +344,7 @@ def test_parameter_outside_its_domain_exits_2_before_a_kernel(
     assert err == (
         "casebook: error: parameter 'confidence' of chapter 'survey-evidence' expects number strictly between "
         "0 and 1 (default 0.95), got '1.5' (Input should be less than 1); valid parameters: confidence (float), "
-        "data_path (str)\n"
+        "data_path (str), lang (str)\n"
     )
     unchanged(previous)
 
@@ -727,7 +752,7 @@ def test_a_spark_master_is_given_as_it_is_and_needs_no_file(
      "expected the path of a file\n"),
     (["survey-evidence", "--table", "orders"],
      "casebook: error: chapter 'survey-evidence' reads no database table (no table parameter), so --table does "
-     "not apply; valid parameters: confidence (float), data_path (str)\n"),
+     "not apply; valid parameters: confidence (float), data_path (str), lang (str)\n"),
     (["volvo", "--data", "spark://u:s3cret@h:7077"],
      "casebook: error: data_path spark://h:7077: a Spark master URL holds no user or password; expected "
      "spark://HOST:PORT, local or local[N]\n"),
