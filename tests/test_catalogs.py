@@ -85,3 +85,32 @@ def test_the_prose_catalogs_are_in_step_with_the_english_text(tmp_path: Path) ->
         translated = {m.id for m in entries(po) if m.string and not m.fuzzy} if po.exists() else set()
         missing += [f"{po.name}: {m.id[:70]!r}" for m in entries(pot) if m.id not in translated]
     assert missing == [], f"{len(missing)} English message(s) without French (run make catalogs):\n" + "\n".join(missing[:20])
+
+
+def test_make_catalogs_merges_the_computed_words_into_one_catalog_and_keeps_runtime_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from babel.messages.catalog import Catalog
+
+    template = Catalog()
+    for word in ("Posts", "Reach", "New word"):
+        template.add(word, locations=[("casebook/x.py", None)])
+    monkeypatch.setattr(catalogs, "computed_template", lambda: template)
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    folder = tmp_path / "fr" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / "casebook-a.po").write_text('msgid "Posts"\nmsgstr "Publications"\n\nmsgid "Cosmetics page"\n'
+                                          'msgstr "Page de cosmétiques"\n', encoding="utf-8")
+    (folder / "casebook-b.po").write_text('msgid "Reach"\nmsgstr "Portée"\n\nmsgid "Posts"\nmsgstr "Posts"\n',
+                                          encoding="utf-8")
+    try:
+        conflicts = catalogs.update_computed(("fr",))
+        assert sorted(p.name for p in folder.iterdir()) == ["casebook.po", "runtime.po"]
+        main = {m.id: m.string for m in entries(folder / "casebook.po")}
+        assert main == {"Posts": "Publications", "Reach": "Portée", "New word": ""}
+        assert {m.id: m.string for m in entries(folder / "runtime.po")} == {"Cosmetics page": "Page de cosmétiques"}
+        assert conflicts == ["casebook-b.po: 'Posts': 'Posts' (kept 'Publications')"]
+        assert catalogs.update_computed(("fr",)) == []  # a second run changes nothing
+        assert {m.id: m.string for m in entries(folder / "casebook.po")} == main
+    finally:
+        i18n.messages.cache_clear()

@@ -85,26 +85,64 @@ def computed_template() -> object:
     return template
 
 
-def update_computed(langs: tuple[str, ...] = TRANSLATED) -> None:
-    """Bring the package's catalogs of ``langs`` in step with the code (new messages empty, none fuzzy)."""
-    from babel.messages.pofile import read_po, write_po
+#: The computed words the code cannot mark where they are written (chart field labels, data labels
+#: translated when shown): kept by hand beside the extracted catalog, never rewritten by make catalogs.
+RUNTIME = "runtime.po"
+
+
+def _read(path: Path) -> object:
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as f:
+        return read_po(f)
+
+
+def _write(path: Path, catalog: object) -> None:
+    from babel.messages.pofile import write_po
+
+    buf = io.BytesIO()
+    write_po(buf, catalog, width=0, omit_header=False, sort_output=False, include_previous=False)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(buf.getvalue())
+
+
+def update_computed(langs: tuple[str, ...] = TRANSLATED) -> list[str]:
+    """Bring the package's catalogs of ``langs`` in step with the code: ``casebook.po`` holds every
+    ``_()``/``tr()`` message (new ones empty), translated from any catalog of the folder; translations of
+    words the code no longer marks move to :data:`RUNTIME` (words translated at run time); any other
+    catalog of the folder is merged and removed. Returns the conflicts found (one line each)."""
+    from babel.messages.catalog import Catalog
 
     template = computed_template()
+    conflicts = []
     for lang in langs:
-        path = i18n.catalog_path(lang)
-        if path.exists():
-            with path.open("rb") as f:
-                catalog = read_po(f, locale=lang)
-        else:
-            from babel.messages.catalog import Catalog
-
-            catalog = Catalog(locale=lang, project="casebook", charset="utf-8")
-        catalog.update(template, no_fuzzy_matching=True)
-        catalog.obsolete.clear()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        buf = io.BytesIO()
-        write_po(buf, catalog, width=0, omit_header=False, sort_output=False, include_previous=False)
-        path.write_bytes(buf.getvalue())
+        main = i18n.catalog_path(lang)
+        folder = main.parent
+        known: dict[str, str] = {}
+        sources = sorted(folder.glob("*.po")) if folder.is_dir() else []
+        for path in sources:
+            for m in _read(path):
+                if not m.id or not m.string or m.fuzzy:
+                    continue
+                if m.id in known and known[m.id] != m.string:
+                    conflicts.append(f"{path.name}: {m.id!r}: {m.string!r} (kept {known[m.id]!r})")
+                    continue
+                known[m.id] = m.string
+        catalog = Catalog(locale=lang, project="casebook", charset="utf-8")
+        for m in template:
+            if m.id:
+                catalog.add(m.id, known.get(m.id, ""), locations=m.locations, flags=m.flags - {"fuzzy"})
+        runtime = Catalog(locale=lang, project="casebook", charset="utf-8")
+        for msgid, msgstr in sorted(known.items()):
+            if catalog.get(msgid) is None:
+                runtime.add(msgid, msgstr)
+        _write(main, catalog)
+        _write(folder / RUNTIME, runtime)
+        for path in sources:
+            if path.name not in (main.name, RUNTIME):
+                path.unlink()
+        i18n.messages.cache_clear()
+    return conflicts
 
 
 @dataclass(frozen=True)
@@ -205,7 +243,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.check:
         with tempfile.TemporaryDirectory(prefix="casebook-gettext-") as tmp:
             update_prose(sphinx_templates(Path(tmp)))
-        update_computed()
+        for conflict in update_computed():
+            print(f"two translations of one word: {conflict}")
     todo = [p for lang in TRANSLATED for p in problems(lang)]
     for p in todo:
         print(p)
