@@ -68,8 +68,9 @@ def _notebook_code(path: Path) -> str:
 
 
 def computed_template() -> object:
-    """The computed words' template: every ``_()``/``tr()`` message of the package and the chapters (a
-    Babel catalog; locations are file names only, so the catalog does not change when a line moves)."""
+    """The computed words' template: every ``_()``/``tr()`` message of the package and the chapters, and the
+    words of the post export layouts the data appendix shows (a Babel catalog; locations are file names
+    only, so the catalog does not change when a line moves)."""
     from babel.messages.catalog import Catalog
     from babel.messages.extract import extract, extract_from_dir
 
@@ -78,6 +79,10 @@ def computed_template() -> object:
     for filename, _line, message, _comments, _context in extract_from_dir(
             package, method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=("TRANSLATORS:",)):
         template.add(message, locations=[(f"casebook/{filename}", None)])
+    from casebook.build.sphinxext import layout_messages
+
+    for message, where in layout_messages():  # the layout files' words the data appendix shows
+        template.add(message, locations=[(where, None)])
     for nb in sorted(NOTEBOOKS.glob("*.ipynb")):
         for _line, message, _comments, _context in extract("python", io.BytesIO(_notebook_code(nb).encode()),
                                                            keywords=KEYWORDS):

@@ -107,9 +107,33 @@ def _row(cells: Any) -> nodes.row:
 
 
 #: What an empty cell means, as the layouts table says it (``missing`` is the default, said last).
+#: What an empty cell means, by the layout's setting (English; shown through gettext, see _words).
 EMPTY_WORDS = {"error": "blocking in {cols}", "zero": "read as 0 in {cols}",
                "false": "read as not paid in {cols}", "drop": "a row with an empty {cols} is left out (not a post)"}
 STATUS_WORDS = {"recognised": "recognised", "mapping": "column mapping"}
+
+
+def _(message: str) -> str:
+    """``message`` in the language of the build being read (the layouts' words and the notes of their
+    files are translated like the package's: casebook/locales)."""
+    from casebook.i18n import gettext
+
+    return gettext(message)
+
+
+def _words() -> None:  # what make catalogs extracts for the words above (never called)
+    _("blocking in {cols}"), _("read as 0 in {cols}"), _("read as not paid in {cols}")
+    _("a row with an empty {cols} is left out (not a post)"), _("recognised"), _("column mapping")
+
+
+def layout_messages() -> list[tuple[str, str]]:
+    """The words of the layout files shown to readers (title, network, notes, what each source supports),
+    with the file they come from: ``make catalogs`` extracts them for translation."""
+    out = []
+    for lay in shown_layouts():
+        where = f"casebook/io/layouts/{lay.name}.toml"
+        out += [(text, where) for text in (lay.title, lay.network, *lay.notes, *(s.supports for s in lay.sources))]
+    return out
 
 
 def shown_layouts() -> list[Layout]:
@@ -153,7 +177,7 @@ def _detected_by(lay: Layout) -> str:
 
     names = " + ".join(norm(group[0]) for group in lay.detect if group)
     if lay.status != "recognised":
-        return f"{names}, only with a column_mapping" if names else "a column_mapping"
+        return _("{names}, only with a column_mapping").format(names=names) if names else _("a column_mapping")
     return names
 
 
@@ -171,7 +195,7 @@ def layouts_table(lays: list[Layout] | None = None) -> nodes.table:
     """The layouts table: one row per layout (name and network, export, status, engagement-rate basis,
     detected by, sources as numbered links). Six columns, so that it fits the book's text width."""
     lays = shown_layouts() if lays is None else lays
-    header = ("Layout", "Export", "Status", "Engagement rate ÷", "Detected by", "Sources")
+    header = (_("Layout"), _("Export"), _("Status"), _("Engagement rate ÷"), _("Detected by"), _("Sources"))
     table = nodes.table(classes=["colwidths-auto", "casebook-layouts"])
     group = nodes.tgroup(cols=len(header))
     table += group
@@ -180,8 +204,8 @@ def layouts_table(lays: list[Layout] | None = None) -> nodes.table:
     body = nodes.tbody()
     for lay in lays:
         name = nodes.entry("", nodes.paragraph("", "", nodes.literal(text=lay.name)),
-                           nodes.paragraph(text=lay.network))
-        body += nodes.row("", name, _cell(lay.title), _cell(STATUS_WORDS[lay.status]), _cell(_basis(lay)),
+                           nodes.paragraph(text=_(lay.network)))
+        body += nodes.row("", name, _cell(_(lay.title)), _cell(_(STATUS_WORDS[lay.status])), _cell(_basis(lay)),
                           _cell(_detected_by(lay)), _sources_cell(lay))
     group += body
     return table
@@ -194,19 +218,22 @@ def empty_cells(lay: Layout) -> str:
     for meaning, template in EMPTY_WORDS.items():
         cols = [_q(spec.names[0]) for spec in lay.columns.values() if spec.empty == meaning]
         if cols:
-            clauses.append(template.format(cols=_and(cols)))
-    sentence = "; ".join([*clauses, "left unknown elsewhere" if clauses else "left unknown"])
+            clauses.append(_(template).format(cols=_and(cols)))
+    sentence = _("; ").join([*clauses, _("left unknown elsewhere") if clauses else _("left unknown")])
     out = [sentence[0].upper() + sentence[1:] + "."]
     if lay.missing_words:
-        out.append(f"{_and([_q(w) for w in lay.missing_words])} in a count is read as an empty cell.")
+        out.append(_("{words} in a count is read as an empty cell.").format(
+            words=_and([_q(w) for w in lay.missing_words])))
     for canon, spec in lay.columns.items():
         what = canon.replace("_", " ")
         if spec.skip:
-            out.append(f"Rows whose {_q(spec.names[0])} is {_and([_q(w) for w in spec.skip])} are left out.")
+            out.append(_("Rows whose {column} is {words} are left out.").format(
+                column=_q(spec.names[0]), words=_and([_q(w) for w in spec.skip])))
         if spec.pattern:
-            out.append(f"The {what} is taken from inside {_q(spec.names[0])}.")
+            out.append(_("The {what} is taken from inside {column}.").format(what=_(what), column=_q(spec.names[0])))
         if spec.derive == "id_unix_seconds":
-            out.append(f"{_q(spec.names[0])} is not read: the publication time comes from the post id.")
+            out.append(_("{column} is not read: the publication time comes from the post id.").format(
+                column=_q(spec.names[0])))
     return " ".join(out)
 
 
@@ -225,7 +252,7 @@ def _marked(text: str) -> list[nodes.Node]:
 
 
 def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    return items[0] if len(items) == 1 else _("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])
 
 
 def layout_notes(lays: list[Layout] | None = None) -> list[nodes.Node]:
@@ -234,24 +261,26 @@ def layout_notes(lays: list[Layout] | None = None) -> list[nodes.Node]:
     lays = shown_layouts() if lays is None else lays
     out: list[nodes.Node] = []
     for lay in lays:
-        out.append(nodes.rubric(text=f"{lay.title} ({lay.name})"))
-        columns = "; ".join(f"{_q(spec.names[0])} as {canon}" for canon, spec in lay.columns.items())
-        out.append(nodes.paragraph("", "", nodes.strong(text="Columns read: "), *_marked(columns + ".")))
+        out.append(nodes.rubric(text=f"{_(lay.title)} ({lay.name})"))
+        columns = _("; ").join(_("{column} as {name}").format(column=_q(spec.names[0]), name=canon)
+                               for canon, spec in lay.columns.items())
+        out.append(nodes.paragraph("", "", nodes.strong(text=_("Columns read: ")), *_marked(columns + ".")))
         if lay.status == "recognised":
-            out.append(nodes.paragraph("", "", nodes.strong(text="Empty cells: "), *_marked(empty_cells(lay))))
+            out.append(nodes.paragraph("", "", nodes.strong(text=_("Empty cells: ")), *_marked(empty_cells(lay))))
         else:
-            out.append(nodes.paragraph("", "", nodes.strong(text="Not read on its own: "), nodes.Text(
-                "run it with a column_mapping (see the notes); its header then selects this layout, whose "
-                "names, dates and words apply."), *_marked(" " + empty_cells(lay))))
+            out.append(nodes.paragraph("", "", nodes.strong(text=_("Not read on its own: ")), nodes.Text(
+                _("run it with a column_mapping (see the notes); its header then selects this layout, whose "
+                  "names, dates and words apply.")), *_marked(" " + empty_cells(lay))))
         if lay.notes:
             notes = nodes.bullet_list()
-            notes += [nodes.list_item("", nodes.paragraph(text=note)) for note in lay.notes]
+            notes += [nodes.list_item("", nodes.paragraph(text=_(note))) for note in lay.notes]
             out.append(notes)
         sources = nodes.enumerated_list(enumtype="arabic", prefix="", suffix=".")
         for src in lay.sources:
             sources += nodes.list_item("", nodes.paragraph("", "", link(src.url, src.title),
-                                                          nodes.Text(f": {src.supports}.")))
-        out += [nodes.paragraph("", "", nodes.strong(text="Sources")), sources]
+                                                          nodes.Text(_(": {supports}.").format(
+                                                              supports=_(src.supports)))))
+        out += [nodes.paragraph("", "", nodes.strong(text=_("Sources"))), sources]
     return out
 
 
