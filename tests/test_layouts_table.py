@@ -104,6 +104,14 @@ def test_the_directive_is_registered():
         def connect(self, *args, **kwargs):
             pass
 
+        def add_config_value(self, name, default, rebuild, types=()):
+            registered[name] = default
+
+        def add_transform(self, transform):
+            registered[transform.__name__] = transform
+
     sphinxext.setup(App())
+    assert registered["casebook_edition_links"] is False
+    assert registered["SortTranslatedGlossary"] is sphinxext.SortTranslatedGlossary
     assert registered["layouts-table"] is sphinxext.LayoutsTable
     assert {"notes", "no-table"} <= set(sphinxext.LayoutsTable.option_spec)
