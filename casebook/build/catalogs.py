@@ -79,7 +79,7 @@ def computed_template() -> object:
     for filename, _line, message, _comments, _context in extract_from_dir(
             package, method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=("TRANSLATORS:",)):
         template.add(message, locations=[(f"casebook/{filename}", None)])
-    from casebook.build.sphinxext import layout_messages
+    from casebook.build.sphinxext import exercise_titles, layout_messages
 
     for message, where in layout_messages():  # the layout files' words the data appendix shows
         template.add(message, locations=[(where, None)])
@@ -87,6 +87,11 @@ def computed_template() -> object:
         for _line, message, _comments, _context in extract("python", io.BytesIO(_notebook_code(nb).encode()),
                                                            keywords=KEYWORDS):
             template.add(message, locations=[(f"notebooks/{nb.name}", None)])
+        cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+        for cell in cells:
+            if cell["cell_type"] == "markdown":
+                for title in exercise_titles("".join(cell["source"])):
+                    template.add(title, locations=[(f"notebooks/{nb.name}", None)])
     return template
 
 

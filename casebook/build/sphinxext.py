@@ -415,6 +415,36 @@ def sort_key(term: str) -> tuple[str, str]:
     return bare.casefold(), term
 
 
+#: An exercise's title in a chapter's markdown (sphinx-exercise's directives, gated or not).
+EXERCISE_TITLE = re.compile(r"^(?:`{3,}|:{3,})\{exercise(?:-start)?\}[ \t]+(\S.*?)\s*$", re.M)
+
+
+def exercise_titles(markdown: str) -> list[str]:
+    """The titles of the exercises of a chapter's markdown (``make catalogs`` extracts them: Sphinx's
+    gettext does not see a directive's argument)."""
+    return EXERCISE_TITLE.findall(markdown)
+
+
+class TranslateExerciseTitles(Transform):
+    """sphinx-exercise writes an exercise's title (its directive's argument) as it is in the source, out of
+    Sphinx's catalogs' reach: in a translated edition, a plain-text title is replaced by its translation
+    from the package's catalogs (see :func:`exercise_titles`)."""
+
+    default_priority = 21
+
+    def apply(self, **kwargs: Any) -> None:
+        if (self.document.settings.env.config.language or "en") == "en":
+            return
+        from sphinx_exercise.nodes import exercise_subtitle
+
+        for node in self.document.findall(exercise_subtitle):
+            if all(isinstance(child, nodes.Text) for child in node.children):
+                text = node.astext()
+                if _(text) != text:
+                    node.children = []
+                    node += nodes.Text(_(text))
+
+
 class SortTranslatedGlossary(Transform):
     """A ``:sorted:`` glossary is sorted while the English source is read; once its terms are translated
     (Sphinx's Locale transform, priority 20), sort its entries again by their translated first term."""
@@ -442,6 +472,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _localise_glue)
     app.connect("build-finished", _back_to_english)
     app.add_transform(SortTranslatedGlossary)
+    app.add_transform(TranslateExerciseTitles)
     app.connect("html-page-context", _link_editions)
     app.add_directive("casebook-execution-table", ExecutionTable)
     app.add_directive("layouts-table", LayoutsTable)

@@ -108,5 +108,3 @@ def test_the_french_chapter_glues_the_numbers_of_the_english_one(path: Path) -> 
 
     assert numbers(french) == numbers(english)
     assert len(numbers(english)) >= 10
-    texts = {k for k, v in english.items() if isinstance(v, str) and re.search(r"[a-z]{4}", v)}
-    assert texts == {k for k, v in french.items() if isinstance(v, str) and re.search(r"[a-z]{4}", v)}
