@@ -359,3 +359,13 @@ def test_a_translated_message_finds_the_glued_values_of_its_chapter() -> None:
     other.settings = Settings("notebooks/y")
     with pytest.raises(RetrievalError):
         sphinxext.glue_data(other, "k")
+
+
+def test_exercise_titles_are_found_for_translation() -> None:
+    markdown = ("```{exercise-start} For analysts: a ride-sharing loop\n:label: ex-1\n```\nText.\n"
+                "::::{exercise} Read the intervals\n::::\n```{solution-start} ex-1\n```\n")
+    assert sphinxext.exercise_titles(markdown) == ["For analysts: a ride-sharing loop", "Read the intervals"]
+    from casebook import i18n
+
+    with i18n.using("fr"):
+        assert sphinxext._("Read the intervals") == "Lire les intervalles"
