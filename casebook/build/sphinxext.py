@@ -415,6 +415,44 @@ def sort_key(term: str) -> tuple[str, str]:
     return bare.casefold(), term
 
 
+#: The fields of a reference that describe it in the book's words (not the work's own title or publisher).
+BIB_FIELDS = ("howpublished", "note")
+
+
+def bib_messages(config: Path | None = None) -> list[tuple[str, str]]:
+    """The describing fields (:data:`BIB_FIELDS`) of every reference of the book's bibliography files,
+    with the file they come from: ``make catalogs`` extracts them for translation."""
+    import yaml
+    from pybtex.database import parse_file
+
+    from casebook.paths import ROOT
+
+    config = config or ROOT / "_config.yml"
+    out = []
+    for name in yaml.safe_load(config.read_text(encoding="utf-8")).get("bibtex_bibfiles", []):
+        for entry in parse_file(ROOT / name).entries.values():
+            out += [(entry.fields[f], name) for f in BIB_FIELDS if entry.fields.get(f)]
+    return out
+
+
+def _translated_style() -> type:
+    """pybtex's ``plain`` style whose describing fields (:data:`BIB_FIELDS`) are written in the language of
+    the build, from the package's catalogs (registered as the ``casebook`` style)."""
+    from pybtex.database import Entry
+    from pybtex.style.formatting.plain import Style
+
+    class TranslatedStyle(Style):
+        def format_entry(self, label: str, entry: Any, bib_data: Any = None) -> Any:
+            fields = {f: _(entry.fields[f]) for f in BIB_FIELDS if entry.fields.get(f)}
+            if any(fields[f] != entry.fields[f] for f in fields):
+                translated = Entry(entry.type, fields={**entry.fields, **fields}, persons=entry.persons)
+                translated.key = entry.key
+                entry = translated
+            return super().format_entry(label, entry, bib_data=bib_data)
+
+    return TranslatedStyle
+
+
 #: An exercise's title in a chapter's markdown (sphinx-exercise's directives, gated or not).
 EXERCISE_TITLE = re.compile(r"^(?:`{3,}|:{3,})\{exercise(?:-start)?\}[ \t]+(\S.*?)\s*$", re.M)
 
@@ -473,6 +511,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", _back_to_english)
     app.add_transform(SortTranslatedGlossary)
     app.add_transform(TranslateExerciseTitles)
+    import pybtex.plugin
+
+    pybtex.plugin.register_plugin("pybtex.style.formatting", "casebook", _translated_style(), force=True)
     app.connect("html-page-context", _link_editions)
     app.add_directive("casebook-execution-table", ExecutionTable)
     app.add_directive("layouts-table", LayoutsTable)
