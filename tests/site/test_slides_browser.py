@@ -1,9 +1,11 @@
 """The workshop decks in a real browser (Debian's Chromium driven by playwright), after `make slides`.
 
-Every deck of `_build/slides/` is opened from disk (file://), as a trainer opens it, with the network
-made unreachable (OFFLINE_ARGS) and every request that is not for a local file blocked and recorded.
-Checks: one deck per chapter, no request to another host, no console error, every chart drawn (its SVG
-holds marks), a chart answers the mouse with a tooltip, ArrowRight moves to the next slide, and no slide runs off the bottom of the screen.
+Every deck of `_build/slides/` (English) and `_build/slides/fr/` (French) is opened from disk (file://),
+as a trainer opens it, with the network made unreachable (OFFLINE_ARGS) and every request that is not for
+a local file blocked and recorded. Checks: one deck per chapter and language, no request to another host,
+no console error, every chart drawn (its SVG holds marks), a chart answers the mouse with a tooltip,
+ArrowRight moves to the next slide, no slide runs off the bottom of the screen, and a French deck is
+French (``<html lang="fr">``, a « Chapitre » kicker).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ HEIGHT = slides.REVEAL_CONFIG["height"]
 class Visit:
     """What happened while one deck was shown."""
 
-    slug: str
+    slug: str  # "SLUG" for an English deck, "fr/SLUG" for a French one
     blocked: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     charts: list[dict] = field(default_factory=list)
@@ -38,6 +40,8 @@ class Visit:
     after: dict = field(default_factory=dict)
     too_tall: list[tuple[int, int]] = field(default_factory=list)  # (slide, height) of slides that run off
     tooltip: str = ""  # what hovering the first chart's marks showed
+    lang: str = ""  # the document's lang attribute
+    kicker: str = ""  # the title slide's kicker, as shown
 
 
 def hover_first_chart(page, tries: int = 40) -> str:
@@ -57,8 +61,9 @@ def hover_first_chart(page, tries: int = 40) -> str:
 
 
 def decks() -> list[str]:
-    """The decks built, by chapter slug."""
-    return sorted(p.stem for p in SLIDES.glob("*.html"))
+    """The decks built: ``SLUG`` in English, ``LANG/SLUG`` in another language."""
+    folders = [SLIDES] + [SLIDES / lang for lang in slides.LANGS[1:]]
+    return sorted(p.relative_to(SLIDES).with_suffix("").as_posix() for folder in folders for p in folder.glob("*.html"))
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +85,8 @@ def visits() -> dict[str, Visit]:
                 page.wait_for_function(CHARTS_DRAWN_JS, timeout=30_000)
             page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=30_000)
             visit.charts = page.evaluate(CHART_STATE_JS)
+            visit.lang = page.evaluate("document.documentElement.lang")
+            visit.kicker = page.evaluate("document.querySelector('section.cb-title .cb-kicker').innerText")
             visit.sections = page.evaluate("document.querySelectorAll('.reveal .slides > section').length")
             visit.before = page.evaluate("Reveal.getIndices()")
             page.keyboard.press("ArrowRight")
@@ -97,7 +104,14 @@ def visits() -> dict[str, Visit]:
 
 
 def test_one_deck_per_chapter(visits):
-    assert set(visits) == set(kit.slugs())
+    expected = {f"{lang}/{slug}" if lang != slides.LANGS[0] else slug for lang in slides.LANGS for slug in kit.slugs()}
+    assert set(visits) == expected
+
+
+def test_french_decks_are_french(visits):
+    langs = {s: (v.lang, v.kicker.split(" · ")[-1].split()[0].upper()) for s, v in visits.items()}
+    assert {s: k for s, k in langs.items() if s.startswith("fr/") and k != ("fr", "CHAPITRE")} == {}
+    assert {s: k for s, k in langs.items() if "/" not in s and k != ("en", "CHAPTER")} == {}
 
 
 def test_no_request_leaves_the_machine(visits):
