@@ -86,10 +86,12 @@ def test_analysis_sections_leave_out_blocks_and_the_closing_sections():
         "# Title\n\nIntro before any section.",
         "## The case\n\nFirst paragraph.\nSame paragraph.\n\n- a list item\n\n"
         ":::{admonition} Fact check\n:class: fact-check\nNot prose.\n:::\n\n```{glue:figure} fig\nCaption.\n```",
+        "(label-next)=\n## Next\n\nIts paragraph.",
         "## Try it on your brand\n\nRun it.",
         "## Exercises\n\nDo it.",
     )
-    assert kit.analysis_sections(nb) == [("The case", ["First paragraph. Same paragraph."])]
+    assert kit.analysis_sections(nb) == [("The case", ["First paragraph. Same paragraph."]),
+                                         ("Next", ["Its paragraph."])]
 
 
 def test_key_figures_take_sections_in_turn_with_numbers_from_the_notebook():

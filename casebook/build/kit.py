@@ -249,6 +249,7 @@ def page_parts(page_html: str, slug: str, number: int | None = None, lang: str =
 
 _ROLE = re.compile(r"\{([a-z][\w:-]*)\}`([^`]*)`|`([^`]+)`")
 _FENCE = re.compile(r"^(`{3,}|:{3,}).*?^\1\s*$", re.S | re.M)
+_TARGET = re.compile(r"^\([\w.:-]+\)=\s*$")
 
 
 def format_glued(value: Any, spec: str, lang: str = "en") -> str:
@@ -322,7 +323,7 @@ def sentences(paragraph: str, lang: str = "en") -> list[str]:
 
 def analysis_sections(notebook: dict) -> list[tuple[str, list[str]]]:
     """The chapter's ``##`` sections before "Try it" and the exercises, each with its prose paragraphs
-    (fenced blocks, admonitions, lists and headings left out)."""
+    (fenced blocks, admonitions, lists, headings and their ``(label)=`` targets left out)."""
     sections: list[tuple[str, list[str]]] = []
     for cell in notebook.get("cells", []):
         if cell.get("cell_type") != "markdown":
@@ -330,6 +331,8 @@ def analysis_sections(notebook: dict) -> list[tuple[str, list[str]]]:
         text = _FENCE.sub("", "".join(cell.get("source", "")))
         for block in re.split(r"\n\s*\n", text):
             lines = block.strip().splitlines()
+            while lines and _TARGET.match(lines[0]):  # a heading's label, "(label)=": not prose
+                lines = lines[1:]
             if not lines:
                 continue
             if lines[0].startswith("## "):
