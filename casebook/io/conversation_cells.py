@@ -15,7 +15,9 @@ import pandas as pd
 
 from casebook import clock
 from casebook.errors import InputError, sheet_rows
+from casebook.i18n import gettext as _
 from casebook.io.convert import to_datetime
+from casebook.io.report_words import plural, translated
 
 #: Twitter's created_at form (developer.x.com/overview/api/tweets).
 TWITTER_TIME = "%a %b %d %H:%M:%S %z %Y"
@@ -121,10 +123,13 @@ def to_created(values: pd.Series, *, path: str, column: str, notes: list[str]) -
         fmt = TWITTER_TIME if text.iloc[0:1].str.match(r"^[A-Za-z]{3} [A-Za-z]{3} ").all() else "ISO8601"
         utc = pd.to_datetime(text, format=fmt, utc=True, errors="coerce").dt.tz_localize(None)
         created = utc.where(utc.notna(), created).astype("datetime64[ns]")
-        notes.append(f"{column}: {int(nonzero.sum()):,} times written with a UTC offset other than zero, converted "
-                     "to UTC (hours of day are UTC)")
+        one = _("{column}: {n} time written with a UTC offset other than zero, converted to UTC (hours of day "
+                "are UTC)") if translated() else None
+        notes.append(plural(int(nonzero.sum()), one,
+                            _("{column}: {n} times written with a UTC offset other than zero, converted to UTC "
+                              "(hours of day are UTC)"), column=column))
     elif offset.any():
-        notes.append(f"{column}: times written in UTC (offset +0000); hours of day are UTC")
+        notes.append(_("{column}: times written in UTC (offset +0000); hours of day are UTC").format(column=column))
     return created
 
 

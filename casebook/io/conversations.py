@@ -56,7 +56,8 @@ import pandas as pd
 import pandera.pandas as pa
 
 from casebook import clock
-from casebook.errors import InputError, format_rows, sheet_rows
+from casebook.errors import InputError, sheet_rows
+from casebook.i18n import gettext as _
 from casebook.io.conversation_cells import (
     INBOUND_WORDS,
     _examples,
@@ -69,6 +70,7 @@ from casebook.io.conversation_cells import (
     to_inbound,
 )
 from casebook.io.files import check_file
+from casebook.io.report_words import count, delimiter, plural, rows_text, span, translated
 from casebook.io.tables import (
     SAMPLE_BYTES,
     TableInfo,
@@ -133,32 +135,39 @@ class ConversationReport:
         """Problems that do not block the analysis but bias it (a sample cut mid-conversation)."""
         if not self.outside_rows:
             return []
-        n = self.outside
-        return [f"{n:,} message{'s' if n != 1 else ''} answer{'' if n != 1 else 's'} a message absent from the file "
-                f"({format_rows(self.outside_rows)}): their conversations begin outside it, and a brand reply "
-                "among them cannot be timed"]
+        return [plural(self.outside, _("{n} message answers a message absent from the file ({rows}): their "
+                                       "conversations begin outside it, and a brand reply among them cannot be "
+                                       "timed"),
+                       _("{n} messages answer a message absent from the file ({rows}): their conversations begin "
+                         "outside it, and a brand reply among them cannot be timed"),
+                       rows=rows_text(self.outside_rows))]
 
     def lines(self) -> list[str]:
         """The report as lines of text, one fact per line."""
-        sep = {None: "n/a", "\t": "tab"}.get(self.table.delimiter, repr(self.table.delimiter))
+        titles = {"twcs": _("Customer Support on Twitter (Kaggle twcs.csv)"), "mapping": _("column mapping")}
         out = [
-            f"file: {self.path}",
-            f"layout: {LAYOUT_TITLES.get(self.layout, self.layout)}",
-            f"format: {self.table.format}; encoding: {self.table.encoding or 'n/a'}; delimiter: {sep}",
-            "columns: " + ", ".join(f"{k} <- {v}" for k, v in self.columns.items()),
-            f"rows read: {self.table.rows:,}; messages: {self.messages:,}",
-            f"inbound (customer) messages: {self.inbound:,}; brand messages: {self.brand_messages:,} "
-            f"from {self.brands:,} brand account{'s' if self.brands != 1 else ''}; "
-            f"{self.customers:,} customer{'s' if self.customers != 1 else ''}",
-            f"replies (messages with a reply-to id): {self.replies:,}",
+            _("file: {path}").format(path=self.path),
+            _("layout: {title}").format(title=titles.get(self.layout, self.layout)),
+            _("format: {format}; encoding: {encoding}; delimiter: {delimiter}").format(
+                format=self.table.format, encoding=self.table.encoding or _("n/a"),
+                delimiter=delimiter(self.table.delimiter)),
+            _("columns: {columns}").format(columns=", ".join(f"{k} <- {v}" for k, v in self.columns.items())),
+            _("rows read: {rows}; messages: {messages}").format(rows=count(self.table.rows),
+                                                                messages=count(self.messages)),
+            _("inbound (customer) messages: {inbound}; brand messages: {brand} from {accounts}; {customers}").format(
+                inbound=count(self.inbound), brand=count(self.brand_messages),
+                accounts=plural(self.brands, _("{n} brand account"), _("{n} brand accounts")),
+                customers=plural(self.customers, _("{n} customer"), _("{n} customers"))),
+            _("replies (messages with a reply-to id): {n}").format(n=count(self.replies)),
         ]
         if self.first is not None and self.last is not None:
-            out.append(f"date range: {self.first:%Y-%m-%d %H:%M} to {self.last:%Y-%m-%d %H:%M}")
-        out += [f"warning: {w}" for w in self.warnings]
-        out += [f"note: {n}" for n in self.notes]
+            out.append(_("date range: {span}").format(span=span(self.first, self.last)))
+        out += [_("warning: {warning}").format(warning=w) for w in self.warnings]
+        out += [_("note: {note}").format(note=n) for n in self.notes]
         if self.layout == "twcs":
-            out.append(f"licence: CC BY-NC-SA 4.0 (NonCommercial, ShareAlike): tables and charts derived from "
-                       f"this file carry it ({TWCS_CREDIT})")
+            out.append(_("licence: CC BY-NC-SA 4.0 (NonCommercial, ShareAlike): tables and charts derived from "
+                         "this file carry it ({credit})").format(
+                credit=_("Data: Customer Support on Twitter, CC BY-NC-SA 4.0")))
         return out
 
 
@@ -342,7 +351,7 @@ def load_conversations(path: str | Path, *, mapping: Mapping[str, str] | None = 
     used = set(cols.values())
     first = header[0] if header else ""
     if (_norm(first).startswith("unnamed") or _norm(first) in _INDEX_NAMES) and first not in used:
-        report.notes.append("the first, unnamed column (row numbers written with the file) is ignored")
+        report.notes.append(_("the first, unnamed column (row numbers written with the file) is ignored"))
 
     n = len(df)
     data = {
@@ -355,7 +364,8 @@ def load_conversations(path: str | Path, *, mapping: Mapping[str, str] | None = 
         "text": _text(df[cols["text"]]) if "text" in cols else pd.Series(pd.NA, index=df.index, dtype="string"),
     }
     if "reply_to" not in cols:
-        report.notes.append("no reply-to column: replies cannot be matched (map one with mapping={'reply_to': ...})")
+        report.notes.append(_("no reply-to column: replies cannot be matched (map one with "
+                              "mapping={'reply_to': ...})"))
     msgs = pd.DataFrame(data, index=pd.RangeIndex(n)).astype(DTYPES)
     msgs = validate_conversations(msgs, path=name, source_columns=cols)
 
@@ -377,27 +387,33 @@ def load_conversations(path: str | Path, *, mapping: Mapping[str, str] | None = 
     created = msgs["created"].to_numpy()
     early = (parent >= 0) & (created < created[np.maximum(parent, 0)])
     if early.any():
-        report.notes.append(f"{int(early.sum()):,} replies are dated before the message they answer "
-                            f"({format_rows(_rows(early))}): clocks disagree; their reply times are left out")
+        one = _("{n} reply is dated before the message it answers ({rows}): clocks disagree; its reply time is "
+                "left out") if translated() else None
+        report.notes.append(plural(int(early.sum()), one,
+                                   _("{n} replies are dated before the message they answer ({rows}): clocks "
+                                     "disagree; their reply times are left out"), rows=rows_text(_rows(early))))
     if "text" in cols:
         bare_cr = msgs["text"].str.contains("\r", regex=False).fillna(False)
         if bare_cr.any():
-            report.notes.append(f"{int(bare_cr.sum()):,} text{'s' if bare_cr.sum() != 1 else ''} with a carriage "
-                                "return, kept as written "
-                                f"({format_rows(_rows(bare_cr))})")
+            report.notes.append(plural(int(bare_cr.sum()), _("{n} text with a carriage return, kept as written "
+                                                             "({rows})"),
+                                       _("{n} texts with a carriage return, kept as written ({rows})"),
+                                       rows=rows_text(_rows(bare_cr))))
     if layout == "twcs" and "response_tweet_id" in {_norm(c) for c in header}:
         col = next(c for c in header if _norm(c) == "response_tweet_id")
         listed = df[col].dropna().astype("string").str.split(",").explode().str.strip()
         listed = listed[listed.notna() & (listed != "")]
         missing = int((position_of(msgs["message_id"], listed) < 0).sum())
         if missing:
-            report.notes.append(f"{missing:,} responses listed in {col} are not in the file (the sample cuts "
-                                "conversations): some messages may be answered outside it, so reply rates are "
-                                "a lower bound")
+            one = _("{n} response listed in {column} is not in the file (the sample cuts conversations): some "
+                    "messages may be answered outside it, so reply rates are a lower bound") if translated() else None
+            report.notes.append(plural(missing, one, _("{n} responses listed in {column} are not in the file (the "
+                                                       "sample cuts conversations): some messages may be answered "
+                                                       "outside it, so reply rates are a lower bound"), column=col))
 
     if layout == "twcs":
-        report.notes.append("the publisher kept only conversations a brand answered (its export walks out from "
-                            "brand replies): customers never answered are not in twcs")
+        report.notes.append(_("the publisher kept only conversations a brand answered (its export walks out from "
+                              "brand replies): customers never answered are not in twcs"))
     report.messages = n
     report.inbound = int(inbound.sum())
     report.brand_messages = n - report.inbound

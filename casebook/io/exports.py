@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from casebook.errors import InputError
+from casebook.i18n import gettext as _
 from casebook.io.files import expand_paths
 from casebook.io.layouts import MAPPING_MISMATCH
 from casebook.io.post_report import LoadReport
@@ -90,8 +91,8 @@ def load_pages(
                 posts, report = load_posts(path, since=since, until=until)
             except InputError:
                 raise exc from None  # not a recognised export either: the mapping's error is the one to fix
-            report.notes.append("the column mapping names columns this export does not have: it was read as "
-                                "its recognised layout, without the mapping")
+            report.notes.append(_("the column mapping names columns this export does not have: it was read as "
+                                  "its recognised layout, without the mapping"))
         if names and i < len(names) and names[i]:
             posts = posts.assign(page=names[i])
         posts = _unique_names(posts, taken, path.stem)

@@ -22,6 +22,7 @@ import pandas as pd
 from casebook import clock
 from casebook.errors import InputError
 from casebook.io.order_sources import _fetch, _Raw
+from casebook.io.report_words import row_count
 from casebook.io.transactions import (
     RULES,
     CleaningReport,
@@ -301,7 +302,7 @@ def _clean(raw: _Raw, r: ir.Table, name: str, cust: str, date: str, amount: str 
     clean = r.filter(keep_all).select(**columns)
     rows = int(got["lines_read"])
     report = CleaningReport(
-        path=name, table=f"{raw.describe}, {rows:,} rows", columns=mapping, lines_read=rows, removed=removed,
+        path=name, table=f"{raw.describe}, {row_count(rows)}", columns=mapping, lines_read=rows, removed=removed,
         zero_amount_kept=0 if drop_zero_amount else int(got["zero_kept"]), lines_kept=int(got["lines_kept"]),
         customers=int(got["customers"]), invoices=int(got["invoices"]) if inv is not None else None,
         first=pd.Timestamp(got["first"]), last=pd.Timestamp(got["last"]), revenue=float(got["revenue"] or 0.0),

@@ -32,6 +32,7 @@ import ibis.expr.types as ir
 from ibis.common.exceptions import IbisError
 
 from casebook.errors import InputError
+from casebook.i18n import gettext as _
 from casebook.io.order_sources import _first_line, _Raw
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ def _scrub(text: str, source: str) -> str:
 
 
 def _split_table(table: str) -> tuple[str | None, str]:
-    schema, _, name = table.rpartition(".")
+    schema, _dot, name = table.rpartition(".")
     return schema or None, name
 
 
@@ -109,7 +110,7 @@ def open_postgres(source: str, table: str | None) -> _Raw:
         listed = ", ".join(names[:12]) + (", …" if len(names) > 12 else "") if names else "no table"
         raise InputError(f"{name}, table '{table}'", f"no such table among those the user may read in {where} "
                          f"({listed})", expected="the name of a table the user may read (parameter table)")
-    return _Raw(backend.table(bare, database=schema), f"{name}, table '{table}'", f"postgresql table '{table}'",
+    return _Raw(backend.table(bare, database=schema), f"{name}, table '{table}'", _("postgresql table '{table}'").format(table=table),
                 typed_only=True)
 
 
@@ -153,7 +154,8 @@ def open_spark(master: str, table: str | None) -> _Raw:
             t: ir.Table = backend.read_parquet(table)
             return _Raw(t, name, "spark parquet", typed_only=True)
         schema, bare = _split_table(table)
-        return _Raw(backend.table(bare, database=schema), name, f"spark table '{table}'", typed_only=True)
+        return _Raw(backend.table(bare, database=schema), name, _("spark table '{table}'").format(table=table),
+                    typed_only=True)
     except (PySparkException, IbisError) as exc:
         raise InputError(name, f"Spark could not read it ({_first_line(exc)})",
                          expected="a Parquet file or folder, or a table of the session's catalog") from None

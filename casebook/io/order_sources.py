@@ -31,6 +31,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from casebook.errors import InputError
+from casebook.i18n import gettext as _
+from casebook.io.report_words import delimiter, plural
 from casebook.io.tables import (
     SAMPLE_BYTES,
     require_distinct_header,
@@ -165,7 +167,8 @@ def _from_pandas(con: ibis.BaseBackend, path: Path, explicit: list[str]) -> _Raw
     """Read a file with the pandas reader of io.transactions and register it in the engine."""
     df, info, header_rows = read_transactions_table(path, explicit)
     table = ibis.memtable(_arrow_frame(df))
-    describe = (f"text, {info.encoding}, whitespace separated" if info.delimiter == "whitespace"
+    describe = (_("text, {encoding}, whitespace separated").format(encoding=info.encoding)
+                if info.delimiter == "whitespace"
                 else info.describe().rsplit(", ", 1)[0])  # the row count is added with the others'
     return _Raw(table, str(path), describe, header_rows, df)
 
@@ -202,7 +205,7 @@ def _read_parts(con: ibis.BaseBackend, files: list[Path], name: str, what: str) 
     if len(kinds) > 1:
         raise InputError(name, f"{what} mixes Parquet and CSV parts", expected="parts of one format")
     paths = [str(f) for f in files]
-    parts = f"{len(files):,} part{'s' if len(files) > 1 else ''}"
+    parts = plural(len(files), _("{n} part"), _("{n} parts"))
     try:
         if kinds == {".parquet"}:
             try:
@@ -216,13 +219,13 @@ def _read_parts(con: ibis.BaseBackend, files: list[Path], name: str, what: str) 
         if layout is None:
             raise InputError(name, "CSV parts that are not comma, semicolon or tab separated UTF-8 with a "
                              "decimal point", expected="CSV parts the engine reads as they are")
-        _, sep, _, header = layout
+        _enc, sep, _decimal, header = layout
         require_distinct_header(header, str(files[0]))
-        sep_name = {"\t": "tab"}.get(sep, repr(sep))
         def read(types: dict[str, str]) -> ir.Table:
             return con.read_csv(paths, delim=sep, header=True, union_by_name=True, types=types or None)
 
-        return _Raw(read({}), name, f"csv, {sep_name} separated, {parts}", reread=read)
+        shown = "csv, " + _("{delimiter} separated").format(delimiter=delimiter(sep)) + f", {parts}"
+        return _Raw(read({}), name, shown, reread=read)
     except duckdb.Error as exc:
         raise _engine_error(name, exc) from None
 
@@ -286,7 +289,7 @@ def _open_raw(con: ibis.BaseBackend, source: str | Path, table: str | None, expl
     layout = _csv_layout(p)
     if layout is None:
         return _from_pandas(con, p, explicit)
-    enc, sep, _, header = layout
+    enc, sep, _decimal, header = layout
     require_distinct_header(header, text)
     def read(types: dict[str, str]) -> ir.Table:
         return con.read_csv(str(p), delim=sep, header=True, types=types or None)
@@ -295,4 +298,4 @@ def _open_raw(con: ibis.BaseBackend, source: str | Path, table: str | None, expl
         t = read({})
     except duckdb.Error as exc:
         raise _engine_error(text, exc) from None
-    return _Raw(t, text, f"csv, {enc}, {({chr(9): 'tab'}).get(sep, repr(sep))} separated", reread=read)
+    return _Raw(t, text, f"csv, {enc}, " + _("{delimiter} separated").format(delimiter=delimiter(sep)), reread=read)

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from casebook.errors import InputError, sheet_rows
+from casebook.i18n import gettext as _
 from casebook.io.layouts import (
     PAID_WORDS,
     UCI_YEAR,
@@ -24,6 +25,7 @@ from casebook.io.layouts import (
     norm,
 )
 from casebook.io.post_report import LoadReport
+from casebook.io.report_words import plain
 from casebook.io.tables import read_table
 
 
@@ -38,8 +40,11 @@ def _skip_leading(df: pd.DataFrame, cols: Mapping[str, str], lay: Layout, header
                 lead = len(text)
             if lead:
                 df = df.iloc[lead:].reset_index(drop=True)
-                report.notes.append(f"{lead} leading row{'s' if lead > 1 else ''} with '{cols[canon]}' = "
-                                    f"{' or '.join(spec.skip)} left out (the export's totals, not posts)")
+                report.notes.append((_("{n} leading row with '{column}' = {values} left out (the export's totals, "
+                                       "not posts)") if lead == 1 else
+                                     _("{n} leading rows with '{column}' = {values} left out (the export's totals, "
+                                       "not posts)")).format(n=plain(lead), column=cols[canon],
+                                                             values=_(" or ").join(spec.skip)))
                 header_rows += lead
     return df, header_rows
 

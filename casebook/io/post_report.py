@@ -12,9 +12,35 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from casebook.errors import InputError, format_rows
+from casebook.errors import InputError
+from casebook.i18n import gettext as _
 from casebook.io.layouts import layout_title
+from casebook.io.report_words import count, delimiter, plural, rows_text, span
 from casebook.io.tables import TableInfo
+
+
+def shown_layout(name: str) -> str:
+    """A post layout's title in the language in use (its TOML title in English, or when it changed)."""
+    title = layout_title(name)
+    titles = {
+        "UCI Facebook metrics (';' layout, Moro et al. 2016)": _("UCI Facebook metrics (';' layout, Moro et al. 2016)"),
+        "legacy Facebook Insights post data": _("legacy Facebook Insights post data"),
+        "LinkedIn Page content export (All posts sheet)": _("LinkedIn Page content export (All posts sheet)"),
+        "Meta Business Suite Facebook post export": _("Meta Business Suite Facebook post export"),
+        "Meta Business Suite Instagram post export": _("Meta Business Suite Instagram post export"),
+        "TikTok Studio content export (Content.csv)": _("TikTok Studio content export (Content.csv)"),
+        "X account analytics content export (posts)": _("X account analytics content export (posts)"),
+        "X (Twitter) classic Tweet activity export": _("X (Twitter) classic Tweet activity export"),
+        "YouTube Studio Advanced mode content export (Table data.csv)":
+            _("YouTube Studio Advanced mode content export (Table data.csv)"),
+        "column mapping given by the caller": _("column mapping given by the caller"),
+    }
+    return titles.get(title, title)
+
+
+def basis_word(basis: str) -> str:
+    """An engagement-rate basis (a canonical column: reach, impressions, views) in the language in use."""
+    return {"reach": _("reach"), "impressions": _("impressions"), "views": _("views")}.get(basis, basis)
 
 
 @dataclass
@@ -27,8 +53,9 @@ class MissingValues:
 
     def line(self) -> str:
         """'Paid: 1 empty cell (row 500): left unknown ...'."""
-        n = len(self.rows)
-        return f"{self.column}: {n} empty cell{'s' if n != 1 else ''} ({format_rows(self.rows)}): {self.handling}"
+        cells = plural(len(self.rows), _("{n} empty cell"), _("{n} empty cells"))
+        return _("{column}: {cells} ({rows}): {handling}").format(column=self.column, cells=cells,
+                                                                  rows=rows_text(self.rows), handling=self.handling)
 
 
 @dataclass
@@ -67,29 +94,31 @@ class LoadReport:
 
     def lines(self) -> list[str]:
         """The report as lines of text."""
-        sep = {None: "n/a", "\t": "tab"}.get(self.table.delimiter, repr(self.table.delimiter))
         out = [
-            f"file: {self.path}",
-            f"layout: {layout_title(self.layout)}" + (f" ({self.network})" if self.network not in ("", "other") else ""),
-            f"format: {self.table.format}; encoding: {self.table.encoding or 'n/a'}; delimiter: {sep}; "
-            f"decimal mark: {self.table.decimal!r}",
-            f"rows read: {self.table.rows:,}; posts kept: {self.posts:,}"
-            + (f" ({self.filtered_out:,} outside the since/until window)" if self.filtered_out else ""),
+            _("file: {path}").format(path=self.path),
+            _("layout: {title}").format(title=shown_layout(self.layout))
+            + (f" ({self.network})" if self.network not in ("", "other") else ""),
+            _("format: {format}; encoding: {encoding}; delimiter: {delimiter}; decimal mark: {decimal}").format(
+                format=self.table.format, encoding=self.table.encoding or _("n/a"),
+                delimiter=delimiter(self.table.delimiter), decimal=repr(self.table.decimal)),
+            _("rows read: {rows}; posts kept: {posts}").format(rows=count(self.table.rows), posts=count(self.posts))
+            + (_(" ({n} outside the since/until window)").format(n=count(self.filtered_out))
+               if self.filtered_out else ""),
         ]
         if self.first is not None and self.last is not None:
-            out.append(f"date range: {self.first:%Y-%m-%d %H:%M} to {self.last:%Y-%m-%d %H:%M}"
-                       + (" (reconstructed)" if self.dates_reconstructed else ""))
+            out.append(_("date range: {span}").format(span=span(self.first, self.last))
+                       + (_(" (reconstructed)") if self.dates_reconstructed else ""))
         if self.pages:
-            out.append("page: " + ", ".join(self.pages) if len(self.pages) == 1 else
-                       f"pages ({len(self.pages)}): " + ", ".join(self.pages))
-        out.append(f"engagement rate basis: interactions ÷ {self.basis}"
-                   + ("" if self.basis == "reach" else " (views or impressions: the export has no reach)"))
-        out += [f"missing values: {m.line()}" for m in self.missing]
+            out.append(_("page: {name}").format(name=", ".join(self.pages)) if len(self.pages) == 1 else
+                       _("pages ({n}): {names}").format(n=count(len(self.pages)), names=", ".join(self.pages)))
+        out.append(_("engagement rate basis: interactions ÷ {basis}").format(basis=basis_word(self.basis))
+                   + ("" if self.basis == "reach" else _(" (views or impressions: the export has no reach)")))
+        out += [_("missing values: {line}").format(line=m.line()) for m in self.missing]
         if not self.missing:
-            out.append("missing values: none")
+            out.append(_("missing values: none"))
         if self.absent:
-            out.append("not in this export (left empty): " + ", ".join(self.absent))
-        out += [f"note: {n}" for n in self.notes]
+            out.append(_("not in this export (left empty): {columns}").format(columns=", ".join(self.absent)))
+        out += [_("note: {note}").format(note=n) for n in self.notes]
         return out
 
 

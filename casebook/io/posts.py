@@ -55,7 +55,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from casebook.errors import InputError, ParameterError, format_rows, sheet_rows
+from casebook.errors import InputError, ParameterError, sheet_rows
+from casebook.i18n import gettext as _
 from casebook.io.convert import to_datetime, to_number
 from casebook.io.layouts import (
     UCI_CATEGORIES,
@@ -85,8 +86,9 @@ from casebook.io.post_columns import (
     _text,
     _uci_dates,
 )
-from casebook.io.post_report import LoadReport, MissingValues, Problems
+from casebook.io.post_report import LoadReport, MissingValues, Problems, basis_word
 from casebook.io.post_schema import schema_problems
+from casebook.io.report_words import plain, plural, rows_text
 from casebook.io.tables import read_table, require_rows
 from casebook.schemas import CANONICAL, COUNTS, DTYPES, OPTIONAL_COUNTS
 
@@ -141,7 +143,7 @@ def load_posts(
     if detected == "insights" and _description_row(df, cols.get("reach")):
         df = df.iloc[1:].reset_index(drop=True)
         header_rows = 2
-        report.notes.append("row 2 holds the export's metric descriptions and was skipped")
+        report.notes.append(_("row 2 holds the export's metric descriptions and was skipped"))
     df, header_rows = _skip_leading(df, cols, lay, header_rows, report)
     require_rows(df, name)
     if detected == "insights" and info.format == "xlsx" and not ({"likes", "comments", "shares"} & set(cols)):
@@ -156,7 +158,7 @@ def load_posts(
             for k, canon in (("like", "likes"), ("comment", "comments"), ("share", "shares")):
                 if k in extra:
                     cols[canon] = f"__{k}"
-            report.notes.append("likes, comments and shares read from the workbook's action-type sheet")
+            report.notes.append(_("likes, comments and shares read from the workbook's action-type sheet"))
     require_layout_columns(cols, detected, header, name)
 
     def col(canon: str) -> str:
@@ -187,14 +189,14 @@ def load_posts(
         if empty == "zero" and gaps.any():
             num[canon] = num[canon].fillna(0)
             report.missing.append(MissingValues(col(canon), sheet_rows(gaps.to_numpy().nonzero()[0], header_rows),
-                                                "read as 0 (the export leaves a count of nothing empty)"))
+                                                _("read as 0 (the export leaves a count of nothing empty)")))
         elif canon in OPTIONAL_COUNTS and gaps.any():
-            how = "left empty"
+            how = _("left empty")
             if canon in ("likes", "comments", "shares"):
-                how += ("; the file's total interactions count it as 0" if "interactions" in cols
-                        else "; counted as 0 in interactions")
+                how += (_("; the file's total interactions count it as 0") if "interactions" in cols
+                        else _("; counted as 0 in interactions"))
             if canon == report.basis:
-                how += f"; these posts have no engagement rate by {canon}"
+                how += _("; these posts have no engagement rate by {basis}").format(basis=basis_word(canon))
             report.missing.append(MissingValues(col(canon), sheet_rows(gaps.to_numpy().nonzero()[0], header_rows), how))
 
     if detected == "uci":
@@ -211,18 +213,18 @@ def load_posts(
         if "post_id" in cols:
             pid = df[cols["post_id"]].astype("string").str.strip()
         data["post_id"] = pid.array
-        report.notes.append(
-            f"dates reconstructed from Post Month, Weekday (1 = Sunday) and Hour of {UCI_YEAR} (newest row first)")
-        report.notes.append(
-            f"the file holds {n} of the paper's {UCI_PAPER_POSTS} posts: some gaps are withheld posts")
-        report.notes.append("post ids derived from file order: uci-0001 is the last (oldest) row")
+        report.notes.append(_("dates reconstructed from Post Month, Weekday (1 = Sunday) and Hour of {year} "
+                              "(newest row first)").format(year=UCI_YEAR))
+        report.notes.append(_("the file holds {n} of the paper's {paper} posts: some gaps are withheld posts").format(
+            n=plain(n), paper=plain(UCI_PAPER_POSTS)))
+        report.notes.append(_("post ids derived from file order: uci-0001 is the last (oldest) row"))
     else:
         published = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
         with problems.check("published"):
             if lay.columns.get("published") and lay.columns["published"].derive == "id_unix_seconds":
                 published = _id_seconds(df[cols["post_id"]], name, col("post_id"), header_rows)
-                report.notes.append(f"publication times from the post ids (their top 32 bits are the Unix time, "
-                                    f"UTC); '{col('published')}' has no year")
+                report.notes.append(_("publication times from the post ids (their top 32 bits are the Unix time, "
+                                      "UTC); '{column}' has no year").format(column=col("published")))
             else:
                 published = to_datetime(_date_words(df[cols["published"]], lay.date_words), path=name,
                                         column=col("published"),
@@ -240,7 +242,7 @@ def load_posts(
             data["post_id"] = ids.array
         else:
             data["post_id"] = ("row-" + pd.Series(np.arange(n) + header_rows + 1).astype("string")).array
-            report.notes.append("no post id column: ids are the spreadsheet row numbers (row-2, row-3, ...)")
+            report.notes.append(_("no post id column: ids are the spreadsheet row numbers (row-2, row-3, ...)"))
     data["published"] = pd.Series(published).to_numpy().astype("datetime64[ns]", copy=False)
     data["type"] = (_labels(df[cols["type"]], lay.type_names()).array if "type" in cols
                     else _missing(n, "string"))
@@ -271,23 +273,27 @@ def load_posts(
             unset = paid.isna()
             if unset.any():
                 paid = paid.fillna(False)
-                report.notes.append(f"{col('paid')}: {int(unset.sum()):,} empty cell{'s' if unset.sum() != 1 else ''}"
-                                    " read as not paid (the export leaves the status of an organic post empty)")
+                report.notes.append(plural(int(unset.sum()), _("{column}: {n} empty cell read as not paid (the "
+                                                                "export leaves the status of an organic post empty)"),
+                                           _("{column}: {n} empty cells read as not paid (the export leaves the "
+                                             "status of an organic post empty)"), column=col("paid")))
         if "paid_impressions" in num:
             boosted = (num["paid_impressions"] > 0).to_numpy()
             caught = int((boosted & ~paid.fillna(True).to_numpy(dtype=bool)).sum())
             paid = paid.mask(pd.Series(boosted, index=paid.index), True)
-            report.notes.append(f"paid also where '{col('paid_impressions')}' is above 0 ({caught:,} post"
-                                f"{'s' if caught != 1 else ''} with an empty or organic status)")
+            report.notes.append(plural(caught, _("paid also where '{column}' is above 0 ({n} post with an empty or "
+                                                 "organic status)"),
+                                       _("paid also where '{column}' is above 0 ({n} posts with an empty or "
+                                         "organic status)"), column=col("paid_impressions")))
         elif lay.empty("paid") == "false" and detected != "mapping":
-            report.notes.append(f"the export has no boosted reach column: a boosted post whose {col('paid')} is "
-                                "empty counts as organic (Meta Business Suite leaves it empty on some boosted "
-                                "posts; tick Reach from Boosted posts when exporting)")
+            report.notes.append(_("the export has no boosted reach column: a boosted post whose {column} is "
+                                  "empty counts as organic (Meta Business Suite leaves it empty on some boosted "
+                                  "posts; tick Reach from Boosted posts when exporting)").format(column=col("paid")))
         data["paid"] = paid.array
     elif "paid_impressions" in cols:
         pi = num["paid_impressions"]
         data["paid"] = (pi > 0).astype("boolean").where(pi.notna(), pd.NA).array
-        report.notes.append(f"paid = '{col('paid_impressions')}' above 0")
+        report.notes.append(_("paid = '{column}' above 0").format(column=col("paid_impressions")))
     else:
         data["paid"] = _missing(n, "boolean")
     if "paid" in cols or "paid_impressions" in cols:
@@ -295,7 +301,7 @@ def load_posts(
         if paid_na.any() and 0 < paid_na.sum() < n:
             report.missing.append(MissingValues(col("paid" if "paid" in cols else "paid_impressions"),
                                                 sheet_rows(paid_na.nonzero()[0], header_rows),
-                                                "left unknown; excluded from paid share and paid vs organic"))
+                                                _("left unknown; excluded from paid share and paid vs organic")))
     for canon in ("reach", "impressions", "engaged_users", "comments", "likes", "shares", "page_likes", "saves",
                   "follows"):
         data[canon] = _nullable_int(num[canon]) if canon in num else _missing(n, "Int64")
@@ -304,7 +310,7 @@ def load_posts(
     else:
         data["interactions"] = (num["comments"].fillna(0) + num["likes"].fillna(0)
                                 + num["shares"].fillna(0)).to_numpy("int64")
-        report.notes.append("interactions = comments + likes + shares (no total column in the file)")
+        report.notes.append(_("interactions = comments + likes + shares (no total column in the file)"))
     message = _text(df[cols["message"]]) if "message" in cols else pd.Series(_missing(n, "string"))
     if "description" in cols and "message" in cols and cols["description"] != cols["message"]:
         message = message.fillna(pd.Series(_text(df[cols["description"]]).array, index=message.index))
@@ -325,9 +331,10 @@ def load_posts(
     undated = out["published"].isna()
     if undated.any() and "published" not in problems.failed:
         out = out[~undated]  # the index keeps the file positions: later errors name the right rows
-        report.notes.append(f"{int(undated.sum()):,} row{'s' if undated.sum() != 1 else ''} without a publication "
-                            f"date left out ({format_rows(sheet_rows(undated.to_numpy().nonzero()[0], header_rows))})"
-                            ": not published posts")
+        report.notes.append(plural(int(undated.sum()), _("{n} row without a publication date left out ({rows}): "
+                                                         "not published posts"),
+                                   _("{n} rows without a publication date left out ({rows}): not published posts"),
+                                   rows=rows_text(sheet_rows(undated.to_numpy().nonzero()[0], header_rows))))
         require_rows(out, name)
     source = {c: col(c) for c in cols}
     if detected == "uci":

@@ -24,7 +24,9 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from casebook.errors import InputError, sheet_rows
+from casebook.i18n import gettext as _
 from casebook.io.files import check_file, check_workbook
+from casebook.io.report_words import delimiter, row_count
 
 SAMPLE_BYTES = 256 * 1024
 #: Resource bounds (README, "Limits"): beyond them a file is refused with one line, before it is parsed.
@@ -60,10 +62,10 @@ class TableInfo:
         if self.encoding:
             bits.append(self.encoding)
         if self.delimiter:
-            bits.append({"\t": "tab"}.get(self.delimiter, repr(self.delimiter)) + " separated")
+            bits.append(_("{delimiter} separated").format(delimiter=delimiter(self.delimiter)))
         if self.decimal == ",":
-            bits.append("decimal comma")
-        bits.append(f"{self.rows:,} rows")
+            bits.append(_("decimal comma"))
+        bits.append(row_count(self.rows))
         return ", ".join(bits)
 
 

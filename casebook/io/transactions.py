@@ -25,10 +25,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from casebook import clock
+from casebook import clock, i18n
 from casebook.errors import InputError
+from casebook.i18n import gettext as _
 from casebook.io.convert import to_datetime, to_number
 from casebook.io.files import check_file
+from casebook.io.report_words import count, row_count, span
 from casebook.io.tables import (
     TableInfo,
     header_text,
@@ -62,6 +64,18 @@ RULES = {
 }
 
 
+def rule_words() -> dict[str, str]:
+    """The cleaning rules of :data:`RULES` as a report names them, in the language in use."""
+    return {
+        "missing_customer": _("lines without a customer id"),
+        "cancellation": _("cancellations (invoice number starting with 'C')"),
+        "adjustment": _("adjustments (invoice number starting with 'A')"),
+        "non_positive_quantity": _("lines with a quantity of zero or less"),
+        "negative_amount": _("lines with a negative amount"),
+        "zero_amount": _("lines with a zero amount"),
+    }
+
+
 @dataclass
 class CleaningReport:
     """What :func:`load_transactions` read and removed: the lines ``casebook validate`` prints."""
@@ -81,20 +95,21 @@ class CleaningReport:
 
     def lines(self) -> list[str]:
         """Human-readable report, one fact per line."""
-        out = [f"file: {self.path}", f"read as: {self.table}"]
-        out.append("columns: " + ", ".join(f"{k} <- {v}" for k, v in self.columns.items()))
-        out.append(f"lines read: {self.lines_read:,}")
+        rules = rule_words()
+        out = [_("file: {path}").format(path=self.path), _("read as: {table}").format(table=self.table)]
+        out.append(_("columns: {columns}").format(columns=", ".join(f"{k} <- {v}" for k, v in self.columns.items())))
+        out.append(_("lines read: {n}").format(n=count(self.lines_read)))
         for key, n in self.removed.items():
-            out.append(f"removed, {RULES[key]}: {n:,}")
+            out.append(_("removed, {rule}: {n}").format(rule=rules.get(key, RULES[key]), n=count(n)))
         if self.zero_amount_kept:
-            out.append(f"kept, lines with a zero amount (free items): {self.zero_amount_kept:,}")
-        out.append(f"lines kept: {self.lines_kept:,}")
-        out.append(f"customers: {self.customers:,}")
+            out.append(_("kept, lines with a zero amount (free items): {n}").format(n=count(self.zero_amount_kept)))
+        out.append(_("lines kept: {n}").format(n=count(self.lines_kept)))
+        out.append(_("customers: {n}").format(n=count(self.customers)))
         if self.invoices is not None:
-            out.append(f"invoices: {self.invoices:,}")
+            out.append(_("invoices: {n}").format(n=count(self.invoices)))
         if self.first is not None and self.last is not None:
-            out.append(f"date range: {self.first:%Y-%m-%d %H:%M} to {self.last:%Y-%m-%d %H:%M}")
-        out.append(f"revenue kept: {self.revenue:,.2f}")
+            out.append(_("date range: {span}").format(span=span(self.first, self.last)))
+        out.append(_("revenue kept: {amount}").format(amount=i18n.fmt(self.revenue, ",.2f")))
         return out
 
 
@@ -404,7 +419,7 @@ def load_transactions(
         df, path=str(path), header_rows=header_rows, customer_col=customer_col, date_col=date_col,
         amount_col=amount_col, quantity_col=quantity_col, price_col=price_col, invoice_col=invoice_col,
         drop_zero_amount=drop_zero_amount, decimal=info.decimal,
-        table=(f"text, {info.encoding}, whitespace separated, {info.rows:,} rows"
+        table=(_("text, {encoding}, whitespace separated").format(encoding=info.encoding) + f", {row_count(info.rows)}"
                if info.delimiter == "whitespace" else info.describe()),
     )
 
