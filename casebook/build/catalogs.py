@@ -79,10 +79,12 @@ def computed_template() -> object:
     for filename, _line, message, _comments, _context in extract_from_dir(
             package, method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=("TRANSLATORS:",)):
         template.add(message, locations=[(f"casebook/{filename}", None)])
-    from casebook.build.sphinxext import bib_messages, exercise_titles, layout_messages
+    from casebook.build.sphinxext import bib_messages, exercise_titles, layout_messages, toc_captions
 
     for message, where in layout_messages() + bib_messages():  # the layouts' and references' describing words
         template.add(message, locations=[(where, None)])
+    for caption in toc_captions():
+        template.add(caption, locations=[("_toc.yml", None)])
     for nb in sorted(NOTEBOOKS.glob("*.ipynb")):
         for _line, message, _comments, _context in extract("python", io.BytesIO(_notebook_code(nb).encode()),
                                                            keywords=KEYWORDS):

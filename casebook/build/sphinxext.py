@@ -406,6 +406,30 @@ def glue_data(document: nodes.document, key: str) -> Any:
                               vtype="glue")
 
 
+def toc_captions(toc: Path | None = None) -> list[str]:
+    """The captions of the table of contents' parts (``make catalogs`` extracts them: they are not in any
+    page, so Sphinx's gettext does not see them)."""
+    import yaml
+
+    from casebook.paths import ROOT
+
+    data = yaml.safe_load((toc or ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    return [part["caption"] for part in data.get("parts", []) if part.get("caption")]
+
+
+def _translate_toc_captions(app: Sphinx, doctree: nodes.document) -> None:
+    """In a translated edition, the table of contents' part captions (the sidebar's headings) in its language."""
+    if (app.config.language or "en") == "en":
+        return
+    from sphinx import addnodes
+
+    for toctree in doctree.findall(addnodes.toctree):
+        if toctree.get("caption"):
+            toctree["caption"] = _(toctree["caption"])
+        if toctree.get("rawcaption"):
+            toctree["rawcaption"] = _(toctree["rawcaption"])
+
+
 def sort_key(term: str) -> tuple[str, str]:
     """How a glossary term sorts in a translated edition: letters without their accents, case ignored
     (``écran`` with the E's), then the term itself."""
@@ -515,6 +539,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
 
     pybtex.plugin.register_plugin("pybtex.style.formatting", "casebook", _translated_style(), force=True)
     app.connect("html-page-context", _link_editions)
+    app.connect("doctree-read", _translate_toc_captions)
     app.add_directive("casebook-execution-table", ExecutionTable)
     app.add_directive("layouts-table", LayoutsTable)
     app.connect("builder-inited", _write_bundle)

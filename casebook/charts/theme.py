@@ -14,6 +14,9 @@ PALETTE = ["#1f5f8b", "#e07b39", "#3a9a6e", "#b8455a", "#7a5ea8", "#8c8c3a", "#4
 SIMULATED = "simulated"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 WIDTH = 560
+#: How dates are written on time axes and in tooltips where a chart does not say, beyond English (whose
+#: default, Vega-Lite's "%b %d, %Y", is kept): French puts the day first, "9 sept. 2011".
+TIME_FORMATS = {"fr": "%-d %b %Y"}
 
 def theme() -> dict[str, Any]:
     """The book's Altair theme: colour-blind-safe palette, system fonts, light grid; in a language other
@@ -28,6 +31,7 @@ def theme() -> dict[str, Any]:
     }}
     if i18n.current() != i18n.LANGS[0]:
         config["config"]["locale"] = i18n.vega_locale(i18n.current())
+        config["config"]["timeFormat"] = TIME_FORMATS[i18n.current()]
     return config
 
 
