@@ -52,13 +52,13 @@ UCI_FR = [
     "le total d’interactions du fichier y compte pour 0",
     f"valeurs manquantes{NBSP}: share{NBSP}: 4 cellules vides (lignes 113, 122, 126, 166){NBSP}: aucune valeur "
     f"imputée{NNBSP}; le total d’interactions du fichier y compte pour 0",
-    f"valeurs manquantes{NBSP}: Paid{NBSP}: 1 cellule vide (ligne 501){NBSP}: statut inconnu{NNBSP}; exclu de la "
-    "part sponsorisée et de la comparaison sponsorisé/organique",
+    f"valeurs manquantes{NBSP}: Paid{NBSP}: 1 cellule vide (ligne 501){NBSP}: statut laissé inconnu{NNBSP}; hors "
+    "calcul de la part sponsorisée et de la comparaison sponsorisées/organiques",
     f"colonnes absentes de cet export (laissées vides){NBSP}: message",
     f"remarque{NBSP}: dates reconstituées à partir de Post Month, Post Weekday (1 = dimanche) et Post Hour, "
     "année 2014 (la ligne la plus récente en premier)",
     f"remarque{NBSP}: le fichier contient 500 des 790 publications de l’article{NBSP}: certains écarts entre les "
-    "dates sont des publications non communiquées",
+    "dates correspondent à des publications non communiquées",
     f"remarque{NBSP}: identifiants de publication tirés de l’ordre du fichier{NBSP}: uci-0001 est la dernière "
     "ligne (la plus ancienne)",
 ]
@@ -227,7 +227,7 @@ def test_the_volvo_cleaning_summary():
     assert en[0] == "read as: csv, utf-8, ',' separated, 8 rows"
     assert en[-2:] == ["date range: 2010-12-01 08:26 to 2010-12-02 11:00", "revenue kept: 50.94"]
     assert fr == [
-        f"lecture{NBSP}: csv, utf-8, séparateur ',', 8 lignes",
+        f"lu au format{NBSP}: csv, utf-8, séparateur ',', 8 lignes",
         f"colonnes{NBSP}: customer_id <- CustomerID, timestamp <- InvoiceDate, amount <- Quantity × UnitPrice, "
         "quantity <- Quantity, invoice <- InvoiceNo",
         f"lignes lues{NBSP}: 8",
@@ -236,8 +236,8 @@ def test_the_volvo_cleaning_summary():
         f"retirées, ajustements (numéro de facture commençant par 'A'){NBSP}: 1",
         f"retirées, lignes de quantité nulle ou négative{NBSP}: 1",
         f"retirées, lignes de montant négatif{NBSP}: 0",
-        f"gardées, lignes de montant nul (articles gratuits){NBSP}: 1",
-        f"lignes gardées{NBSP}: 4",
+        f"conservées, lignes de montant nul (articles gratuits){NBSP}: 1",
+        f"lignes conservées{NBSP}: 4",
         f"clients{NBSP}: 3",
         f"factures{NBSP}: 3",
         f"période{NBSP}: du 1er décembre 2010 à 08:26 au 2 décembre 2010 à 11:00",
