@@ -80,7 +80,7 @@ def test_a_french_handout_says_everything_in_french():
                                 "../assets")
     soup = BeautifulSoup(doc, "html.parser")
     assert soup.html["lang"] == "fr" and soup.title.string == f"Chapitre 2{nb}: Demo & co · fiche de synthèse"
-    assert soup.select_one(".cb-kicker").get_text() == "Le casebook des réseaux sociaux · Chapitre 2 · fiche de synthèse"
+    assert soup.select_one(".cb-kicker").get_text() == "Les réseaux sociaux en cas pratiques · Chapitre 2 · fiche de synthèse"
     assert [h.get_text() for h in soup.select(".cb-front h2")] == ["Chiffres clés", "Key takeaways"]
     assert "Données simulées" in soup.figure.get_text()
     assert "Chaque chiffre de cette fiche" in soup.select_one(".cb-foot").get_text()

@@ -183,7 +183,7 @@ def test_code_cells_as_in_the_book_and_parameter_cells_removed(html: str) -> Non
 
 
 def test_header_shows_title_parameters_data_file_and_date(html: str) -> None:
-    start = html.index('<header class="cb-header">')
+    start = html.index('<header class="cb-header" lang="en">')
     header = html[start : html.index("</header>", start)]
     assert "<h1>Demo chapter</h1>" in header
     assert html[html.index("<article") :].count("<h1") == 1  # the header replaces the notebook's title

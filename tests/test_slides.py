@@ -133,7 +133,7 @@ def test_a_french_deck_says_everything_in_french():
     nb, nnb = "\u00a0", "\u202f"
     french = chapter(lang="fr", title=f"Démo{nb}: le cas", key_figures=[f"Il comptait <strong>1{nnb}234</strong>."])
     deck = slides.select_slides(french)
-    assert "Chapitre 2" in deck[0].body and "Le casebook des réseaux sociaux" in deck[0].body
+    assert "Chapitre 2" in deck[0].body and "Les réseaux sociaux en cas pratiques" in deck[0].body
     assert "Diapositives de l’atelier" in deck[0].body and "Workshop" not in deck[0].body
     assert "Données simulées" in deck[2].body
     assert deck[5].heading == "Chiffres clés" and f"1{nnb}234" in deck[5].body

@@ -424,10 +424,10 @@ def _translate_toc_captions(app: Sphinx, doctree: nodes.document) -> None:
     from sphinx import addnodes
 
     for toctree in doctree.findall(addnodes.toctree):
-        if toctree.get("caption"):
-            toctree["caption"] = _(toctree["caption"])
-        if toctree.get("rawcaption"):
-            toctree["rawcaption"] = _(toctree["rawcaption"])
+        for key in ("caption", "rawcaption"):
+            text = toctree.get(key)
+            if text:
+                toctree[key] = _(text)
 
 
 def sort_key(term: str) -> tuple[str, str]:
