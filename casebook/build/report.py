@@ -84,31 +84,33 @@ def render_header(info: RunInfo) -> str:
     from casebook import i18n
 
     with i18n.using(info.lang) as _:
-        rows = "".join(
-            f'<tr><th scope="row">{esc(name)}</th><td>'
-            + (f"<code>{esc(display_value(value))}</code>" if value != ""
-               else f'<span class="empty">{esc(_("(empty)"))}</span>')
-            + "</td>"
-            f"<td>{esc(_('set for this run') if user else _('default'))}</td></tr>"
-            for name, value, user in info.parameters
-        )
-        brand = f'<p class="cb-brand">{esc(info.brand)}</p>' if info.brand else ""
-        data = (f"<dt>{esc(_('Data file'))}</dt><dd><code>{esc(info.data_file)}</code></dd>"
-                if info.data_file else "")
-        table = (
-            f'<table class="cb-params table"><caption>{esc(_("Parameters"))}</caption><thead><tr>'
-            f"<th>{esc(_('name'))}</th><th>{esc(_('value'))}</th><th></th></tr></thead><tbody>{rows}</tbody></table>"
-            if rows
-            else ""
-        )
-        return (
-            f'<header class="cb-header" lang="{esc(info.lang)}">'
-            f'<p class="cb-kicker">{esc(_("The social media casebook · chapter report"))}</p>'
-            f"{brand}<h1>{esc(info.title or info.slug)}</h1>"
-            f"<dl><dt>{esc(_('Chapter'))}</dt><dd><code>{esc(info.slug)}</code></dd>{data}"
-            f"<dt>{esc(_('Run'))}</dt><dd>{esc(info.run_at.strftime('%Y-%m-%d %H:%M UTC'))}</dd></dl>"
-            f"{table}</header>"
-        )
+        empty, user_set, default = _("(empty)"), _("set for this run"), _("default")
+        data_file, parameters, name, value = _("Data file"), _("Parameters"), _("name"), _("value")
+        kicker, chapter, run = _("The social media casebook · chapter report"), _("Chapter"), _("Run")
+    rows = "".join(
+        f'<tr><th scope="row">{esc(name_)}</th><td>'
+        + (f"<code>{esc(display_value(value_))}</code>" if value_ != ""
+           else f'<span class="empty">{esc(empty)}</span>')
+        + "</td>"
+        f"<td>{esc(user_set if user else default)}</td></tr>"
+        for name_, value_, user in info.parameters
+    )
+    brand = f'<p class="cb-brand">{esc(info.brand)}</p>' if info.brand else ""
+    data = f"<dt>{esc(data_file)}</dt><dd><code>{esc(info.data_file)}</code></dd>" if info.data_file else ""
+    table = (
+        f'<table class="cb-params table"><caption>{esc(parameters)}</caption><thead><tr>'
+        f"<th>{esc(name)}</th><th>{esc(value)}</th><th></th></tr></thead><tbody>{rows}</tbody></table>"
+        if rows
+        else ""
+    )
+    return (
+        f'<header class="cb-header" lang="{esc(info.lang)}">'
+        f'<p class="cb-kicker">{esc(kicker)}</p>'
+        f"{brand}<h1>{esc(info.title or info.slug)}</h1>"
+        f"<dl><dt>{esc(chapter)}</dt><dd><code>{esc(info.slug)}</code></dd>{data}"
+        f"<dt>{esc(run)}</dt><dd>{esc(info.run_at.strftime('%Y-%m-%d %H:%M UTC'))}</dd></dl>"
+        f"{table}</header>"
+    )
 
 
 HEADER_CSS = """

@@ -36,8 +36,8 @@ def theme() -> dict[str, Any]:
 
 
 def simulated_label() -> str:
-    """The word that marks simulated data, in the current language."""
-    return _(SIMULATED)
+    """The word that marks simulated data (:data:`SIMULATED`), in the current language."""
+    return _("simulated")
 
 
 def simulated_title(title: str) -> str:
