@@ -369,3 +369,20 @@ def test_exercise_titles_are_found_for_translation() -> None:
 
     with i18n.using("fr"):
         assert sphinxext._("Read the intervals") == "Lire les intervalles"
+
+
+def test_translated_nodes_are_handed_back_to_their_page() -> None:
+    from docutils import nodes as dn
+    from docutils.utils import new_document
+
+    page, message = new_document("page"), new_document("message")
+    page.settings.env = type("Env", (), {"config": type("C", (), {"language": "fr"})()})()
+    para = dn.paragraph()
+    page += para
+    moved = dn.Text("portée")
+    inline = dn.inline()
+    inline._document = message  # what a node parsed from a translated message keeps
+    inline += moved
+    para += inline
+    sphinxext.AdoptTranslatedNodes(page).apply()
+    assert inline._document is None and inline.document is page

@@ -507,6 +507,24 @@ class TranslateExerciseTitles(Transform):
                     node += nodes.Text(_(text))
 
 
+class AdoptTranslatedNodes(Transform):
+    """Sphinx parses each translated message as a small document of its own and moves its nodes into the
+    page, where they keep pointing at that small document (docutils' ``Node._document``). Pickled with
+    the page, every one of them drags its small document along: the French doctrees came out 5 to 15
+    times as large as the English ones, and loading them (Sphinx loads a page's doctree for each
+    ``{numref}`` to it) took most of the French build. After the Locale transform (priority 20), every
+    node that points at another document is handed back to the page."""
+
+    default_priority = 22
+
+    def apply(self, **kwargs: Any) -> None:
+        if (self.document.settings.env.config.language or "en") == "en":
+            return
+        for node in self.document.findall():
+            if node is not self.document and node._document is not None and node._document is not self.document:
+                node._document = None  # found through its parent, the page
+
+
 class SortTranslatedGlossary(Transform):
     """A ``:sorted:`` glossary is sorted while the English source is read; once its terms are translated
     (Sphinx's Locale transform, priority 20), sort its entries again by their translated first term."""
@@ -535,6 +553,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", _back_to_english)
     app.add_transform(SortTranslatedGlossary)
     app.add_transform(TranslateExerciseTitles)
+    app.add_transform(AdoptTranslatedNodes)
     import pybtex.plugin
 
     pybtex.plugin.register_plugin("pybtex.style.formatting", "casebook", _translated_style(), force=True)
