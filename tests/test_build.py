@@ -381,8 +381,8 @@ def test_translated_nodes_are_handed_back_to_their_page() -> None:
     page += para
     moved = dn.Text("portée")
     inline = dn.inline()
-    inline._document = message  # what a node parsed from a translated message keeps
     inline += moved
     para += inline
+    inline._document = message  # what a node parsed from a translated message keeps once moved here
     sphinxext.AdoptTranslatedNodes(page).apply()
     assert inline._document is None and inline.document is page
