@@ -34,6 +34,7 @@ from docutils.parsers.rst import directives
 from docutils.transforms import Transform
 from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 from casebook.build import book
@@ -507,6 +508,26 @@ class TranslateExerciseTitles(Transform):
                     node += nodes.Text(_(text))
 
 
+class TranslateSolutionTitles(SphinxPostTransform):
+    """A solution's title repeats its exercise's title, which sphinx-exercise takes from the exercise as it
+    was first read (in English): after it builds those titles (priority 21), the exercise's part is put
+    in the edition's language too."""
+
+    default_priority = 22
+
+    def run(self, **kwargs: Any) -> None:
+        if (self.config.language or "en") == "en":
+            return
+        from sphinx_exercise.nodes import solution_node
+
+        for solution in self.document.findall(solution_node):
+            if not solution.children:
+                continue
+            for text in list(solution.children[0].findall(nodes.Text)):
+                if _(str(text)) != str(text):
+                    text.parent.replace(text, nodes.Text(_(str(text))))
+
+
 class AdoptTranslatedNodes(Transform):
     """Sphinx parses each translated message as a small document of its own and moves its nodes into the
     page, where they keep pointing at that small document (docutils' ``Node._document``). Pickled with
@@ -576,6 +597,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_transform(SortTranslatedGlossary)
     app.add_transform(TranslateExerciseTitles)
     app.add_transform(AdoptTranslatedNodes)
+    app.add_post_transform(TranslateSolutionTitles)
     import pybtex.plugin
 
     pybtex.plugin.register_plugin("pybtex.style.formatting", "casebook", _translated_style(), force=True)

@@ -60,7 +60,7 @@ def site_pages() -> list[str]:
     return sorted(
         str(p.relative_to(HTML))
         for p in HTML.rglob("*.html")
-        if not p.relative_to(HTML).parts[0].startswith("_")
+        if not any(part.startswith("_") for part in p.relative_to(HTML).parts)  # each edition's _static
     )
 
 

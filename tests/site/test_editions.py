@@ -68,8 +68,10 @@ def test_the_french_pages_are_french_and_searched_with_the_french_stemmer() -> N
     assert "FrenchStemmer" not in (EN / "_static" / "language_data.js").read_text(encoding="utf-8")
 
 
-#: Elements whose text is code, data or drawing, not prose.
-NOT_PROSE = "script, style, pre, code, .cell_input, .highlight, .math, svg, kbd, .casebook-edition"
+#: Elements whose text is code, data or drawing, or the title of another work (a link out of the book, an
+#: entry of a reference list: titles keep their own language and punctuation), not the book's prose.
+NOT_PROSE = ("script, style, pre, code, .cell_input, .highlight, .math, svg, kbd, .casebook-edition, "
+             "a.reference.external, .citation, .bibliography, .bibtex-citation")
 
 
 def prose_blocks(path: Path) -> list[str]:
