@@ -11,27 +11,6 @@ import pytest
 from casebook.pages import audit
 from casebook.pages import metrics as m
 from casebook.pages.simulate import SilentPageAssumptions, simulate_silent_page
-from casebook.schemas import CANONICAL, DTYPES
-
-
-@pytest.fixture
-def posts() -> pd.DataFrame:
-    # ER by reach: 0.1, 0.05, 0.2, 0.02. 1 Jan 2024 is a Monday.
-    rows = [
-        ("2024-01-01 09:00", "Photo", "action", False, 100, 10, 1000, 1, 8, 1),
-        ("2024-01-01 15:00", "Photo", "product", True, 200, 10, 1000, 2, 6, 2),
-        ("2024-01-03 09:00", "Video", "action", False, 50, 10, 1010, 0, 10, 0),
-        ("2024-01-12 20:00", "Status", None, None, 100, 2, 1030, 1, 1, 0),
-    ]
-    df = pd.DataFrame(rows, columns=["published", "type", "category", "paid", "reach", "interactions", "page_likes",
-                                     "comments", "likes", "shares"])
-    df["published"] = pd.to_datetime(df["published"])
-    df["post_id"] = [f"p{i}" for i in range(len(df))]
-    df["impressions"] = df["reach"] * 2
-    for c in CANONICAL:
-        if c not in df:
-            df[c] = {"page": "page", "network": "Facebook"}.get(c, pd.NA)
-    return df[CANONICAL].astype(DTYPES)
 
 
 @pytest.fixture

@@ -214,18 +214,24 @@ def chapters_using(word: str) -> set[str]:
     return out
 
 
-def test_search_lists_the_chapters_that_use_the_word(browser_context, server):
-    expected = chapters_using(SEARCH_WORD)
-    assert expected, f"no chapter uses {SEARCH_WORD!r}: the page-audit chapters should"
-    page, visit = open_page(browser_context, server, f"search.html?q={SEARCH_WORD}")
+def search(context, server: str, path: str, done: str) -> tuple[set[str], Visit]:
+    """Open a search page and wait for its summary to say it is done (``done``: a regular expression of
+    the page's language); the paths of the pages it lists, and the visit."""
+    page, visit = open_page(context, server, path)
     page.wait_for_function(
-        "() => document.querySelector('#search-results .search-summary') !== null "
-        "&& /found/i.test(document.querySelector('#search-results .search-summary').textContent)",
-        timeout=30_000,
+        "(done) => document.querySelector('#search-results .search-summary') !== null "
+        "&& new RegExp(done, 'i').test(document.querySelector('#search-results .search-summary').textContent)",
+        arg=done, timeout=30_000,
     )
     hrefs = page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(a => a.href)")
     page.close()
-    found = {urlsplit(h).path.lstrip("/") for h in hrefs}
+    return {urlsplit(h).path.lstrip("/") for h in hrefs}, visit
+
+
+def test_search_lists_the_chapters_that_use_the_word(browser_context, server):
+    expected = chapters_using(SEARCH_WORD)
+    assert expected, f"no chapter uses {SEARCH_WORD!r}: the page-audit chapters should"
+    found, visit = search(browser_context, server, f"search.html?q={SEARCH_WORD}", "found")
     assert expected <= found, f"missing from the results: {sorted(expected - found)}"
     assert visit.console_errors == [] and visit.failed == [] and visit.blocked == []
 
@@ -246,15 +252,7 @@ def chapters_in_french_using(stem: str) -> set[str]:
 def test_the_french_search_finds_french_words_in_any_form(browser_context, server):
     expected = chapters_in_french_using("publication")  # "publication" and "publications": one French stem
     assert expected, "no French chapter speaks of publications: the page chapters should"
-    page, visit = open_page(browser_context, server, "fr/search.html?q=publications")
-    page.wait_for_function(
-        "() => document.querySelector('#search-results .search-summary') !== null "
-        "&& /trouvé|résultat/i.test(document.querySelector('#search-results .search-summary').textContent)",
-        timeout=30_000,
-    )
-    hrefs = page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(a => a.href)")
-    page.close()
-    found = {urlsplit(h).path.lstrip("/") for h in hrefs}
+    found, visit = search(browser_context, server, "fr/search.html?q=publications", "trouvé|résultat")
     assert expected <= found, f"missing from the French results: {sorted(expected - found)}"
     assert all(p.startswith("fr/") for p in found), "the French search lists pages of the English edition"
     assert visit.console_errors == [] and visit.failed == [] and visit.blocked == []
