@@ -50,6 +50,7 @@ TIMEOUT = 3600
 #: the bundled data; a warm make book (nothing changed) within 2 s.
 TARGET_PAGES_RATIO = 1.5
 TARGET_RUN_S = 3.0
+TARGET_COLD_S = 60.0  # issue 16: both editions, after install
 TARGET_WARM_S = 2.0
 RUN_REPEATS = 3
 PACKAGES = [
@@ -294,7 +295,8 @@ def _book_section(timings: book.BookTimings) -> tuple[list[str], list[tuple[str,
         "",
         f"A clean copy of {timings.commit} (tracked and new files; `_build` and the virtualenv excluded), "
         "the installed virtualenv reused (times are after install). `make book` executes the chapters whose "
-        "code, data or package changed (papermill), then Jupyter Book renders the stored outputs.",
+        "code, data or package changed (papermill), in English and again in French (`fr/` below), two at a "
+        "time, then builds both editions' sites side by side from the stored outputs.",
         "",
         "| build | seconds | succeeded |",
         "|---|---:|---|",
@@ -306,9 +308,11 @@ def _book_section(timings: book.BookTimings) -> tuple[list[str], list[tuple[str,
     total = sum(timings.notebooks.values())
     out += ["", "### Notebook execution (cold build)", "", "| notebook | seconds |", "|---|---:|"]
     out += [f"| {nb} | {_s(s)} |" for nb, s in sorted(timings.notebooks.items(), key=lambda kv: -kv[1])]
-    out += [f"| all {len(timings.notebooks)} notebooks, one after the other | {_s(total)} |"]
-    warm = timings.builds[names[1]]
-    targets = [(f"Warm `make book`, nothing changed, within {TARGET_WARM_S:g} s", f"{_s(warm)} s",
+    out += [f"| all {len(timings.notebooks)} runs, one after the other | {_s(total)} |"]
+    cold, warm = timings.builds[names[0]], timings.builds[names[1]]
+    targets = [(f"Cold `make book`, both editions, within {TARGET_COLD_S:g} s", f"{_s(cold)} s",
+                timings.ok[names[0]] and cold <= TARGET_COLD_S),
+               (f"Warm `make book`, nothing changed, within {TARGET_WARM_S:g} s", f"{_s(warm)} s",
                 timings.ok[names[1]] and warm <= TARGET_WARM_S)]
     return out, targets
 
