@@ -110,8 +110,12 @@ def test_the_directive_is_registered():
         def add_transform(self, transform):
             registered[transform.__name__] = transform
 
+        def add_post_transform(self, transform):
+            registered[transform.__name__] = transform
+
     sphinxext.setup(App())
     assert registered["casebook_edition_links"] is False
     assert registered["SortTranslatedGlossary"] is sphinxext.SortTranslatedGlossary
+    assert registered["TranslateSolutionTitles"] is sphinxext.TranslateSolutionTitles
     assert registered["layouts-table"] is sphinxext.LayoutsTable
     assert {"notes", "no-table"} <= set(sphinxext.LayoutsTable.option_spec)

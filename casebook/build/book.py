@@ -170,7 +170,11 @@ def execute_chapter(path: Path, records: dict[str, dict[str, Any]], inputs: str,
     dest = executed_path(path, lang)
     if not dest.is_file() or stored != nbformat.read(dest, as_version=4):
         dest.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(stored, dest)
+        # through a temporary file: the other language's run of this chapter may be reading it right now
+        fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", dir=dest.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            nbformat.write(stored, f)
+        os.replace(tmp, dest)
     records[key] = {**record, "status": "ok", "seconds": round(run.seconds, 2),
                     "fingerprint": chapter_fingerprint(path, language_inputs(inputs, lang))}
     return run.seconds
