@@ -599,8 +599,13 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_transform(AdoptTranslatedNodes)
     app.add_post_transform(TranslateSolutionTitles)
     import pybtex.plugin
+    from pybtex.backends.plaintext import Backend as PlainText
 
     pybtex.plugin.register_plugin("pybtex.style.formatting", "casebook", _translated_style(), force=True)
+    # sphinxcontrib-bibtex looks the plain-text backend up for every citation it resolves; registered at
+    # run time, pybtex finds it without scanning the installed packages' entry points (25 ms each, 4 s a
+    # build).
+    pybtex.plugin.register_plugin("pybtex.backends", "plaintext", PlainText, force=True)
     app.connect("html-page-context", _link_editions)
     app.connect("doctree-read", _translate_toc_captions)
     app.add_directive("casebook-execution-table", ExecutionTable)
