@@ -109,9 +109,17 @@ def _read(path: Path) -> object:
         return read_po(f)
 
 
+def _entries(catalog: object) -> list[tuple]:
+    return [(m.id, m.string, sorted(m.locations), sorted(m.flags)) for m in catalog if m.id]
+
+
 def _write(path: Path, catalog: object) -> None:
+    """Write ``catalog`` to ``path``, unless the file holds the same messages already (its header's date
+    would be the only change)."""
     from babel.messages.pofile import write_po
 
+    if path.exists() and _entries(_read(path)) == _entries(catalog):
+        return
     buf = io.BytesIO()
     write_po(buf, catalog, width=0, omit_header=False, sort_output=False, include_previous=False)
     path.parent.mkdir(parents=True, exist_ok=True)
