@@ -101,3 +101,12 @@ def test_vega_locale_comes_from_babel() -> None:
     assert fr["time"]["months"][8] == "septembre" and fr["time"]["days"][0] == "dimanche"
     assert len(fr["time"]["shortMonths"]) == 12 and len(fr["time"]["shortDays"]) == 7
     assert i18n.vega_locale("en")["number"]["decimal"] == "."
+
+
+def test_time_axes_put_the_day_first_in_french_only() -> None:
+    from casebook.charts.theme import theme, time_format
+
+    assert time_format() is None and "timeFormat" not in theme()["config"]
+    i18n.use("fr")
+    assert time_format() == "%-d %b %Y" and theme()["config"]["timeFormat"] == "%-d %b %Y"
+    assert theme()["config"]["locale"]["number"]["decimal"] == ","

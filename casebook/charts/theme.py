@@ -35,6 +35,12 @@ def theme() -> dict[str, Any]:
     return config
 
 
+def time_format() -> str | None:
+    """The format of a time axis with a time unit in the current language (Vega-Lite's own, ``"%b %d, %Y"``,
+    ignores ``timeFormat``), or None in English, whose charts keep Vega-Lite's."""
+    return TIME_FORMATS.get(i18n.current())
+
+
 def simulated_label() -> str:
     """The word that marks simulated data (:data:`SIMULATED`), in the current language."""
     return _("simulated")

@@ -16,6 +16,7 @@ import pandas as pd
 
 from casebook.charts import PALETTE, WIDTH, simulated_title, tip, titled
 from casebook.charts.tables import label as header
+from casebook.charts.theme import time_format
 from casebook.i18n import gettext as _
 from casebook.pages.metrics import GAP_LABELS, WEEKDAYS, shown
 
@@ -31,7 +32,8 @@ def weekly_posts_chart(weekly: pd.DataFrame, title: str, subtitle: str | None = 
     """Posts per week, one row of bars per page (column ``page``), silent weeks visible as gaps."""
     df = weekly[["page", "week", "posts"]].copy()
     chart = alt.Chart(df).mark_bar(size=7).encode(
-        x=alt.X("week:T", title=None, timeUnit="yearmonthdate"),
+        x=alt.X("week:T", title=None, timeUnit="yearmonthdate",
+                **({"axis": alt.Axis(format=fmt)} if (fmt := time_format()) else {})),
         y=alt.Y("posts:Q", title=_("Posts in the week")),
         color=alt.Color("page:N", title=None, legend=None),
         tooltip=[tip("week", "date", _("week of")), tip("page", "text", _("page")), tip("posts", "count", _("posts"))],
