@@ -12,7 +12,7 @@ from papermill.exceptions import PapermillExecutionError
 
 from casebook import execute
 from casebook.build import book as build
-from casebook.build import sphinxext
+from casebook.build import editions, sphinxext
 
 
 def chapter(path: Path, *sources: str, prose: str = "# A chapter") -> Path:
@@ -273,7 +273,7 @@ def test_the_french_edition_executes_each_chapter_again_in_french_and_builds_bot
     state = build.load_state()
     assert state["a"]["status"] == state["fr/a"]["status"] == "ok"
 
-    catalogs = book_dir / "casebook" / "locales" / "fr"
+    catalogs = book_dir / "casebook" / "i18n" / "locales" / "fr"
     catalogs.mkdir(parents=True)
     (catalogs / "casebook.po").write_text('msgid "Posts"\nmsgstr "Publications"\n')
     del built[:]
@@ -311,29 +311,29 @@ def test_each_edition_has_its_language_catalogs_and_links_to_the_other() -> None
 
 
 def test_pages_link_to_the_same_page_in_the_other_language() -> None:
-    assert sphinxext.edition_links("notebooks/sncf", "en") == {"fr": "../fr/notebooks/sncf.html"}
-    assert sphinxext.edition_links("notebooks/sncf", "fr") == {"en": "../../notebooks/sncf.html"}
-    assert sphinxext.edition_links("index", "fr") == {"en": "../index.html"}
-    assert sphinxext.edition_links("book/workshop/volvo", "en") == {"fr": "../../fr/book/workshop/volvo.html"}
+    assert editions.edition_links("notebooks/sncf", "en") == {"fr": "../fr/notebooks/sncf.html"}
+    assert editions.edition_links("notebooks/sncf", "fr") == {"en": "../../notebooks/sncf.html"}
+    assert editions.edition_links("index", "fr") == {"en": "../index.html"}
+    assert editions.edition_links("book/workshop/volvo", "en") == {"fr": "../../fr/book/workshop/volvo.html"}
 
 
 def test_glued_numbers_are_written_in_the_language_of_the_build(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sphinxext, "_glue_lang", "en")
-    assert sphinxext.glued_text("0.2784", ".1%") == "27.8%"
-    assert sphinxext.glued_text("12345", ",d") == "12,345"
-    assert sphinxext.glued_text("'Paid posts'", "s") == "Paid posts"
-    monkeypatch.setattr(sphinxext, "_glue_lang", "fr")
-    assert sphinxext.glued_text("0.2784", ".1%") == "27,8\u00a0%"
-    assert sphinxext.glued_text("12345", ",d") == "12\u202f345"
-    assert sphinxext.glued_text("3.14159", ".2f") == "3,14"
-    assert sphinxext.glued_text("2011", "s") == "2011"
-    assert sphinxext.glued_text("'Publications sponsorisées'", "s") == "Publications sponsorisées"
-    assert sphinxext.glued_text("nan", ".2f") == "NaN"
+    monkeypatch.setattr(editions, "_glue_lang", "en")
+    assert editions.glued_text("0.2784", ".1%") == "27.8%"
+    assert editions.glued_text("12345", ",d") == "12,345"
+    assert editions.glued_text("'Paid posts'", "s") == "Paid posts"
+    monkeypatch.setattr(editions, "_glue_lang", "fr")
+    assert editions.glued_text("0.2784", ".1%") == "27,8\u00a0%"
+    assert editions.glued_text("12345", ",d") == "12\u202f345"
+    assert editions.glued_text("3.14159", ".2f") == "3,14"
+    assert editions.glued_text("2011", "s") == "2011"
+    assert editions.glued_text("'Publications sponsorisées'", "s") == "Publications sponsorisées"
+    assert editions.glued_text("nan", ".2f") == "NaN"
 
 
 def test_a_translated_glossary_sorts_by_its_own_terms_accents_aside() -> None:
     terms = ["taux d’engagement", "écart", "Portée", "entonnoir", "abonné"]
-    assert sorted(terms, key=sphinxext.sort_key) == ["abonné", "écart", "entonnoir", "Portée", "taux d’engagement"]
+    assert sorted(terms, key=editions.sort_key) == ["abonné", "écart", "entonnoir", "Portée", "taux d’engagement"]
 
 
 def test_a_translated_message_finds_the_glued_values_of_its_chapter() -> None:
@@ -349,26 +349,26 @@ def test_a_translated_message_finds_the_glued_values_of_its_chapter() -> None:
     chapter_doc = {"nb_renderer": Element()}
     chapter = type("Doc", (dict,), {})(chapter_doc)
     chapter.settings = Settings("notebooks/x")
-    assert sphinxext.glue_data(chapter, "k").data == {"text/plain": "0.5"}
+    assert editions.glue_data(chapter, "k").data == {"text/plain": "0.5"}
     translated = type("Doc", (dict,), {})()
     translated.settings = Settings("notebooks/x")
-    assert sphinxext.glue_data(translated, "k").data == {"text/plain": "0.5"}
+    assert editions.glue_data(translated, "k").data == {"text/plain": "0.5"}
     with pytest.raises(RetrievalError):
-        sphinxext.glue_data(translated, "missing")
+        editions.glue_data(translated, "missing")
     other = type("Doc", (dict,), {})()
     other.settings = Settings("notebooks/y")
     with pytest.raises(RetrievalError):
-        sphinxext.glue_data(other, "k")
+        editions.glue_data(other, "k")
 
 
 def test_exercise_titles_are_found_for_translation() -> None:
     markdown = ("```{exercise-start} For analysts: a ride-sharing loop\n:label: ex-1\n```\nText.\n"
                 "::::{exercise} Read the intervals\n::::\n```{solution-start} ex-1\n```\n")
-    assert sphinxext.exercise_titles(markdown) == ["For analysts: a ride-sharing loop", "Read the intervals"]
+    assert editions.exercise_titles(markdown) == ["For analysts: a ride-sharing loop", "Read the intervals"]
     from casebook import i18n
 
     with i18n.using("fr"):
-        assert sphinxext._("Read the intervals") == "Lire les intervalles"
+        assert editions._("Read the intervals") == "Lire les intervalles"
 
 
 def test_translated_nodes_are_handed_back_to_their_page() -> None:
@@ -384,5 +384,5 @@ def test_translated_nodes_are_handed_back_to_their_page() -> None:
     inline += moved
     para += inline
     inline._document = message  # what a node parsed from a translated message keeps once moved here
-    sphinxext.AdoptTranslatedNodes(page).apply()
+    editions.AdoptTranslatedNodes(page).apply()
     assert inline._document is None and inline.document is page

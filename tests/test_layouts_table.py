@@ -8,7 +8,7 @@ import re
 
 from docutils import nodes
 
-from casebook.build import sphinxext
+from casebook.build import editions, sphinxext
 from casebook.io.layouts import layouts
 
 #: What tests/site/test_static_site.py takes for a remote script address.
@@ -115,7 +115,7 @@ def test_the_directive_is_registered():
 
     sphinxext.setup(App())
     assert registered["casebook_edition_links"] is False
-    assert registered["SortTranslatedGlossary"] is sphinxext.SortTranslatedGlossary
-    assert registered["TranslateSolutionTitles"] is sphinxext.TranslateSolutionTitles
+    assert registered["SortTranslatedGlossary"] is editions.SortTranslatedGlossary
+    assert registered["TranslateSolutionTitles"] is editions.TranslateSolutionTitles
     assert registered["layouts-table"] is sphinxext.LayoutsTable
     assert {"notes", "no-table"} <= set(sphinxext.LayoutsTable.option_spec)

@@ -7,7 +7,7 @@ Two kinds of catalog, both gettext ``.po`` files edited by translators:
   ``gettext`` builder writes the templates, sphinx-intl updates the catalogs);
 - **the computed words**: chart titles, axis labels, table headers and verdict sentences, marked
   ``_("...")`` in the package and ``tr("...")`` in the chapters' code, in
-  ``casebook/locales/fr/LC_MESSAGES/casebook.po`` (Babel extracts and updates it).
+  ``casebook/i18n/locales/fr/LC_MESSAGES/casebook.po`` (Babel extracts and updates it).
 
 A message whose English changed comes back untranslated (or fuzzy, when sphinx-intl finds a close
 match), and ``make test`` fails until it is translated: :func:`problems` lists them.
@@ -79,7 +79,8 @@ def computed_template() -> object:
     for filename, _line, message, _comments, _context in extract_from_dir(
             package, method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=("TRANSLATORS:",)):
         template.add(message, locations=[(f"casebook/{filename}", None)])
-    from casebook.build.sphinxext import bib_messages, exercise_titles, layout_messages, toc_captions
+    from casebook.build.editions import bib_messages, exercise_titles, toc_captions
+    from casebook.build.sphinxext import layout_messages
 
     for message, where in layout_messages() + bib_messages():  # the layouts' and references' describing words
         template.add(message, locations=[(where, None)])

@@ -255,7 +255,7 @@ _TARGET = re.compile(r"^\([\w.:-]+\)=\s*$")
 def format_glued(value: Any, spec: str, lang: str = "en") -> str:
     """A glued value as ``{glue:text}`name:spec``` shows it on the page in ``lang``: myst-nb's own
     formatting in English, :func:`casebook.i18n.fmt` in another language (as the book's French build,
-    :func:`casebook.build.sphinxext.glued_text`, writes it: ``27,8 %``, ``1 988``)."""
+    :func:`casebook.build.editions.glued_text`, writes it: ``27,8 %``, ``1 988``)."""
     from myst_nb.core.variables import format_plain_text
 
     if i18n.check(lang) == "en":
