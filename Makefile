@@ -50,7 +50,7 @@ site-build: $(STAMP)
 	$(PY) -m casebook.build.book book
 
 # For writers, after changing English text: brings every French catalog in step (book/locales/fr for the
-# prose, casebook/locales/fr for the computed words: new messages empty, changed ones fuzzy), then lists
+# prose, casebook/i18n/locales/fr for the computed words: new messages empty, changed ones fuzzy), then lists
 # what needs translating; `make test` fails until the list is empty (casebook/build/catalogs.py).
 catalogs: $(STAMP)
 	$(PY) -m casebook.build.catalogs

@@ -91,7 +91,7 @@ def language_inputs(inputs: str, lang: str) -> str:
     if lang == LANGS[0]:
         return inputs
     h = hashlib.sha256(inputs.encode())
-    for p in sorted((ROOT / "casebook" / "locales" / lang).rglob("*.po")):
+    for p in sorted((ROOT / "casebook" / "i18n" / "locales" / lang).rglob("*.po")):
         h.update(p.name.encode() + b"\0" + p.read_bytes())
     return h.hexdigest()
 

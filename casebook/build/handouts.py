@@ -9,7 +9,7 @@ solution. The parts are read from the executed notebook rendered by the book's p
 read them (:func:`casebook.build.kit.chapter_parts`). The HTML is printed by Debian's Chromium once
 the chart has drawn, with requests to other hosts blocked, as the PDF edition is (casebook/build/pdf.py).
 The French handout is read from the chapter executed in French; its fixed words are ``_()`` messages
-(``casebook/locales/fr/LC_MESSAGES/casebook-kit.po``).
+(``casebook/i18n/locales/fr/LC_MESSAGES/casebook.po``).
 
 May import: the foundation (paths, i18n), build.browser, build.pdf, build.kit and build.slides (its tags
 and output folders); never the executor.

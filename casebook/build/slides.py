@@ -15,7 +15,7 @@ the deck's stylesheet are copied into ``_build/slides/assets/``, which the Frenc
 
 The French deck is made from the chapter executed in French (:func:`casebook.build.kit.chapter_of`); its
 fixed words (slide titles, tags, the kicker) are ``_()`` messages translated in
-``casebook/locales/fr/LC_MESSAGES/casebook-kit.po``.
+``casebook/i18n/locales/fr/LC_MESSAGES/casebook.po``.
 
 May import: the foundation (paths, i18n) and build.kit; never the executor.
 """

@@ -1,8 +1,8 @@
-"""Languages (foundation): the language a chapter runs in, its words, and numbers and dates written for it.
+"""Languages (room i18n, part of the foundation): the language a chapter runs in, its words, and numbers and dates written for it.
 
 A chapter calls :func:`use` with its ``lang`` parameter; from then on :func:`gettext` (``_`` in the
 package, ``tr`` in the notebooks) gives the words of that language from the package's catalog
-(``casebook/locales/fr/LC_MESSAGES/casebook.po``, kept in step by ``make catalogs``), and :func:`fmt`,
+(``casebook/i18n/locales/fr/LC_MESSAGES/casebook.po``, kept in step by ``make catalogs``), and :func:`fmt`,
 :func:`number`, :func:`percent` and :func:`date` write numbers and dates the way that language does,
 through Babel (``0,021``, ``27,8 %``, ``9 septembre 2011``). English keeps Python's own formatting, so
 the English edition reads as it always did. Charts get the same conventions through :func:`vega_locale`.
