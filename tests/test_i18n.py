@@ -110,3 +110,11 @@ def test_time_axes_put_the_day_first_in_french_only() -> None:
     i18n.use("fr")
     assert time_format() == "%-d %b %Y" and theme()["config"]["timeFormat"] == "%-d %b %Y"
     assert theme()["config"]["locale"]["number"]["decimal"] == ","
+
+
+def test_a_glued_value_is_converted_as_myst_nb_does_then_written_in_the_language() -> None:
+    assert i18n.glued("0.5", ".0%", "fr") == f"50{NBSP}%"
+    assert i18n.glued(12.0, "d", "fr") == "12"
+    assert i18n.glued(None, ".2f", "fr") == "NaN" and i18n.glued("nan", ".2f", "fr") == "NaN"
+    assert i18n.glued("Publications", "s", "fr") == "Publications"
+    assert i18n.glued(0.25, ".1%", "en") == "25.0%"

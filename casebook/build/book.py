@@ -189,7 +189,8 @@ def execute_chapters(paths: list[Path], timeout: int = TIMEOUT, langs: tuple[str
 
     records: dict[str, dict[str, Any]] = {}
     inputs, seconds = inputs_fingerprint(), {}
-    runs = [(p, lang) for lang in (todo or dict.fromkeys(langs, paths)) for p in (todo or {}).get(lang, paths)]
+    plan = todo if todo is not None else dict.fromkeys(langs, paths)
+    runs = [(p, lang) for lang, chosen in plan.items() for p in chosen]
 
     def run(item: tuple[Path, str]) -> None:
         path, lang = item

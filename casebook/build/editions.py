@@ -62,7 +62,7 @@ _glue_lang = "en"
 
 def glued_text(text: str, fmt_spec: str) -> str:
     """myst-nb's plain-text formatting of a glued value, in the language of the build being read:
-    English exactly as myst-nb writes it, other languages through :func:`casebook.i18n.fmt`."""
+    English exactly as myst-nb writes it, other languages through :func:`casebook.i18n.glued`."""
     from myst_nb.core.variables import format_plain_text
 
     if _glue_lang == "en":
@@ -75,10 +75,7 @@ def glued_text(text: str, fmt_spec: str) -> str:
         value = literal_eval(text)
     except (SyntaxError, ValueError):
         value = text
-    kind = fmt_spec[-1:] if fmt_spec else ""
-    if kind in ("d", "f", "g", "%"):  # the type the spec asks for, as myst-nb converts it ("nan" is a float)
-        value = int(value) if kind == "d" else float(value)
-    return i18n.fmt(value, "" if kind == "s" else fmt_spec, _glue_lang)
+    return i18n.glued(value, fmt_spec, _glue_lang)
 
 
 def _localise_glue(app: Sphinx, config: Any) -> None:

@@ -254,18 +254,13 @@ _TARGET = re.compile(r"^\([\w.:-]+\)=\s*$")
 
 def format_glued(value: Any, spec: str, lang: str = "en") -> str:
     """A glued value as ``{glue:text}`name:spec``` shows it on the page in ``lang``: myst-nb's own
-    formatting in English, :func:`casebook.i18n.fmt` in another language (as the book's French build,
+    formatting in English, :func:`casebook.i18n.glued` in another language (as the book's French build,
     :func:`casebook.build.editions.glued_text`, writes it: ``27,8 %``, ``1 988``)."""
     from myst_nb.core.variables import format_plain_text
 
     if i18n.check(lang) == "en":
         return format_plain_text(repr(value), spec)
-    kind = spec[-1:] if spec else ""
-    if value is None:  # a glued NaN
-        value = float("nan")
-    if kind in ("d", "f", "g", "%") and isinstance(value, (int, float, str)):  # myst-nb's conversion
-        value = int(value) if kind == "d" else float(value)
-    return i18n.fmt(value, "" if kind == "s" else spec, lang)
+    return i18n.glued(value, spec, lang)
 
 
 def _plain_md(text: str) -> str:

@@ -173,6 +173,17 @@ def fmt(value: Any, spec: str = "", lang: str | None = None) -> str:
     return "+" + text if m["sign"] and value >= 0 else text
 
 
+def glued(value: Any, spec: str = "", lang: str | None = None) -> str:
+    """A glued value as ``{glue:text}`name:spec``` shows it, in ``lang``: first turned into the type the
+    spec asks for, as myst-nb does (``"nan"`` and a glued NaN, ``None``, are floats), then :func:`fmt`."""
+    kind = spec[-1:]
+    if value is None:
+        value = float("nan")
+    if kind in ("d", "f", "g", "%") and isinstance(value, (int, float, str)):
+        value = int(value) if kind == "d" else float(value)
+    return fmt(value, "" if kind == "s" else spec, lang)
+
+
 def format_pattern(pattern: str, value: Any, lang: str | None = None) -> str:
     """A ``str.format`` pattern with one field (``"{:,.0f} people"``) filled in ``lang``: the field through
     :func:`fmt`, the words around it as given (translate them with :func:`gettext` first)."""
