@@ -88,6 +88,28 @@ def test_growth_fits_recover_an_exact_line(tmp_path: Path) -> None:
     )
 
 
+def test_growth_fits_agree_with_scipy_linregress(series: pd.DataFrame) -> None:
+    """numpy's least-squares line gives scipy.stats.linregress's slope and R², on the bundled milestones
+    (both models) and on noisy seeded points."""
+    from scipy import stats
+
+    rows = series[series["metric"] == "miles_logged"].sort_values("date")
+    t = (rows["date"] - rows["date"].iloc[0]).dt.days.to_numpy(dtype="float64")
+    y = rows["value"].to_numpy(dtype="float64")
+    _, fits = community.growth_fits(series)
+    fits = fits.set_index("model")
+    lin, exp = stats.linregress(t, y), stats.linregress(t, np.log(y))
+    assert fits.loc["straight line", "rate"] == pytest.approx(lin.slope, rel=1e-12)
+    assert fits.loc["straight line", "r_squared"] == pytest.approx(lin.rvalue**2, rel=1e-12)
+    assert fits.loc["exponential", "r_squared"] == pytest.approx(exp.rvalue**2, rel=1e-12)
+    assert fits.loc["exponential", "rate"] == pytest.approx(np.exp(exp.slope * 30.4375) - 1, rel=1e-12)
+    x = np.arange(20.0)
+    noisy = 3 + 2 * x + np.random.default_rng(7).normal(0, 4, 20)
+    intercept, slope, r2 = community.line_fit(x, noisy)
+    ref = stats.linregress(x, noisy)
+    assert (intercept, slope, r2) == pytest.approx((ref.intercept, ref.slope, ref.rvalue**2), rel=1e-12)
+
+
 def test_ratio_at_the_latest_common_date(series: pd.DataFrame) -> None:
     value, when = community.ratio_at(series, "miles_logged", "sport_kits_sold")
     assert value == pytest.approx(93 / 1.3)  # 71.5 miles per kit sold, Nov 2008

@@ -225,10 +225,17 @@ def ratio_at(series: pd.DataFrame, numerator: str, denominator: str) -> tuple[fl
     return float(num[when] / den[when]), when
 
 
+def line_fit(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
+    """(intercept, slope, R²) of the least-squares straight line through (x, y)."""
+    intercept, slope = np.polynomial.polynomial.polyfit(x, y, 1)
+    return float(intercept), float(slope), float(np.corrcoef(x, y)[0, 1] ** 2)
+
+
 def growth_fits(
     series: pd.DataFrame, metric: str = MILES, points: int = 50
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A straight line and an exponential fitted to the same milestones (scipy ``linregress``).
+    """A straight line and an exponential fitted to the same milestones by least squares (numpy
+    ``polyfit``; R² is the squared correlation).
 
     Returns (curves, fits): ``curves`` has date, model and fitted value on a grid of ``points`` dates
     between the first and last milestone; ``fits`` has each model's R² (the exponential's on the log
@@ -246,19 +253,18 @@ def growth_fits(
             rows=rows.loc[y <= 0, "row"],
             expected=f"positive values of {metric} for an exponential fit",
         )
-    from scipy import stats  # scipy.stats costs about a second to import: only where a fit is drawn
-
-    lin = stats.linregress(t, y)
-    exp = stats.linregress(t, np.log(y))
+    # numpy, not scipy.stats.linregress: the same least-squares line, without the second scipy.stats
+    # costs to import in a chapter that needs nothing else from it
+    lin, exp = line_fit(t, y), line_fit(t, np.log(y))
     grid_t = np.round(np.linspace(t[0], t[-1], points))
     dates = rows["date"].iloc[0] + pd.to_timedelta(grid_t, unit="D")
     curves = pd.concat(
         [
             pd.DataFrame(
-                {"date": dates, "model": "straight line", "value": lin.intercept + lin.slope * grid_t}
+                {"date": dates, "model": "straight line", "value": lin[0] + lin[1] * grid_t}
             ),
             pd.DataFrame(
-                {"date": dates, "model": "exponential", "value": np.exp(exp.intercept + exp.slope * grid_t)}
+                {"date": dates, "model": "exponential", "value": np.exp(exp[0] + exp[1] * grid_t)}
             ),
         ],
         ignore_index=True,
@@ -268,8 +274,8 @@ def growth_fits(
     fits = pd.DataFrame(
         {
             "model": ["straight line", "exponential"],
-            "r_squared": [lin.rvalue**2, exp.rvalue**2],
-            "rate": [lin.slope, np.exp(exp.slope * DAYS_PER_MONTH) - 1],
+            "r_squared": [lin[2], exp[2]],
+            "rate": [lin[1], np.exp(exp[1] * DAYS_PER_MONTH) - 1],
             "rate_unit": ["added per day", "monthly growth"],
             "milestones": len(rows),
         }
