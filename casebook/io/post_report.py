@@ -109,8 +109,10 @@ class LoadReport:
             out.append(_("date range: {span}").format(span=span(self.first, self.last))
                        + (_(" (reconstructed)") if self.dates_reconstructed else ""))
         if self.pages:
-            out.append(_("page: {name}").format(name=", ".join(self.pages)) if len(self.pages) == 1 else
-                       _("pages ({n}): {names}").format(n=count(len(self.pages)), names=", ".join(self.pages)))
+            # a page named by a chapter's default (a catalog message) is shown in the report's language
+            pages = ", ".join(_(name) for name in self.pages)
+            out.append(_("page: {name}").format(name=pages) if len(self.pages) == 1 else
+                       _("pages ({n}): {names}").format(n=count(len(self.pages)), names=pages))
         out.append(_("engagement rate basis: interactions ÷ {basis}").format(basis=basis_word(self.basis))
                    + ("" if self.basis == "reach" else _(" (views or impressions: the export has no reach)")))
         out += [_("missing values: {line}").format(line=m.line()) for m in self.missing]
