@@ -181,14 +181,64 @@ def chapter_run(slug: str, folder: Path) -> dict:
     return chapter_run_split(json.loads(proc.stdout.strip().splitlines()[-1]), spawned, ended)
 
 
+IMPORTS_CODE = """
+import importlib, json, sys, time
+from casebook.execute import notebook_imports
+from casebook.paths import NOTEBOOKS
+modules = notebook_imports(NOTEBOOKS / (sys.argv[1] + ".ipynb"))
+start = time.perf_counter()
+for name in modules:
+    try:
+        importlib.import_module(name)
+    except Exception:
+        pass
+print(json.dumps(time.perf_counter() - start))
+"""
+
+
+def chapter_imports(slug: str) -> float:
+    """Seconds a fresh interpreter takes to import what the chapter imports (the modules its kernel
+    preloads, :func:`casebook.execute.notebook_imports`), nothing else: the part of a run no change to the
+    chapter's own code can remove."""
+    proc = subprocess.run([sys.executable, "-c", IMPORTS_CODE, slug], cwd=ROOT, capture_output=True,
+                          text=True, timeout=TIMEOUT, check=True)
+    return float(proc.stdout.strip().splitlines()[-1])
+
+
+def bare_kernel() -> float:
+    """Seconds from starting a kernel with nothing preloaded to its first answer (``kernel_info``)."""
+    from jupyter_core.utils import run_sync
+
+    from casebook import execute
+
+    start = time.perf_counter()
+    km = execute.start_kernel(cwd=ROOT)
+    kc = km.client()  # asynchronous, as the manager
+    try:
+        kc.start_channels()
+        run_sync(kc.wait_for_ready)(timeout=TIMEOUT)
+        return time.perf_counter() - start
+    finally:
+        execute.stop_kernel(km)
+
+
 def _best(results: list[dict]) -> dict:
     good = [r for r in results if "error" not in r]
     return min(good, key=lambda r: r["total"]) if good else results[-1]
 
 
-def chapter_runs(repeats: int, slugs: list[str] | None = None) -> dict[str, dict]:
+@dataclass
+class ChapterRuns:
+    """The fastest ``casebook run`` of each chapter (its parts, plus ``imports``: :func:`chapter_imports`,
+    and ``no execution``: the total without the chapter's cells), and a bare kernel's start."""
+
+    runs: dict[str, dict]
+    bare_kernel: float
+
+
+def chapter_runs(repeats: int, slugs: list[str] | None = None) -> ChapterRuns:
     """Every chapter (or ``slugs``), ``repeats`` times each, in turn; the fastest run of each (noise only
-    adds time)."""
+    adds time), with its imports alone and a bare kernel's start, each the best of ``repeats``."""
     from casebook.cli.params import chapter_slugs
 
     slugs = slugs or chapter_slugs()
@@ -198,7 +248,12 @@ def chapter_runs(repeats: int, slugs: list[str] | None = None) -> dict[str, dict
             for slug in slugs:
                 runs[slug].append(chapter_run(slug, Path(tmp)))
                 print(f"  casebook run {slug}: {runs[slug][-1]}", flush=True)
-    return {slug: _best(r) for slug, r in runs.items()}
+    best = {slug: _best(r) for slug, r in runs.items()}
+    for slug, r in best.items():
+        if "error" not in r:
+            r["imports"] = min(chapter_imports(slug) for _ in range(repeats))
+            r["no execution"] = r["total"] - r["execution"]
+    return ChapterRuns(best, min(bare_kernel() for _ in range(repeats)))
 
 
 def _stats_lines(prof: Path, sort: str, top: int, restrict: str | None = None) -> list[str]:
@@ -317,17 +372,23 @@ def _book_section(timings: book.BookTimings) -> tuple[list[str], list[tuple[str,
     return out, targets
 
 
+RUN_FLOOR = ["no execution", "imports"]
+
+
 def _runs_table(runs: dict[str, dict]) -> list[str]:
-    out = ["| chapter | " + " | ".join(RUN_PARTS) + " | total |", "|---|" + "---:|" * (len(RUN_PARTS) + 1)]
+    columns = len(RUN_PARTS) + 1 + len(RUN_FLOOR)
+    out = ["| chapter | " + " | ".join(RUN_PARTS) + " | total | total without execution | its imports alone |",
+           "|---|" + "---:|" * columns]
     for slug, r in runs.items():
         if "error" in r:
-            out.append(f"| {slug} | " + " | ".join("–" for _ in RUN_PARTS) + f" | failed: {r['error']} |")
+            out.append(f"| {slug} | " + " | ".join("–" for _ in range(columns - 1)) + f" | failed: {r['error']} |")
         else:
-            out.append(f"| {slug} | " + " | ".join(_s(r[k]) for k in RUN_PARTS) + f" | **{_s(r['total'])}** |")
+            out.append(f"| {slug} | " + " | ".join(_s(r[k]) for k in RUN_PARTS) + f" | **{_s(r['total'])}** | "
+                       + " | ".join(_s(r[k]) for k in RUN_FLOOR) + " |")
     return out
 
 
-def _runs_section(runs: dict[str, dict]) -> tuple[list[str], list[tuple[str, str, bool]]]:
+def _runs_section(chapters: ChapterRuns) -> tuple[list[str], list[tuple[str, str, bool]]]:
     out = [
         "",
         "## `casebook run` on the bundled data",
@@ -337,10 +398,15 @@ def _runs_section(runs: dict[str, dict]) -> tuple[list[str], list[tuple[str, str
         "starting and importing the chapter's modules, while the command checks the parameters, imports "
         "papermill and warms Sphinx up), execution (first cell to last), report (`report.write_report`), "
         "rest (the notebook and figures written, waiting for the report's set-up when the chapter ran faster, "
-        "kernel stop, the rename, exit).",
+        "kernel stop, the rename, exit). Beside them: the total without the execution (what the run would "
+        "cost if the chapter's own cells took no time), and the chapter's imports alone (a fresh interpreter "
+        "importing the modules the chapter imports, and nothing else, best of "
+        f"{RUN_REPEATS}). A kernel with nothing preloaded answers its first request after "
+        f"{_s(chapters.bare_kernel)} s.",
         "",
-        *_runs_table(runs),
+        *_runs_table(chapters.runs),
     ]
+    runs = chapters.runs
     totals = [r["total"] for r in runs.values() if "error" not in r]
     worst = max(totals) if totals else float("nan")
     met = len(totals) == len(runs) and worst <= TARGET_RUN_S
@@ -397,7 +463,7 @@ def _scaling_section(cases: list[Case]) -> tuple[list[str], list[tuple[str, str,
 def write_results(
     info: dict[str, str],
     timings: book.BookTimings | None,
-    runs: dict[str, dict] | None,
+    runs: ChapterRuns | None,
     cases: list[Case],
     quick: bool,
     started: dt.datetime,
@@ -450,7 +516,7 @@ def main(argv: list[str] | None = None) -> int:
         (ROOT / "_build").mkdir(exist_ok=True)
         timings = book.measure(ROOT / "_build" / "bench-book.log")
         print(json.dumps(timings.builds, indent=1), flush=True)
-    runs: dict[str, dict] | None = None
+    runs: ChapterRuns | None = None
     if not args.skip_runs:
         print("casebook run on each chapter...", flush=True)
         runs = chapter_runs(1 if args.quick else RUN_REPEATS)

@@ -82,3 +82,25 @@ def test_results_list_the_targets_and_the_profile() -> None:
     assert "| Page audit at 1,000,000 posts within 1.5× DuckDB, plain libraries | 2.00× | **missed** |" in text
     assert f"### Profile: {run.PAGE_AUDIT} at 1,000,000 (cProfile)" in text
     assert "RFM" not in text and "transaction" not in text
+
+
+def test_the_runs_table_shows_each_part_and_the_floor() -> None:
+    parts = {"start-up": 0.2, "kernel start": 2.5, "execution": 2.0, "report": 0.8, "rest": 0.05,
+             "total": 5.55, "no execution": 3.55, "imports": 2.31}
+    chapters = run.ChapterRuns({"volvo": parts, "sncf": {"error": "exit 1: boom"}}, bare_kernel=0.71)
+    text = run.write_results({"cpu": "test"}, None, chapters, [], False, dt.datetime(2026, 12, 1, tzinfo=dt.UTC), 60)
+    assert "| volvo | 0.20 | 2.50 | 2.00 | 0.80 | 0.05 | **5.55** | 3.55 | 2.31 |" in text
+    assert "| sncf | – | – | – | – | – | – | – | failed: exit 1: boom |" in text
+    assert "answers its first request after 0.71 s" in text
+    assert "| `casebook run` on the bundled data within 3 s, every chapter | 5.55–5.55 s | **missed** |" in text
+
+
+def test_a_chapters_imports_are_timed_in_a_fresh_interpreter() -> None:
+    seconds = run.chapter_imports("sncf")
+    assert isinstance(seconds, float) and 0 < seconds < run.TIMEOUT
+
+
+@pytest.mark.integration
+def test_a_bare_kernels_start_is_timed_to_its_first_answer() -> None:
+    seconds = run.bare_kernel()
+    assert isinstance(seconds, float) and 0 < seconds < run.TIMEOUT
