@@ -16,7 +16,7 @@ import pytest
 
 from casebook.errors import InputError
 from casebook.io import order_servers as srv
-from casebook.io.order_sources import _Raw
+from casebook.io.order_sources import RawSource
 from casebook.io.orders import open_orders, public_name, server_kind, source_kind
 
 
@@ -103,9 +103,9 @@ def test_split_table_reads_an_optional_schema() -> None:
     assert srv._split_table("cat.sales.orders") == ("cat.sales", "orders")
 
 
-def _raw(**columns: list) -> _Raw:
-    return _Raw(ibis.memtable(pa.table(columns)), "postgresql://h/db, table 'orders'", "postgresql table 'orders'",
-                typed_only=True)
+def _raw(**columns: list) -> RawSource:
+    return RawSource(ibis.memtable(pa.table(columns)), "postgresql://h/db, table 'orders'", "postgresql table 'orders'",
+                     typed_only=True)
 
 
 def test_servers_need_typed_dates_and_numbers() -> None:

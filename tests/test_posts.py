@@ -336,14 +336,14 @@ def test_once_marks_every_occurrence_of_a_repeated_id(ids, once):
 
 
 def test_missing_and_nullable_int_columns():
-    from casebook.io.posts import _missing, _nullable_int
+    from casebook.io.post_columns import missing_column, nullable_int
 
     for dtype in ("Int64", "boolean", "string"):
-        col = _missing(3, dtype)
+        col = missing_column(3, dtype)
         assert str(col.dtype) == dtype and len(col) == 3 and pd.isna(col).all()
-    ints = _nullable_int(pd.Series([1, 2, 3]))
+    ints = nullable_int(pd.Series([1, 2, 3]))
     assert ints.dtype == "Int64" and ints.tolist() == [1, 2, 3]
-    floats = _nullable_int(pd.Series([1.0, float("nan"), 2.9999999999]))
+    floats = nullable_int(pd.Series([1.0, float("nan"), 2.9999999999]))
     assert floats.dtype == "Int64" and floats[0] == 1 and pd.isna(floats[1]) and floats[2] == 3
 
 
@@ -357,10 +357,10 @@ def test_once_accepts_ids_in_strict_order_and_still_catches_a_repeat_among_them(
 
 
 def test_ids_keep_whole_numbers_as_written_and_strip_text():
-    from casebook.io.posts import _ids
+    from casebook.io.post_columns import post_ids
 
-    assert _ids(pd.Series([10000000001, 7])).tolist() == ["10000000001", "7"]
-    got = _ids(pd.Series([" 12_34 ", "  ", None], dtype=object))
+    assert post_ids(pd.Series([10000000001, 7])).tolist() == ["10000000001", "7"]
+    got = post_ids(pd.Series([" 12_34 ", "  ", None], dtype=object))
     assert got.iloc[0] == "12_34" and got.iloc[1:].isna().all()
 
 

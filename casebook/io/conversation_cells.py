@@ -36,15 +36,18 @@ _OFFSET = re.compile(r"(?:[+-]\d\d:?\d\d|Z)(?:\s+\d{4})?\s*$")
 _ZERO_OFFSET = re.compile(r"(?:[+-]00:?00|Z)(?:\s+\d{4})?\s*$")
 
 
-def _norm(name: str) -> str:
+def stripped_lower(name: str) -> str:
+    """A header name or cell as compared with known words: stripped and lower-cased."""
     return str(name).strip().lower()
 
 
-def _rows(mask: pd.Series | np.ndarray, header_rows: int = 1) -> list[int]:
+def mask_rows(mask: pd.Series | np.ndarray, header_rows: int = 1) -> list[int]:
+    """The spreadsheet row numbers of the rows where ``mask`` is True (for messages)."""
     return sheet_rows(np.asarray(mask, dtype=bool).nonzero()[0], header_rows)
 
 
-def _examples(values: pd.Series, mask: pd.Series | np.ndarray) -> str:
+def example_values(values: pd.Series, mask: pd.Series | np.ndarray) -> str:
+    """Up to three of ``values`` where ``mask`` is True, quoted, for messages."""
     return ", ".join(repr(str(v)) for v in values[np.asarray(mask, dtype=bool)].head(3))
 
 
@@ -59,8 +62,8 @@ def to_ids(values: pd.Series, *, path: str, column: str, allow_missing: bool = F
         f = values.to_numpy(dtype="float64", na_value=np.nan)
         bad = ~np.isnan(f) & ((np.abs(f) > 2**53) | (f % 1 != 0))
         if bad.any():
-            raise InputError(path, f"ids stored as decimal numbers ({_examples(values, bad)}): long ids lose "
-                             "digits", column=column, rows=_rows(bad),
+            raise InputError(path, f"ids stored as decimal numbers ({example_values(values, bad)}): long ids lose "
+                             "digits", column=column, rows=mask_rows(bad),
                              expected="ids stored as text or whole numbers")
         text = pd.Series(pd.array([None if np.isnan(v) else str(int(v)) for v in f], dtype="string"),
                          index=values.index)
@@ -70,11 +73,11 @@ def to_ids(values: pd.Series, *, path: str, column: str, allow_missing: bool = F
     text = text.where(text != "", pd.NA)
     sci = text.str.fullmatch(_SCIENTIFIC).fillna(False).to_numpy(dtype=bool)
     if sci.any():
-        raise InputError(path, f"ids in scientific notation ({_examples(text, sci)}): a spreadsheet rounded them",
-                         column=column, rows=_rows(sci),
+        raise InputError(path, f"ids in scientific notation ({example_values(text, sci)}): a spreadsheet rounded them",
+                         column=column, rows=mask_rows(sci),
                          expected="ids written out in full (format the column as text before saving)")
     if not allow_missing and text.isna().any():
-        raise InputError(path, f"empty {what}", column=column, rows=_rows(text.isna()),
+        raise InputError(path, f"empty {what}", column=column, rows=mask_rows(text.isna()),
                          expected=f"{'an id' if what == 'ids' else 'a value'} in every row")
     return text
 
@@ -85,7 +88,7 @@ def to_inbound(values: pd.Series, *, path: str, column: str) -> pd.Series:
         out = values.astype("boolean")
     else:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        mapped = [INBOUND_WORDS.get(_norm(u)) for u in uniques]
+        mapped = [INBOUND_WORDS.get(stripped_lower(u)) for u in uniques]
         out = pd.Series(pd.array([None if m is None else m for m in mapped], dtype="boolean").take(
             codes, allow_fill=True), index=values.index)
     bad = out.isna().to_numpy(dtype=bool)
@@ -93,10 +96,10 @@ def to_inbound(values: pd.Series, *, path: str, column: str) -> pd.Series:
         empty = values.isna().to_numpy(dtype=bool) | (values.astype("string").str.strip() == "").fillna(True).to_numpy()
         if (bad & ~empty).any():
             bad = bad & ~empty
-            problem = f"values that are not an inbound flag ({_examples(values, bad)})"
+            problem = f"values that are not an inbound flag ({example_values(values, bad)})"
         else:
             problem = "empty inbound flags"
-        raise InputError(path, problem, column=column, rows=_rows(bad),
+        raise InputError(path, problem, column=column, rows=mask_rows(bad),
                          expected="True or False in every row (also 1/0, yes/no, inbound/outbound): "
                          "True = a customer's message to the brand")
     return out
@@ -137,8 +140,3 @@ def position_of(ids: pd.Series, wanted: pd.Series) -> np.ndarray:
     """Position in ``ids`` (unique) of each of ``wanted``; -1 where absent or missing (hashed, fast)."""
     index = pd.Index(ids.astype(object).where(ids.notna(), None).to_numpy(dtype=object))
     return index.get_indexer(wanted.astype(object).where(wanted.notna(), None).to_numpy(dtype=object))
-
-
-def _text(values: pd.Series) -> pd.Series:
-    out = values.astype("string")
-    return out.where(out.str.strip() != "", pd.NA)

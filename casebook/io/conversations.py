@@ -60,15 +60,15 @@ from casebook.errors import InputError, sheet_rows
 from casebook.i18n import gettext as _
 from casebook.io.conversation_cells import (
     INBOUND_WORDS,
-    _examples,
-    _norm,
-    _rows,
-    _text,
+    example_values,
+    mask_rows,
     position_of,
+    stripped_lower,
     to_created,
     to_ids,
     to_inbound,
 )
+from casebook.io.convert import to_text
 from casebook.io.files import check_file
 from casebook.io.report_words import count, delimiter, plural, rows_text, span, translated
 from casebook.io.tables import (
@@ -249,7 +249,7 @@ def read_conversation_table(path: str | Path) -> tuple[pd.DataFrame, TableInfo]:
 
 def detect_layout(header: list[str]) -> str | None:
     """``"twcs"`` when the header has at least three of the twcs columns, else None."""
-    names = {_norm(c) for c in header}
+    names = {stripped_lower(c) for c in header}
     return "twcs" if len(names & set(TWCS_HEADER)) >= 3 else None
 
 
@@ -257,7 +257,7 @@ def resolve_columns(header: list[str], mapping: Mapping[str, str] | None, path: 
     """The layout and its canonical name -> file column; one InputError for an unknown name or column."""
     by_norm: dict[str, str] = {}
     for c in header:
-        by_norm.setdefault(_norm(c), c)
+        by_norm.setdefault(stripped_lower(c), c)
     layout = detect_layout(header)
     cols: dict[str, str] = {}
     if layout == "twcs":
@@ -266,11 +266,11 @@ def resolve_columns(header: list[str], mapping: Mapping[str, str] | None, path: 
         if canon not in CONVERSATION_COLUMNS:
             raise InputError(path, f"unknown canonical name {canon!r} in the column mapping",
                              expected="keys among " + ", ".join(CONVERSATION_COLUMNS))
-        if col not in header and _norm(col) not in by_norm:
+        if col not in header and stripped_lower(col) not in by_norm:
             raise InputError(path, f"the column mapping names a column the file does not have "
                              f"(the file has: {header_text(header)})", column=col,
                              expected=f"a column of the file for {canon}")
-        cols[canon] = col if col in header else by_norm[_norm(col)]
+        cols[canon] = col if col in header else by_norm[stripped_lower(col)]
     if layout is None:
         if not mapping:
             raise InputError(path, f"unrecognised conversation export (the file has: {header_text(header)})",
@@ -350,7 +350,7 @@ def load_conversations(path: str | Path, *, mapping: Mapping[str, str] | None = 
     require_rows(df, name)
     used = set(cols.values())
     first = header[0] if header else ""
-    if (_norm(first).startswith("unnamed") or _norm(first) in _INDEX_NAMES) and first not in used:
+    if (stripped_lower(first).startswith("unnamed") or stripped_lower(first) in _INDEX_NAMES) and first not in used:
         report.notes.append(_("the first, unnamed column (row numbers written with the file) is ignored"))
 
     n = len(df)
@@ -361,7 +361,7 @@ def load_conversations(path: str | Path, *, mapping: Mapping[str, str] | None = 
         "created": to_created(df[cols["created"]], path=name, column=cols["created"], notes=report.notes),
         "reply_to": (to_ids(df[cols["reply_to"]], path=name, column=cols["reply_to"], allow_missing=True)
                      if "reply_to" in cols else pd.Series(pd.NA, index=df.index, dtype="string")),
-        "text": _text(df[cols["text"]]) if "text" in cols else pd.Series(pd.NA, index=df.index, dtype="string"),
+        "text": to_text(df[cols["text"]]) if "text" in cols else pd.Series(pd.NA, index=df.index, dtype="string"),
     }
     if "reply_to" not in cols:
         report.notes.append(_("no reply-to column: replies cannot be matched (map one with "
@@ -371,8 +371,8 @@ def load_conversations(path: str | Path, *, mapping: Mapping[str, str] | None = 
 
     own = (msgs["reply_to"] == msgs["message_id"]).fillna(False).to_numpy(dtype=bool)
     if own.any():
-        raise InputError(name, f"messages that answer themselves ({_examples(msgs['message_id'], own)})",
-                         column=cols["reply_to"], rows=_rows(own),
+        raise InputError(name, f"messages that answer themselves ({example_values(msgs['message_id'], own)})",
+                         column=cols["reply_to"], rows=mask_rows(own),
                          expected="the id of another message (or an empty cell)")
     inbound = msgs["inbound"].to_numpy(dtype=bool)
     if inbound.all() or not inbound.any():
@@ -383,7 +383,7 @@ def load_conversations(path: str | Path, *, mapping: Mapping[str, str] | None = 
 
     has_reply = msgs["reply_to"].notna().to_numpy(dtype=bool)
     parent = position_of(msgs["message_id"], msgs["reply_to"])
-    report.outside_rows = _rows(has_reply & (parent < 0))
+    report.outside_rows = mask_rows(has_reply & (parent < 0))
     created = msgs["created"].to_numpy()
     early = (parent >= 0) & (created < created[np.maximum(parent, 0)])
     if early.any():
@@ -391,16 +391,16 @@ def load_conversations(path: str | Path, *, mapping: Mapping[str, str] | None = 
                 "left out") if translated() else None
         report.notes.append(plural(int(early.sum()), one,
                                    _("{n} replies are dated before the message they answer ({rows}): clocks "
-                                     "disagree; their reply times are left out"), rows=rows_text(_rows(early))))
+                                     "disagree; their reply times are left out"), rows=rows_text(mask_rows(early))))
     if "text" in cols:
         bare_cr = msgs["text"].str.contains("\r", regex=False).fillna(False)
         if bare_cr.any():
             report.notes.append(plural(int(bare_cr.sum()), _("{n} text with a carriage return, kept as written "
                                                              "({rows})"),
                                        _("{n} texts with a carriage return, kept as written ({rows})"),
-                                       rows=rows_text(_rows(bare_cr))))
-    if layout == "twcs" and "response_tweet_id" in {_norm(c) for c in header}:
-        col = next(c for c in header if _norm(c) == "response_tweet_id")
+                                       rows=rows_text(mask_rows(bare_cr))))
+    if layout == "twcs" and "response_tweet_id" in {stripped_lower(c) for c in header}:
+        col = next(c for c in header if stripped_lower(c) == "response_tweet_id")
         listed = df[col].dropna().astype("string").str.split(",").explode().str.strip()
         listed = listed[listed.notna() & (listed != "")]
         missing = int((position_of(msgs["message_id"], listed) < 0).sum())

@@ -1,4 +1,4 @@
-"""Cells to values (room io): numbers with the file's decimal mark and dates in local wall-clock time,
+"""Cells to values (room io): numbers with the file's decimal mark, dates in local wall-clock time and text,
 or one InputError naming the column, the rows and what was expected.
 
 May import: the foundation.
@@ -96,6 +96,12 @@ def to_number(
         if not pd.api.types.is_integer_dtype(s.dtype):
             refuse(s.notna() & (s % 1 != 0), "fractional values in a count (%s)", "whole numbers")
     return s
+
+
+def to_text(values: pd.Series) -> pd.Series:
+    """Cells as text (pandas' string dtype), cells that are empty or only spaces missing."""
+    out = values.astype("string")
+    return out.where(out.str.strip() != "", pd.NA)
 
 
 #: A time of day, and the UTC offset that may follow it (``10:00+01:00``, ``10:00:00.5-0500``, ``10:00Z``).

@@ -21,7 +21,7 @@ import pandas as pd
 
 from casebook import clock
 from casebook.errors import InputError
-from casebook.io.order_sources import _fetch, _Raw
+from casebook.io.order_sources import RawSource, fetch_arrow
 from casebook.io.report_words import row_count
 from casebook.io.transactions import (
     RULES,
@@ -123,7 +123,7 @@ def _date_format(raw: ir.Table, text: ir.StringValue, name: str) -> str:
     counts = sample.aggregate(**{
         f"f{i}": (sample.v.try_cast("timestamp") if fmt == "ISO8601" else try_strptime(sample.v, fmt)).count()
         for i, fmt in enumerate(DATE_FORMATS)})
-    row = _fetch(counts, name).to_pylist()[0]
+    row = fetch_arrow(counts, name).to_pylist()[0]
     best = max(range(len(DATE_FORMATS)), key=lambda i: (row[f"f{i}"], -i))
     return DATE_FORMATS[best]
 
@@ -168,7 +168,7 @@ def _rules(ident: ir.Value, invoice: ir.StringValue | None, quantity: ir.Floatin
 
 def _examples(raw: ir.Table, col: str, flag: ir.BooleanValue, name: str) -> str:
     """Up to three distinct offending values of ``col``, as written."""
-    shown = _fetch(raw.filter(flag).select(v=raw[col].cast("string")).distinct().limit(3), name)["v"].to_pylist()
+    shown = fetch_arrow(raw.filter(flag).select(v=raw[col].cast("string")).distinct().limit(3), name)["v"].to_pylist()
     return ", ".join(repr(v) for v in shown)
 
 
@@ -181,8 +181,8 @@ def _scalar(value: Any) -> Any:
     return None if value is None or (isinstance(value, float) and pd.isna(value)) else value
 
 
-def _clean(raw: _Raw, r: ir.Table, name: str, cust: str, date: str, amount: str | None, qty: str | None,
-           price: str | None, inv: str | None, drop_zero_amount: bool) -> tuple[ir.Table, CleaningReport]:
+def clean_orders(raw: RawSource, r: ir.Table, name: str, cust: str, date: str, amount: str | None, qty: str | None,
+                 price: str | None, inv: str | None, drop_zero_amount: bool) -> tuple[ir.Table, CleaningReport]:
     """The checks, the cleaning counts and the clean table of :func:`open_orders`, on the raw table ``r``."""
     mapping = {"customer_id": cust, "timestamp": date}
     ts, ts_bad, ts_empty = _timestamp(r, r[date], name)
@@ -246,7 +246,7 @@ def _clean(raw: _Raw, r: ir.Table, name: str, cust: str, date: str, amount: str 
             checks["invoices"] = p._inv.nunique(where=keep)  # as they are, blanks included: corrected below
             if not strip:
                 checks["blank_invoices"] = p.count(where=keep & (p._inv == ""))
-        counts = _fetch(p.aggregate(**checks), name)
+        counts = fetch_arrow(p.aggregate(**checks), name)
         got = {k: 0 for k in ("not_whole", "id_spaces", "inv_spaces", "ts_bad", "ts_empty", "future")}
         got.update({f"n{i}_{k}": 0 for i in range(len(numbers)) for k in ("text", "inf", "empty")})
         got.update({k: _scalar(v) for k, v in counts.to_pylist()[0].items()})

@@ -33,7 +33,7 @@ from ibis.common.exceptions import IbisError
 
 from casebook.errors import InputError
 from casebook.i18n import gettext as _
-from casebook.io.order_sources import _first_line, _Raw
+from casebook.io.order_sources import RawSource, first_line
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -85,7 +85,7 @@ def _split_table(table: str) -> tuple[str | None, str]:
     return schema or None, name
 
 
-def open_postgres(source: str, table: str | None) -> _Raw:
+def open_postgres(source: str, table: str | None) -> RawSource:
     """A PostgreSQL table, read by the server (connection settings from the URL and libpq's environment)."""
     import psycopg
 
@@ -95,7 +95,7 @@ def open_postgres(source: str, table: str | None) -> _Raw:
     try:
         conn = psycopg.connect(source.strip(), autocommit=True, connect_timeout=10)
     except psycopg.Error as exc:
-        raise InputError(name, f"could not connect ({_scrub(_first_line(exc), source)})",
+        raise InputError(name, f"could not connect ({_scrub(first_line(exc), source)})",
                          expected="a PostgreSQL server reachable with this URL and the libpq environment "
                          "(PGHOST, PGPORT, PGUSER, PGPASSWORD or ~/.pgpass)") from None
     backend = ibis.postgres.from_connection(conn)
@@ -104,14 +104,14 @@ def open_postgres(source: str, table: str | None) -> _Raw:
     try:
         names = backend.list_tables(database=schema) if schema else backend.list_tables()
     except psycopg.Error as exc:
-        raise InputError(name, f"could not list the tables of {where} ({_scrub(_first_line(exc), source)})",
+        raise InputError(name, f"could not list the tables of {where} ({_scrub(first_line(exc), source)})",
                          expected="a schema the user may read") from None
     if bare not in names:
         listed = ", ".join(names[:12]) + (", …" if len(names) > 12 else "") if names else "no table"
         raise InputError(f"{name}, table '{table}'", f"no such table among those the user may read in {where} "
                          f"({listed})", expected="the name of a table the user may read (parameter table)")
-    return _Raw(backend.table(bare, database=schema), f"{name}, table '{table}'", _("postgresql table '{table}'").format(table=table),
-                typed_only=True)
+    return RawSource(backend.table(bare, database=schema), f"{name}, table '{table}'", _("postgresql table '{table}'").format(table=table),
+                     typed_only=True)
 
 
 def _is_path(table: str) -> bool:
@@ -133,13 +133,13 @@ def spark_session(master: str) -> SparkSession:
     try:
         session = builder.getOrCreate()
     except (PySparkException, OSError) as exc:
-        raise InputError(master, f"Spark could not start ({_first_line(exc)})",
+        raise InputError(master, f"Spark could not start ({first_line(exc)})",
                          expected=f"a Java 17 runtime ({JAVA_INSTALL}) and a reachable master") from None
     session.sparkContext.setLogLevel("ERROR")
     return session
 
 
-def open_spark(master: str, table: str | None) -> _Raw:
+def open_spark(master: str, table: str | None) -> RawSource:
     """A Spark catalog table or Parquet path, read by a Spark session on ``master``."""
     from pyspark.errors import PySparkException
 
@@ -152,16 +152,16 @@ def open_spark(master: str, table: str | None) -> _Raw:
     try:
         if _is_path(table):
             t: ir.Table = backend.read_parquet(table)
-            return _Raw(t, name, "spark parquet", typed_only=True)
+            return RawSource(t, name, "spark parquet", typed_only=True)
         schema, bare = _split_table(table)
-        return _Raw(backend.table(bare, database=schema), name, _("spark table '{table}'").format(table=table),
-                    typed_only=True)
+        return RawSource(backend.table(bare, database=schema), name, _("spark table '{table}'").format(table=table),
+                         typed_only=True)
     except (PySparkException, IbisError) as exc:
-        raise InputError(name, f"Spark could not read it ({_first_line(exc)})",
+        raise InputError(name, f"Spark could not read it ({first_line(exc)})",
                          expected="a Parquet file or folder, or a table of the session's catalog") from None
 
 
-def open_server(source: str, table: str | None) -> _Raw:
+def open_server(source: str, table: str | None) -> RawSource:
     """The raw table of a server source (see :func:`server_kind`)."""
     kind = server_kind(source)
     if kind == "postgres":
@@ -171,7 +171,7 @@ def open_server(source: str, table: str | None) -> _Raw:
     raise ValueError(f"not a server source: {public_name(source)!r}")
 
 
-def require_typed(raw: _Raw, date: str, numbers: list[str]) -> None:
+def require_typed(raw: RawSource, date: str, numbers: list[str]) -> None:
     """On a server, the date column must be a date or timestamp and the measures numbers (text is parsed
     only by the embedded engine)."""
     t = raw.table

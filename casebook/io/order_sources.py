@@ -41,7 +41,7 @@ from casebook.io.tables import (
     sniff_encoding,
 )
 from casebook.io.transactions import (
-    _is_whitespace_table,
+    is_whitespace_table,
     read_transactions_table,
 )
 
@@ -51,7 +51,8 @@ MEMORY_LIMIT = "2GB"
 THREADS = 2
 #: Database files, opened read-only.
 DATABASE_SUFFIXES = (".duckdb", ".db")
-_GLOB_CHARS = re.compile(r"[*?\[]")
+#: Characters that make a source a glob pattern of parts (when no such file exists).
+GLOB_CHARS = re.compile(r"[*?\[]")
 
 
 def connect(memory_limit: str | None = None, threads: int | None = None,
@@ -76,7 +77,7 @@ def connect(memory_limit: str | None = None, threads: int | None = None,
 
 
 @dataclass
-class _Raw:
+class RawSource:
     """A source opened as a raw Ibis table, before detection and cleaning."""
 
     table: ir.Table
@@ -97,7 +98,7 @@ class _Raw:
             raise _engine_error(self.name, exc) from None
 
 
-def _csv_types(t: ir.Table, date: str, ids: list[str], measures: list[str]) -> dict[str, str]:
+def csv_types(t: ir.Table, date: str, ids: list[str], measures: list[str]) -> dict[str, str]:
     """Column types to read a CSV with, where DuckDB's guess (from a sample of lines) is not safe.
 
     Integer measures are read as DOUBLE (DuckDB would round a later ``12.5`` into an integer column) and
@@ -111,21 +112,22 @@ def _csv_types(t: ir.Table, date: str, ids: list[str], measures: list[str]) -> d
     return types
 
 
-class _ConversionError(InputError):
+class ConversionError(InputError):
     """The engine met a value its reader had not expected in a column (a CSV typed from a sample)."""
 
     def __init__(self, name: str, column: str, exc: BaseException) -> None:
-        super().__init__(name, f"the engine could not read it ({_first_line(exc)})", column=column,
+        super().__init__(name, f"the engine could not read it ({first_line(exc)})", column=column,
                          expected="one type of value per column")
         self.column_name = column
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
+    """The first non-blank line of an engine's error message (its type's name if it has none)."""
     return next((ln.strip() for ln in str(exc).splitlines() if ln.strip()), type(exc).__name__)
 
 
 def _engine_error(name: str, exc: BaseException) -> InputError:
-    return InputError(name, f"the engine could not read it ({_first_line(exc)})",
+    return InputError(name, f"the engine could not read it ({first_line(exc)})",
                       expected="a readable source (Parquet or CSV parts, a database table) with one type per column")
 
 
@@ -141,14 +143,14 @@ def _engine_errors() -> tuple[type[BaseException], ...]:
     return tuple(errors)
 
 
-def _fetch(expr: ir.Expr, name: str) -> pa.Table:
+def fetch_arrow(expr: ir.Expr, name: str) -> pa.Table:
     """Run ``expr`` and return its rows as Arrow (Ibis' pandas conversion is slow on columns with NULLs)."""
     try:
         return expr.to_pyarrow() if isinstance(expr, ir.Table) else expr.as_table().to_pyarrow()
     except _engine_errors() as exc:
         m = re.search(r'Error when converting column "(.+?)"', str(exc))
         if m:
-            raise _ConversionError(name, m.group(1), exc) from None
+            raise ConversionError(name, m.group(1), exc) from None
         raise _engine_error(name, exc) from None
 
 
@@ -163,14 +165,14 @@ def _arrow_frame(df: pd.DataFrame) -> pa.Table:
     return pa.table(arrays)
 
 
-def _from_pandas(con: ibis.BaseBackend, path: Path, explicit: list[str]) -> _Raw:
+def _from_pandas(con: ibis.BaseBackend, path: Path, explicit: list[str]) -> RawSource:
     """Read a file with the pandas reader of io.transactions and register it in the engine."""
     df, info, header_rows = read_transactions_table(path, explicit)
     table = ibis.memtable(_arrow_frame(df))
     describe = (_("text, {encoding}, whitespace separated").format(encoding=info.encoding)
                 if info.delimiter == "whitespace"
                 else info.describe().rsplit(", ", 1)[0])  # the row count is added with the others'
-    return _Raw(table, str(path), describe, header_rows, df)
+    return RawSource(table, str(path), describe, header_rows, df)
 
 
 def _csv_layout(path: Path) -> tuple[str, str, str, list[str]] | None:
@@ -185,7 +187,7 @@ def _csv_layout(path: Path) -> tuple[str, str, str, list[str]] | None:
     if enc not in ("utf-8", "utf-8-sig"):
         return None
     text = head.decode(enc, errors="ignore").lstrip("\ufeff")
-    if _is_whitespace_table(text):
+    if is_whitespace_table(text):
         return None
     sep = sniff_delimiter(text, str(path))
     dec = sniff_decimal(text, sep)
@@ -195,7 +197,7 @@ def _csv_layout(path: Path) -> tuple[str, str, str, list[str]] | None:
     return enc, sep, dec, header
 
 
-def _read_parts(con: ibis.BaseBackend, files: list[Path], name: str, what: str) -> _Raw:
+def _read_parts(con: ibis.BaseBackend, files: list[Path], name: str, what: str) -> RawSource:
     """Parquet or CSV files read by DuckDB as one table (columns matched by name across parts)."""
     kinds = {f.suffix.lower() for f in files}
     if kinds - {".parquet", ".csv"}:
@@ -211,10 +213,10 @@ def _read_parts(con: ibis.BaseBackend, files: list[Path], name: str, what: str) 
             try:
                 names = pq.read_schema(files[0]).names
             except (pa.ArrowException, OSError) as exc:
-                raise InputError(str(files[0]), f"not a readable Parquet file ({_first_line(exc)})",
+                raise InputError(str(files[0]), f"not a readable Parquet file ({first_line(exc)})",
                                  expected="a Parquet file") from None
             require_distinct_header(names, str(files[0]))
-            return _Raw(con.read_parquet(paths, union_by_name=True), name, f"parquet, {parts}")
+            return RawSource(con.read_parquet(paths, union_by_name=True), name, f"parquet, {parts}")
         layout = _csv_layout(files[0])
         if layout is None:
             raise InputError(name, "CSV parts that are not comma, semicolon or tab separated UTF-8 with a "
@@ -225,7 +227,7 @@ def _read_parts(con: ibis.BaseBackend, files: list[Path], name: str, what: str) 
             return con.read_csv(paths, delim=sep, header=True, union_by_name=True, types=types or None)
 
         shown = "csv, " + _("{delimiter} separated").format(delimiter=delimiter(sep)) + f", {parts}"
-        return _Raw(read({}), name, shown, reread=read)
+        return RawSource(read({}), name, shown, reread=read)
     except duckdb.Error as exc:
         raise _engine_error(name, exc) from None
 
@@ -235,13 +237,13 @@ def _parts_in(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith((".", "_")))
 
 
-def _database(con: ibis.BaseBackend, path: Path, table: str | None) -> _Raw:
+def _database(con: ibis.BaseBackend, path: Path, table: str | None) -> RawSource:
     """A table of a DuckDB database file, attached read-only."""
     alias = f"casebook_db_{uuid.uuid4().hex[:12]}"
     try:
         con.attach(path, name=alias, read_only=True)
     except duckdb.Error as exc:
-        raise InputError(str(path), f"not a readable DuckDB database ({_first_line(exc)})",
+        raise InputError(str(path), f"not a readable DuckDB database ({first_line(exc)})",
                          expected="a .duckdb file written by DuckDB") from None
     rows = con.raw_sql("SELECT table_name FROM information_schema.tables WHERE table_catalog = ? "
                        "ORDER BY table_name", parameters=[alias]).fetchall()
@@ -255,17 +257,17 @@ def _database(con: ibis.BaseBackend, path: Path, table: str | None) -> _Raw:
     if table not in names:
         raise InputError(str(path), f"no table named '{table}' (the database has: {listed})",
                          expected="the name of a table in the database (parameter table)")
-    return _Raw(con.table(table, database=alias), f"{path}, table '{table}'", f"duckdb table '{table}'")
+    return RawSource(con.table(table, database=alias), f"{path}, table '{table}'", f"duckdb table '{table}'")
 
 
-def _open_raw(con: ibis.BaseBackend, source: str | Path, table: str | None, explicit: list[str]) -> _Raw:
+def open_raw(con: ibis.BaseBackend, source: str | Path, table: str | None, explicit: list[str]) -> RawSource:
     """Open ``source`` as it lives: a glob, a folder of parts, a database file or a single file."""
     text = str(source)
     p = Path(source)
     if table and p.suffix.lower() not in DATABASE_SUFFIXES:
         raise InputError(text, f"a table name ('{table}') is given, but this is not a database file",
                          expected=f"a {' or '.join(DATABASE_SUFFIXES)} file with the table, or no table name")
-    if not p.exists() and _GLOB_CHARS.search(text):
+    if not p.exists() and GLOB_CHARS.search(text):
         files = sorted(Path(f) for f in glob.glob(text, recursive=True) if Path(f).is_file())
         if not files:
             raise InputError(text, "no file matches this pattern", expected="a pattern naming Parquet or CSV parts")
@@ -298,4 +300,4 @@ def _open_raw(con: ibis.BaseBackend, source: str | Path, table: str | None, expl
         t = read({})
     except duckdb.Error as exc:
         raise _engine_error(text, exc) from None
-    return _Raw(t, text, f"csv, {enc}, " + _("{delimiter} separated").format(delimiter=delimiter(sep)), reread=read)
+    return RawSource(t, text, f"csv, {enc}, " + _("{delimiter} separated").format(delimiter=delimiter(sep)), reread=read)

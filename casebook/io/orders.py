@@ -34,17 +34,17 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from casebook.errors import InputError
-from casebook.io.order_cleaning import DATE_FORMATS, _clean
+from casebook.io.order_cleaning import DATE_FORMATS, clean_orders
 from casebook.io.order_servers import open_server, public_name, require_typed, server_kind
 from casebook.io.order_sources import (
-    _GLOB_CHARS,
     DATABASE_SUFFIXES,
+    GLOB_CHARS,
     MEMORY_LIMIT,
     THREADS,
-    _ConversionError,
-    _csv_types,
-    _open_raw,
+    ConversionError,
     connect,
+    csv_types,
+    open_raw,
 )
 from casebook.io.transactions import (
     AMOUNT_NAMES,
@@ -54,8 +54,8 @@ from casebook.io.transactions import (
     PRICE_NAMES,
     QUANTITY_NAMES,
     CleaningReport,
-    _find,
-    _headerless_defaults,
+    find_column,
+    headerless_defaults,
 )
 
 
@@ -90,21 +90,21 @@ def open_orders(
     if server_kind(source):
         raw = open_server(str(source), table)
     else:
-        raw = _open_raw(con or connect(), source, table, explicit)
+        raw = open_raw(con or connect(), source, table, explicit)
     name = raw.name
     cols = pd.DataFrame(columns=list(raw.table.columns))
     headerless = raw.frame is not None and raw.header_rows == 0 and str(raw.frame.columns[0]) == "column_1"
-    guess = _headerless_defaults(raw.frame) if headerless else {}
-    cust = _find(cols, customer_col or guess.get("customer"), CUSTOMER_NAMES, "customer id", name,
-                 usual="CustomerID, customer_id or client (parameter customer_col)")
-    date = _find(cols, date_col or guess.get("date"), DATE_NAMES, "date", name,
-                 usual="InvoiceDate, date or order_date (parameter date_col)")
-    amount = _find(cols, amount_col or guess.get("amount"), AMOUNT_NAMES, "amount", name, required=False)
-    qty = _find(cols, quantity_col or guess.get("quantity"), QUANTITY_NAMES, "quantity", name, required=False)
-    inv = _find(cols, invoice_col, INVOICE_NAMES, "invoice", name, required=False)
+    guess = headerless_defaults(raw.frame) if headerless else {}
+    cust = find_column(cols, customer_col or guess.get("customer"), CUSTOMER_NAMES, "customer id", name,
+                       usual="CustomerID, customer_id or client (parameter customer_col)")
+    date = find_column(cols, date_col or guess.get("date"), DATE_NAMES, "date", name,
+                       usual="InvoiceDate, date or order_date (parameter date_col)")
+    amount = find_column(cols, amount_col or guess.get("amount"), AMOUNT_NAMES, "amount", name, required=False)
+    qty = find_column(cols, quantity_col or guess.get("quantity"), QUANTITY_NAMES, "quantity", name, required=False)
+    inv = find_column(cols, invoice_col, INVOICE_NAMES, "invoice", name, required=False)
     price = None
     if amount is None:
-        price = _find(cols, price_col, PRICE_NAMES, "unit price", name, required=False)
+        price = find_column(cols, price_col, PRICE_NAMES, "unit price", name, required=False)
         if qty is None or price is None:
             raise InputError(name, "no amount column, and no quantity and unit price to compute it "
                              f"(the source has: {', '.join(cols.columns[:12])})",
@@ -112,12 +112,12 @@ def open_orders(
                              "or both Quantity and UnitPrice")
     if raw.typed_only:
         require_typed(raw, date, [c for c in (amount, qty, price) if c])
-    types = {} if raw.reread is None else _csv_types(
+    types = {} if raw.reread is None else csv_types(
         raw.table, date, [c for c in (cust, inv) if c], [c for c in (amount, qty, price) if c])
     while True:
         try:
-            return _clean(raw, raw.retyped(types), name, cust, date, amount, qty, price, inv, drop_zero_amount)
-        except _ConversionError as exc:  # a CSV typed from a sample: read that column as text, again
+            return clean_orders(raw, raw.retyped(types), name, cust, date, amount, qty, price, inv, drop_zero_amount)
+        except ConversionError as exc:  # a CSV typed from a sample: read that column as text, again
             if raw.reread is None or types.get(exc.column_name) == "VARCHAR":
                 raise
             types[exc.column_name] = "VARCHAR"
@@ -130,7 +130,7 @@ def source_kind(source: str | Path) -> str:
     if server:
         return server
     p = Path(source)
-    if not p.exists() and _GLOB_CHARS.search(str(source)):
+    if not p.exists() and GLOB_CHARS.search(str(source)):
         return "glob"
     if p.is_dir():
         return "folder"

@@ -29,8 +29,8 @@ from casebook.io.report_words import plain
 from casebook.io.tables import read_table
 
 
-def _skip_leading(df: pd.DataFrame, cols: Mapping[str, str], lay: Layout, header_rows: int,
-                  report: LoadReport) -> tuple[pd.DataFrame, int]:
+def skip_leading_rows(df: pd.DataFrame, cols: Mapping[str, str], lay: Layout, header_rows: int,
+                      report: LoadReport) -> tuple[pd.DataFrame, int]:
     """Leave out the leading rows the layout says are not posts (YouTube's "Total" row)."""
     for canon, spec in lay.columns.items():
         if spec.skip and canon in cols and len(df):
@@ -49,7 +49,7 @@ def _skip_leading(df: pd.DataFrame, cols: Mapping[str, str], lay: Layout, header
     return df, header_rows
 
 
-def _date_words(values: pd.Series, words: Mapping[str, str]) -> pd.Series:
+def english_months(values: pd.Series, words: Mapping[str, str]) -> pd.Series:
     """Localised month names made English ("28 sept. 2026" -> "28 Sep 2026"), so one format reads both."""
     if not words or pd.api.types.is_datetime64_any_dtype(values):
         return values
@@ -59,7 +59,7 @@ def _date_words(values: pd.Series, words: Mapping[str, str]) -> pd.Series:
     return text.str.replace(f"(?i)(?<![\\w.])({pattern})(?![\\w])", lambda m: lookup[m.group(1).lower()], regex=True)
 
 
-def _extract(values: pd.Series, pattern: str, path: str, column: str, header_rows: int) -> pd.Series:
+def extract_pattern(values: pd.Series, pattern: str, path: str, column: str, header_rows: int) -> pd.Series:
     """The first group of ``pattern`` in each cell (a post id inside a link); empty cells stay empty."""
     text = values.astype("string").str.strip()
     got = text.str.extract(pattern, expand=False)
@@ -72,7 +72,7 @@ def _extract(values: pd.Series, pattern: str, path: str, column: str, header_row
     return got
 
 
-def _id_seconds(ids: pd.Series, path: str, column: str, header_rows: int) -> pd.Series:
+def times_from_ids(ids: pd.Series, path: str, column: str, header_rows: int) -> pd.Series:
     """Publication times from post ids whose top 32 bits are the Unix time in seconds (TikTok), UTC."""
     number = pd.to_numeric(ids.astype("string").str.strip(), errors="coerce")
     bad = number.isna() | (number < 2**32) | (number >= 2**64)
@@ -84,7 +84,7 @@ def _id_seconds(ids: pd.Series, path: str, column: str, header_rows: int) -> pd.
     return pd.Series(pd.to_datetime(seconds, unit="s"), index=ids.index)
 
 
-def _description_row(df: pd.DataFrame, reach_col: str | None) -> bool:
+def has_description_row(df: pd.DataFrame, reach_col: str | None) -> bool:
     """True when the first record holds descriptions (legacy Insights), not numbers."""
     if reach_col is None or len(df) == 0:
         return False
@@ -92,7 +92,7 @@ def _description_row(df: pd.DataFrame, reach_col: str | None) -> bool:
     return bool(first) and not re.fullmatch(r"-?[\d\s.,\u00a0]*", first) and first.lower() != "nan"
 
 
-def _read_action_sheet(path: Path, info_path: str) -> pd.DataFrame | None:
+def read_action_sheet(path: Path, info_path: str) -> pd.DataFrame | None:
     """The likes/comments/shares sheet of a legacy Insights workbook, if it has one."""
     try:
         sheets = pd.ExcelFile(path).sheet_names
@@ -102,14 +102,14 @@ def _read_action_sheet(path: Path, info_path: str) -> pd.DataFrame | None:
         if norm(name).startswith(("lifetime post stories by act", "lifetime talking about this")):
             df, _ = read_table(path, sheet=name)
             df.columns = [str(c).strip() for c in df.columns]
-            if len(df) and _description_row(df, next((c for c in df.columns if norm(c) == "like"), None)):
+            if len(df) and has_description_row(df, next((c for c in df.columns if norm(c) == "like"), None)):
                 df = df.iloc[1:]
             return df
     return None
 
 
-def _uci_dates(month: np.ndarray, weekday: np.ndarray, hour: np.ndarray, path: str, cols: dict[str, str],
-               header_rows: int, year: int = UCI_YEAR) -> pd.Series:
+def uci_dates(month: np.ndarray, weekday: np.ndarray, hour: np.ndarray, path: str, cols: dict[str, str],
+              header_rows: int, year: int = UCI_YEAR) -> pd.Series:
     """Reconstruct publication times of UCI rows (newest first); see the module docstring for the rule."""
     n = len(month)
     bad_m = (month < 1) | (month > 12)
@@ -175,8 +175,9 @@ def _paid_word(value: object, words: Mapping[str, bool]) -> object:
     return words.get(text, "?")
 
 
-def _paid(values: pd.Series, path: str, column: str, header_rows: int,
-          words: Mapping[str, bool] = PAID_WORDS) -> pd.Series:
+def paid_flags(values: pd.Series, path: str, column: str, header_rows: int,
+               words: Mapping[str, bool] = PAID_WORDS) -> pd.Series:
+    """Paid flags as booleans (1/0, yes/no, paid/organic, boosted/not boosted or the layout's ``words``)."""
     out, codes, mapped = _per_value(values, lambda v: _paid_word(v, words), "boolean")
     bad = np.isin(codes, [i for i, m in enumerate(mapped) if m == "?"])
     if bad.any():
@@ -196,24 +197,24 @@ def _label(value: object, names: Mapping[str, str] | None = None) -> object:
     return (names or {}).get(text.lower(), text)
 
 
-def _labels(values: pd.Series, names: Mapping[str, str] | None = None) -> pd.Series:
+def label_column(values: pd.Series, names: Mapping[str, str] | None = None) -> pd.Series:
     """Short text labels (type, category): stripped, empty -> missing, renamed through ``names``."""
     return _per_value(values, lambda v: _label(v, names), "string")[0]
 
 
-def _missing(n: int, dtype: str) -> pd.api.extensions.ExtensionArray:
+def missing_column(n: int, dtype: str) -> pd.api.extensions.ExtensionArray:
     """An all-missing column of ``dtype`` with ``n`` rows, built without per-row Python objects."""
     if dtype == "Int64":
         return pd.arrays.IntegerArray(np.zeros(n, dtype="int64"), np.ones(n, dtype=bool))
     return pd.Series(pd.NA, index=pd.RangeIndex(n), dtype=dtype).array
 
 
-def _repeated(value: str, n: int) -> pd.api.extensions.ExtensionArray:
+def repeated_column(value: str, n: int) -> pd.api.extensions.ExtensionArray:
     """``value`` on each of ``n`` rows as a string column, built without a list of ``n`` Python objects."""
     return pd.Series(value, index=pd.RangeIndex(n), dtype="string").array
 
 
-def _nullable_int(values: pd.Series) -> pd.arrays.IntegerArray:
+def nullable_int(values: pd.Series) -> pd.arrays.IntegerArray:
     """Whole numbers (int or float with NaN, as :func:`~casebook.io.convert.to_number` returns) as Int64."""
     if pd.api.types.is_integer_dtype(values.dtype) and not isinstance(values.dtype, pd.api.extensions.ExtensionDtype):
         return pd.arrays.IntegerArray(values.to_numpy(dtype="int64"), np.zeros(len(values), dtype=bool))
@@ -222,7 +223,7 @@ def _nullable_int(values: pd.Series) -> pd.arrays.IntegerArray:
     return pd.arrays.IntegerArray(np.where(mask, 0.0, np.round(f)).astype("int64"), mask)
 
 
-def _ids(values: pd.Series) -> pd.Series:
+def post_ids(values: pd.Series) -> pd.Series:
     """Post ids as text: whole numbers as written, other ids stripped of spaces (blank -> missing)."""
     if pd.api.types.is_integer_dtype(values.dtype):
         return values.astype("string")
@@ -230,12 +231,7 @@ def _ids(values: pd.Series) -> pd.Series:
     return ids.where(ids != "", pd.NA)
 
 
-def _text(values: pd.Series) -> pd.Series:
-    out = values.astype("string")
-    return out.where(out.str.strip() != "", pd.NA)
-
-
-def _missing_words(df: pd.DataFrame, columns: list[str], words: list[str]) -> pd.DataFrame:
+def blank_missing_words(df: pd.DataFrame, columns: list[str], words: list[str]) -> pd.DataFrame:
     """The export's words for "no value" (``N/A``, ``-``) in ``columns``, made empty cells."""
     if not words:
         return df

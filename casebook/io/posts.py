@@ -57,7 +57,7 @@ import pandas as pd
 
 from casebook.errors import InputError, ParameterError, sheet_rows
 from casebook.i18n import gettext as _
-from casebook.io.convert import to_datetime, to_number
+from casebook.io.convert import to_datetime, to_number, to_text
 from casebook.io.layouts import (
     UCI_CATEGORIES,
     UCI_PAPER_POSTS,
@@ -70,21 +70,20 @@ from casebook.io.layouts import (
     resolve_columns,
 )
 from casebook.io.post_columns import (
-    _date_words,
-    _description_row,
-    _extract,
-    _id_seconds,
-    _ids,
-    _labels,
-    _missing,
-    _missing_words,
-    _nullable_int,
-    _paid,
-    _read_action_sheet,
-    _repeated,
-    _skip_leading,
-    _text,
-    _uci_dates,
+    blank_missing_words,
+    english_months,
+    extract_pattern,
+    has_description_row,
+    label_column,
+    missing_column,
+    nullable_int,
+    paid_flags,
+    post_ids,
+    read_action_sheet,
+    repeated_column,
+    skip_leading_rows,
+    times_from_ids,
+    uci_dates,
 )
 from casebook.io.post_report import LoadReport, MissingValues, Problems, basis_word
 from casebook.io.post_schema import schema_problems
@@ -140,14 +139,14 @@ def load_posts(
     report = LoadReport(name, detected, info, basis=basis_of(cols, detected), network=lay.network)
 
     header_rows = 1
-    if detected == "insights" and _description_row(df, cols.get("reach")):
+    if detected == "insights" and has_description_row(df, cols.get("reach")):
         df = df.iloc[1:].reset_index(drop=True)
         header_rows = 2
         report.notes.append(_("row 2 holds the export's metric descriptions and was skipped"))
-    df, header_rows = _skip_leading(df, cols, lay, header_rows, report)
+    df, header_rows = skip_leading_rows(df, cols, lay, header_rows, report)
     require_rows(df, name)
     if detected == "insights" and info.format == "xlsx" and not ({"likes", "comments", "shares"} & set(cols)):
-        actions = _read_action_sheet(Path(path), name)
+        actions = read_action_sheet(Path(path), name)
         if actions is not None and "post id" in {norm(c) for c in actions.columns}:
             acols = {norm(c): c for c in actions.columns}
             extra = {k: acols[k] for k in ("like", "comment", "share") if k in acols}
@@ -168,10 +167,10 @@ def load_posts(
     for canon, spec in lay.columns.items():
         if spec.pattern and canon in cols:
             with problems.check(canon):
-                df[cols[canon]] = _extract(df[cols[canon]], spec.pattern, name, col(canon), header_rows)
+                df[cols[canon]] = extract_pattern(df[cols[canon]], spec.pattern, name, col(canon), header_rows)
     n = len(df)
     numeric = [*COUNTS, "month", "weekday", "hour", "paid_impressions"]
-    df = _missing_words(df, [cols[c] for c in numeric if c in cols], lay.missing_words)
+    df = blank_missing_words(df, [cols[c] for c in numeric if c in cols], lay.missing_words)
     data: dict[str, object] = {}
     num = {}
     for canon in numeric:
@@ -205,8 +204,8 @@ def load_posts(
             problems.failed.add("published")
         else:
             with problems.check("published"):
-                published = _uci_dates(num["month"].to_numpy("int64"), num["weekday"].to_numpy("int64"),
-                                       num["hour"].to_numpy("int64"), name, cols, header_rows)
+                published = uci_dates(num["month"].to_numpy("int64"), num["weekday"].to_numpy("int64"),
+                                      num["hour"].to_numpy("int64"), name, cols, header_rows)
         report.dates_reconstructed = True
         width = max(4, len(str(n)))
         pid = "uci-" + pd.Series(np.arange(n, 0, -1)).astype("string").str.zfill(width)
@@ -222,16 +221,16 @@ def load_posts(
         published = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
         with problems.check("published"):
             if lay.columns.get("published") and lay.columns["published"].derive == "id_unix_seconds":
-                published = _id_seconds(df[cols["post_id"]], name, col("post_id"), header_rows)
+                published = times_from_ids(df[cols["post_id"]], name, col("post_id"), header_rows)
                 report.notes.append(_("publication times from the post ids (their top 32 bits are the Unix time, "
                                       "UTC); '{column}' has no year").format(column=col("published")))
             else:
-                published = to_datetime(_date_words(df[cols["published"]], lay.date_words), path=name,
+                published = to_datetime(english_months(df[cols["published"]], lay.date_words), path=name,
                                         column=col("published"),
                                         header_rows=header_rows, formats=tuple(lay.date_formats),
                                         allow_missing=lay.empty("published") in ("drop", "missing"))
         if "post_id" in cols:
-            ids = _ids(df[cols["post_id"]])
+            ids = post_ids(df[cols["post_id"]])
             empty_ids = ids.isna()
             if empty_ids.any():
                 with problems.check("post_id"):
@@ -244,8 +243,8 @@ def load_posts(
             data["post_id"] = ("row-" + pd.Series(np.arange(n) + header_rows + 1).astype("string")).array
             report.notes.append(_("no post id column: ids are the spreadsheet row numbers (row-2, row-3, ...)"))
     data["published"] = pd.Series(published).to_numpy().astype("datetime64[ns]", copy=False)
-    data["type"] = (_labels(df[cols["type"]], lay.type_names()).array if "type" in cols
-                    else _missing(n, "string"))
+    data["type"] = (label_column(df[cols["type"]], lay.type_names()).array if "type" in cols
+                    else missing_column(n, "string"))
     if "category" in cols:
         raw = df[cols["category"]]
         if detected == "uci":
@@ -262,13 +261,13 @@ def load_posts(
                                      expected="1 (action), 2 (product) or 3 (inspiration)")
             data["category"] = category.array
         else:
-            data["category"] = _labels(raw).array
+            data["category"] = label_column(raw).array
     else:
-        data["category"] = _missing(n, "string")
+        data["category"] = missing_column(n, "string")
     if "paid" in cols:
         paid = pd.Series(pd.NA, index=df.index, dtype="boolean")
         with problems.check("paid"):
-            paid = _paid(df[cols["paid"]], name, col("paid"), header_rows, lay.paid_words())
+            paid = paid_flags(df[cols["paid"]], name, col("paid"), header_rows, lay.paid_words())
         if lay.empty("paid") == "false" and detected != "mapping":
             unset = paid.isna()
             if unset.any():
@@ -295,7 +294,7 @@ def load_posts(
         data["paid"] = (pi > 0).astype("boolean").where(pi.notna(), pd.NA).array
         report.notes.append(_("paid = '{column}' above 0").format(column=col("paid_impressions")))
     else:
-        data["paid"] = _missing(n, "boolean")
+        data["paid"] = missing_column(n, "boolean")
     if "paid" in cols or "paid_impressions" in cols:
         paid_na = pd.isna(data["paid"])
         if paid_na.any() and 0 < paid_na.sum() < n:
@@ -304,23 +303,23 @@ def load_posts(
                                                 _("left unknown; excluded from paid share and paid vs organic")))
     for canon in ("reach", "impressions", "engaged_users", "comments", "likes", "shares", "page_likes", "saves",
                   "follows"):
-        data[canon] = _nullable_int(num[canon]) if canon in num else _missing(n, "Int64")
+        data[canon] = nullable_int(num[canon]) if canon in num else missing_column(n, "Int64")
     if "interactions" in num:
         data["interactions"] = num["interactions"].fillna(0).to_numpy("int64")
     else:
         data["interactions"] = (num["comments"].fillna(0) + num["likes"].fillna(0)
                                 + num["shares"].fillna(0)).to_numpy("int64")
         report.notes.append(_("interactions = comments + likes + shares (no total column in the file)"))
-    message = _text(df[cols["message"]]) if "message" in cols else pd.Series(_missing(n, "string"))
+    message = to_text(df[cols["message"]]) if "message" in cols else pd.Series(missing_column(n, "string"))
     if "description" in cols and "message" in cols and cols["description"] != cols["message"]:
-        message = message.fillna(pd.Series(_text(df[cols["description"]]).array, index=message.index))
+        message = message.fillna(pd.Series(to_text(df[cols["description"]]).array, index=message.index))
     data["message"] = message.array
     stem = Path(name).stem
     if "page" in cols:
-        data["page"] = _labels(df[cols["page"]]).fillna(stem).array
+        data["page"] = label_column(df[cols["page"]]).fillna(stem).array
     else:
-        data["page"] = _repeated(stem, n)
-    data["network"] = _repeated(lay.network, n)
+        data["page"] = repeated_column(stem, n)
+    data["network"] = repeated_column(lay.network, n)
     del df, num  # the raw table is no longer needed: free it before validation
     out = pd.DataFrame(data, index=pd.RangeIndex(n), copy=False).astype(DTYPES)
     report.absent = [c for c in ("type", "category", "paid", "reach", "impressions", "engaged_users", "comments",

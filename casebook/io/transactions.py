@@ -117,8 +117,8 @@ def _key(name: str) -> str:
     return re.sub(r"[\s_\-.]", "", str(name)).lower()
 
 
-def _find(df: pd.DataFrame, explicit: str | None, names: tuple[str, ...], what: str, path: str,
-          required: bool = True, usual: str = "") -> str | None:
+def find_column(df: pd.DataFrame, explicit: str | None, names: tuple[str, ...], what: str, path: str,
+                required: bool = True, usual: str = "") -> str | None:
     """The column for ``what``: the explicit name if given (must exist), else the first usual name."""
     if explicit:
         if explicit not in df.columns:
@@ -139,7 +139,7 @@ def _find(df: pd.DataFrame, explicit: str | None, names: tuple[str, ...], what: 
     return None
 
 
-def _is_whitespace_table(text: str) -> bool:
+def is_whitespace_table(text: str) -> bool:
     """True when the first lines hold no , ; or tab but split on runs of spaces into 2+ fields."""
     lines = [ln for ln in text.splitlines()[:20] if ln.strip()]
     if not lines:
@@ -225,7 +225,7 @@ def read_transactions_table(path: str | Path, explicit: list[str] | None = None)
                 sample = head.decode(sniff_encoding(head, str(path)), errors="ignore")
             except InputError:
                 sample = ""
-            if _is_whitespace_table(sample):
+            if is_whitespace_table(sample):
                 df, info = read_whitespace_table(path)
                 header_rows = 0 if str(df.columns[0]) == "column_1" else 1
                 return df, info, header_rows
@@ -234,7 +234,7 @@ def read_transactions_table(path: str | Path, explicit: list[str] | None = None)
     return df, info, 1
 
 
-def _headerless_defaults(df: pd.DataFrame) -> dict[str, str | None]:
+def headerless_defaults(df: pd.DataFrame) -> dict[str, str | None]:
     """Column roles of a header-less file: id first, the YYYYMMDD column, amount last, quantity between."""
     cols = list(df.columns)
     sample = df.head(200)
@@ -320,17 +320,17 @@ def standardise(
     """
     require_rows(df, path)
     headerless = str(df.columns[0]) == "column_1" and header_rows == 0
-    guess = _headerless_defaults(df) if headerless else {}
-    cust = _find(df, customer_col or guess.get("customer"), CUSTOMER_NAMES, "customer id", path,
-                 usual="CustomerID, customer_id or client (parameter customer_col)")
-    date = _find(df, date_col or guess.get("date"), DATE_NAMES, "date", path,
-                 usual="InvoiceDate, date or order_date (parameter date_col)")
-    amount = _find(df, amount_col or guess.get("amount"), AMOUNT_NAMES, "amount", path, required=False)
-    qty = _find(df, quantity_col or guess.get("quantity"), QUANTITY_NAMES, "quantity", path, required=False)
-    inv = _find(df, invoice_col, INVOICE_NAMES, "invoice", path, required=False)
+    guess = headerless_defaults(df) if headerless else {}
+    cust = find_column(df, customer_col or guess.get("customer"), CUSTOMER_NAMES, "customer id", path,
+                       usual="CustomerID, customer_id or client (parameter customer_col)")
+    date = find_column(df, date_col or guess.get("date"), DATE_NAMES, "date", path,
+                       usual="InvoiceDate, date or order_date (parameter date_col)")
+    amount = find_column(df, amount_col or guess.get("amount"), AMOUNT_NAMES, "amount", path, required=False)
+    qty = find_column(df, quantity_col or guess.get("quantity"), QUANTITY_NAMES, "quantity", path, required=False)
+    inv = find_column(df, invoice_col, INVOICE_NAMES, "invoice", path, required=False)
     price = None
     if amount is None:
-        price = _find(df, price_col, PRICE_NAMES, "unit price", path, required=False)
+        price = find_column(df, price_col, PRICE_NAMES, "unit price", path, required=False)
         if qty is None or price is None:
             raise InputError(path, f"no amount column, and no quantity and unit price to compute it "
                              f"(the file has: {header_text(df.columns)})",
@@ -424,5 +424,5 @@ def load_transactions(
     )
 
 
-__all__ = ["CleaningReport", "RULES", "load_transactions", "read_transactions_table",
-           "read_whitespace_table", "standardise"]
+__all__ = ["CleaningReport", "RULES", "find_column", "headerless_defaults", "is_whitespace_table", "load_transactions",
+           "read_transactions_table", "read_whitespace_table", "standardise"]
