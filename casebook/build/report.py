@@ -168,7 +168,6 @@ def book_config() -> dict[str, Any]:
         **config.get("html_theme_options", {}),
         "use_download_button": False,
         "use_fullscreen_button": False,
-        "navbar_persistent": [],
         "show_prev_next": False,
     }
     config.update(

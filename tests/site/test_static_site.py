@@ -122,3 +122,15 @@ def test_execution_status_lists_every_chapter_as_recorded_by_the_build():
     assert len(rows) == len(expected) == len(book.chapters())
     for row, (slug, when, _, status) in zip(rows, expected, strict=True):
         assert f'href="../notebooks/{slug}.html"' in row and when in row and status in row
+
+
+def test_one_search_field_per_page_in_the_sidebar_none_in_a_top_bar():
+    """pydata-sphinx-theme 0.17 fills an otherwise empty top bar with a second search field
+    (executablebooks/sphinx-book-theme#986); the book turns it off (``navbar_persistent: []``)."""
+    for page in pages():
+        text = page.read_text(encoding="utf-8")
+        if "bd-sidebar-primary" not in text:
+            continue
+        header = re.search(r'<header[^>]*id="pst-header".*?</header>', text, re.S)
+        assert header is None or "search-button-field" not in header.group(0), f"{page}: search field in the top bar"
+        assert text.count('class="btn search-button-field') == 1, f"{page}: not one search field"
