@@ -99,6 +99,22 @@ def test_the_typography_check_finds_what_it_should(tmp_path: Path) -> None:
     assert len(found) == 2 and "plain space" in found[0] and "'%'" in found[1]
 
 
+def test_the_french_reference_lists_write_no_english_words() -> None:
+    import yaml
+    from pybtex.database import parse_file
+    from pybtex.style.formatting.plain import Style
+
+    style, config = Style(), yaml.safe_load((book.ROOT / "_config.yml").read_text(encoding="utf-8"))
+    last_authors = {style.format_name(e.persons["author"][-1]).format().render_as("text")  # "and" comes before them
+                    for name in config["bibtex_bibfiles"] for e in parse_file(book.ROOT / name).entries.values()
+                    if len(e.persons.get("author", [])) > 1}
+    lists = " ".join(el.get_text() for rel in sorted(pages(FR) - GENERATED)
+                     for el in BeautifulSoup((FR / rel).read_text(encoding="utf-8"), "html.parser").select(".citation"))
+    spaced = lists.replace("\u00a0", " ")  # names are tied with no-break spaces
+    assert len(last_authors) > 5 and "URL\u00a0: http" in lists and "URL:" not in lists and not [
+        name for name in last_authors if f" and {name}" in spaced or f" et {name}" not in spaced]
+
+
 @pytest.mark.parametrize("path", book.chapters(), ids=lambda p: p.stem)
 def test_the_french_chapter_glues_the_numbers_of_the_english_one(path: Path) -> None:
     english = glued_scalars(nbformat.read(path, as_version=4))
