@@ -336,3 +336,20 @@ def test_sncf_charts_say_model_or_simulated() -> None:
     rows = next(iter(conv["datasets"].values()))
     assert {r["strategy"] for r in rows} == {"1,000 contacts", "10 relays"} and len(rows) == 22
     assert cc.model_title("Funnel") == "Model: funnel" and cc.model_title("Model: x") == "Model: x"
+
+
+def test_check_number_takes_finite_numbers_only() -> None:
+    assert funnel.check_number("size", 3) == 3.0 and isinstance(funnel.check_number("size", np.int64(2)), float)
+    with pytest.raises(ParameterError, match=r"^size must be a number, got True$"):
+        funnel.check_number("size", True)
+    with pytest.raises(ParameterError, match=r"^size must be a number, got '3'$"):
+        funnel.check_number("size", "3")
+    with pytest.raises(ParameterError, match=r"^size must be a finite number, got nan$"):
+        funnel.check_number("size", float("nan"))
+
+
+def test_check_known_names_the_unknown_keys_and_the_known_ones() -> None:
+    assert funnel.check_known("rate", {"booking_rate": 0.5}, funnel.RATE_NAMES) is None
+    with pytest.raises(ParameterError, match=r"^unknown key of audience 'fan', 'size2'; known: size, conversion, "
+                                             r"relay$"):
+        funnel.check_known("key of audience", {"size2": 1, "fan": 2, "size": 3}, ("size", "conversion", "relay"))

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from casebook import i18n
-from casebook.community.funnel import MAX_SIMULATIONS, _number, _unknown, check_count
+from casebook.community.funnel import MAX_SIMULATIONS, check_count, check_known, check_number
 from casebook.errors import ParameterError
 from casebook.i18n import gettext as _
 
@@ -36,11 +36,11 @@ def check_audience(
 ) -> dict[str, float]:
     """A first audience: size (whole number ≥ 1), conversion and relay (probabilities)."""
     given = dict(audience or {})
-    _unknown(f"key of {name}", given, ("size", "conversion", "relay"))
+    check_known(f"key of {name}", given, ("size", "conversion", "relay"))
     merged = {**default, **given}
     out = {"size": float(check_count(f"{name}['size']", merged["size"]))}
     for key in ("conversion", "relay"):
-        value = _number(f"{name}[{key!r}]", merged[key])
+        value = check_number(f"{name}[{key!r}]", merged[key])
         if not 0 <= value <= 1:
             raise ParameterError(f"{name}[{key!r}] must be a probability between 0 and 1, got {value!r}")
         out[key] = value
@@ -50,13 +50,13 @@ def check_audience(
 def check_network(network: Mapping[str, float] | None = None) -> dict[str, float]:
     """The friends a relay reaches: fanout ≥ 0, conversion and relay probabilities; fanout × relay < 1."""
     given = dict(network or {})
-    _unknown("key of network", given, ("fanout", "conversion", "relay"))
+    check_known("key of network", given, ("fanout", "conversion", "relay"))
     merged = {**DEFAULT_NETWORK, **given}
-    out = {"fanout": _number("network['fanout']", merged["fanout"])}
+    out = {"fanout": check_number("network['fanout']", merged["fanout"])}
     if out["fanout"] < 0:
         raise ParameterError(f"network['fanout'] must be 0 or more, got {merged['fanout']!r}")
     for key in ("conversion", "relay"):
-        value = _number(f"network[{key!r}]", merged[key])
+        value = check_number(f"network[{key!r}]", merged[key])
         if not 0 <= value <= 1:
             raise ParameterError(f"network[{key!r}] must be a probability between 0 and 1, got {value!r}")
         out[key] = value

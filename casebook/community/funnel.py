@@ -54,7 +54,7 @@ MAX_SIMULATIONS = 1_000_000
 # --- parameter checks -------------------------------------------------------------------------
 
 
-def _number(name: str, value: object) -> float:
+def check_number(name: str, value: object) -> float:
     """``value`` as a finite float, or ParameterError."""
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise ParameterError(f"{name} must be a number, got {value!r}")
@@ -73,7 +73,8 @@ def _in_domain(name: str, value: float, label: str | None = None) -> float:
     return value
 
 
-def _unknown(kind: str, given: Mapping[str, object], known: tuple[str, ...]) -> None:
+def check_known(kind: str, given: Mapping[str, object], known: tuple[str, ...]) -> None:
+    """ParameterError naming the keys of ``given`` that are not ``known`` (``kind`` names them), if any."""
     extra = sorted(set(given) - set(known))
     if extra:
         raise ParameterError(f"unknown {kind} {', '.join(map(repr, extra))}; known: {', '.join(known)}")
@@ -81,7 +82,7 @@ def _unknown(kind: str, given: Mapping[str, object], known: tuple[str, ...]) -> 
 
 def check_count(name: str, value: object, minimum: int = 1, maximum: int | None = None) -> int:
     """A whole number between ``minimum`` and ``maximum``, or ParameterError."""
-    number = _number(name, value)
+    number = check_number(name, value)
     if number != int(number) or number < minimum or (maximum is not None and number > maximum):
         upper = f" and at most {maximum:,}" if maximum is not None else ""
         raise ParameterError(f"{name} must be a whole number of at least {minimum}{upper}, got {value!r}")
@@ -91,22 +92,22 @@ def check_count(name: str, value: object, minimum: int = 1, maximum: int | None 
 def check_rates(rates: Mapping[str, float] | None = None) -> dict[str, float]:
     """The funnel rates, defaults filled in for names not given; ParameterError for a bad name or value."""
     rates = dict(rates or {})
-    _unknown("rate", rates, RATE_NAMES)
+    check_known("rate", rates, RATE_NAMES)
     merged = {**DEFAULT_RATES, **rates}
-    return {k: _in_domain(k, _number(k, merged[k])) for k in RATE_NAMES}
+    return {k: _in_domain(k, check_number(k, merged[k])) for k in RATE_NAMES}
 
 
 def check_ranges(ranges: Mapping[str, object] | None = None) -> dict[str, tuple[float, float]]:
     """Ranges ``[low, high]`` per rate (defaults where not given); low ≤ high, both in the rate's domain."""
     ranges = dict(ranges or {})
-    _unknown("range", ranges, RATE_NAMES)
+    check_known("range", ranges, RATE_NAMES)
     out: dict[str, tuple[float, float]] = {}
     for name in RATE_NAMES:
         pair = ranges.get(name, DEFAULT_RANGES[name])
         if isinstance(pair, (str, bytes)) or not hasattr(pair, "__len__") or len(pair) != 2:
             raise ParameterError(f"the range of {name} must be a pair [low, high], got {pair!r}")
-        low = _in_domain(name, _number(f"{name} (low)", pair[0]), f"{name} (low)")
-        high = _in_domain(name, _number(f"{name} (high)", pair[1]), f"{name} (high)")
+        low = _in_domain(name, check_number(f"{name} (low)", pair[0]), f"{name} (low)")
+        high = _in_domain(name, check_number(f"{name} (high)", pair[1]), f"{name} (high)")
         if low > high:
             raise ParameterError(f"the range of {name} must have low ≤ high, got [{low:g}, {high:g}]")
         out[name] = (low, high)
