@@ -231,3 +231,9 @@ def test_default_periods() -> None:
     assert (hold - cal).days == 10  # a third of the 30-day span
     with pytest.raises(ParameterError, match=r"calibration_end \(1999-01-01\) must fall between"):
         wh.periods(first, last, "1999-01-01")
+
+
+def test_unit_days_are_one_or_seven_and_other_units_refused() -> None:
+    assert bgnbd.unit_days("D") == 1.0 and bgnbd.unit_days("W") == 7.0
+    with pytest.raises(ParameterError, match=r"^time_unit 'M' is not valid; use one of: 'D', 'W' \(days or weeks\)$"):
+        bgnbd.unit_days("M")

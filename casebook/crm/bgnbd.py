@@ -60,7 +60,8 @@ class BGNBDParams:
         return {"r": self.r, "alpha": self.alpha, "a": self.a, "b": self.b}
 
 
-def _unit_days(time_unit: str) -> float:
+def unit_days(time_unit: str) -> float:
+    """Days in one ``time_unit`` of :data:`TIME_UNITS` (``"D"`` or ``"W"``), or ParameterError."""
     if time_unit not in TIME_UNITS:
         raise ParameterError(f"time_unit {time_unit!r} is not valid; use one of: "
                              + ", ".join(repr(u) for u in TIME_UNITS) + " (days or weeks)")
@@ -164,7 +165,7 @@ def fit(summary: pd.DataFrame, time_unit: str = "W") -> BGNBDParams:
     every P(alive) is 1. The limit is chosen when the BG/NBD does not beat it by more than
     :data:`NBD_LIMIT_TOLERANCE` in log-likelihood, which also keeps the result reproducible.
     """
-    _unit_days(time_unit)
+    unit_days(time_unit)
     need = {"frequency", "recency", "T"}
     if missing := need - set(summary.columns):
         raise ParameterError(f"the summary lacks columns {sorted(missing)}; build it with "
@@ -261,7 +262,7 @@ def tracking(
     ``actual`` and ``predicted`` cumulative repeat purchases, and ``phase`` ("calibration" or "holdout").
     The prediction sums E[X(t - s)] over first-purchase cohorts s (FHL 2005, section 5).
     """
-    unit = _unit_days(params.time_unit)
+    unit = unit_days(params.time_unit)
     cal_end = pd.Timestamp(calibration_end).normalize()
     h_end = pd.Timestamp(holdout_end).normalize()
     daily = daily[daily["day"] <= h_end].sort_values("day")

@@ -32,7 +32,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from casebook import paths
-from casebook.crm.bgnbd import _unit_days
+from casebook.crm.bgnbd import unit_days
 from casebook.errors import ParameterError
 from casebook.i18n import gettext as _
 
@@ -126,7 +126,7 @@ def summary_table(
 
     ``orders`` is the canonical order table or its purchase days (:func:`store_days`).
     """
-    unit = _unit_days(time_unit)
+    unit = unit_days(time_unit)
     cal, hold = _ends(calibration_end, holdout_end)
     d = _days(orders)
     cal_day = ibis.date(cal.date())
