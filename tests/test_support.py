@@ -470,3 +470,21 @@ def test_the_split_modules_keep_every_public_name_importable_from_replies() -> N
         for name in dir(module):
             if not name.startswith("_") and callable(getattr(module, name)) and getattr(module, name).__module__ == module.__name__:
                 assert getattr(replies, name) is getattr(module, name), name
+
+
+def test_check_messages_refuses_a_table_without_the_canonical_columns(small) -> None:
+    from casebook.support.chains import check_messages
+
+    assert check_messages(small) is None
+    with pytest.raises(ValueError, match=r"^not a canonical message table: missing reply_to, text \(read exports "
+                                         r"with casebook.io.conversations.load_conversations\)$"):
+        check_messages(small.drop(columns=["text", "reply_to"]))
+
+
+def test_conversations_from_inbound_is_conversations_without_rebuilding_the_chains(small) -> None:
+    from casebook.support.chains import conversations_from_inbound
+
+    got = conversations_from_inbound(replies.inbound_messages(small))
+    pd.testing.assert_frame_equal(got, replies.conversations(small))
+    assert len(got) > 1 and got["brand"].notna().all() and (got["inbound"] >= 1).all()
+    assert (got["answered"] == (got["exchanges"] > 0)).all()

@@ -34,7 +34,8 @@ def day_text(day: pd.Timestamp) -> str:
     return day.strftime("%Y-%m-%d") if i18n.current() == "en" else i18n.date(day)
 
 
-def _check(msgs: pd.DataFrame) -> None:
+def check_messages(msgs: pd.DataFrame) -> None:
+    """ValueError unless ``msgs`` has the columns of the canonical message table (:data:`COLUMNS`)."""
     missing = [c for c in COLUMNS if c not in msgs.columns]
     if missing:
         raise ValueError(f"not a canonical message table: missing {', '.join(missing)} "
@@ -83,7 +84,7 @@ def _roots(parent: np.ndarray) -> np.ndarray:
 def threads(msgs: pd.DataFrame) -> pd.DataFrame:
     """One row per message: its id, author, inbound flag, time, the conversation it belongs to (the
     root message's id) and whether its reply-to message is in the file."""
-    _check(msgs)
+    check_messages(msgs)
     parent = _positions(msgs)
     root = _roots(parent)
     ids = msgs["message_id"].to_numpy(dtype=object)
@@ -95,7 +96,7 @@ def threads(msgs: pd.DataFrame) -> pd.DataFrame:
 
 def brand_accounts(msgs: pd.DataFrame) -> list[str]:
     """Authors of messages that are not inbound, most messages first (then by name)."""
-    _check(msgs)
+    check_messages(msgs)
     counts = msgs.loc[~msgs["inbound"].to_numpy(dtype=bool), "author"].value_counts()
     return sorted(counts.index.astype(str), key=lambda b: (-int(counts[b]), b))
 
@@ -103,7 +104,7 @@ def brand_accounts(msgs: pd.DataFrame) -> list[str]:
 def reply_pairs(msgs: pd.DataFrame) -> pd.DataFrame:
     """One row per brand reply: the reply, its brand, the inbound message it answers and the minutes
     between them (negative when the clocks disagree)."""
-    _check(msgs)
+    check_messages(msgs)
     parent = _positions(msgs)
     inbound = msgs["inbound"].to_numpy(dtype=bool)
     is_reply = ~inbound & (parent >= 0)
@@ -176,10 +177,11 @@ def conversations(msgs: pd.DataFrame, business_hours: Sequence[int] = (9, 18),
     """One row per conversation holding an inbound message addressed to a brand: its brand (that of its
     earliest addressed inbound message), when it started, inbound messages, exchanges (those a brand
     answered), brand replies, whether it was answered, and the first-reply time of its opening message."""
-    return _conversations(inbound_messages(msgs, business_hours, business_days))
+    return conversations_from_inbound(inbound_messages(msgs, business_hours, business_days))
 
 
-def _conversations(inb: pd.DataFrame) -> pd.DataFrame:
+def conversations_from_inbound(inb: pd.DataFrame) -> pd.DataFrame:
+    """:func:`conversations` from the table :func:`inbound_messages` returned (built once, used twice)."""
     inb = inb[inb["brand"].notna()].sort_values(["created"], kind="stable")
     g = inb.groupby("conversation", sort=False)
     opening = inb.drop_duplicates("conversation").set_index("conversation")  # its earliest addressed message

@@ -52,11 +52,11 @@ from casebook.support.chains import (
     BUSINESS_DAYS,
     COLUMNS,
     WEEKDAYS,
-    _check,
-    _conversations,
     brand_accounts,
     check_business_hours,
+    check_messages,
     conversations,
+    conversations_from_inbound,
     day_text,
     inbound_messages,
     reply_pairs,
@@ -147,7 +147,7 @@ def prepare(msgs: pd.DataFrame, business_hours: Sequence[int] = (9, 18),
     start, end, days = check_business_hours(business_hours, business_days)
     inb = inbound_messages(msgs, business_hours, business_days)
     counts = msgs.loc[~msgs["inbound"].to_numpy(dtype=bool), "author"].astype(str).value_counts()
-    return Replies(brands=brand_accounts(msgs), inbound=inb, conversations=_conversations(inb),
+    return Replies(brands=brand_accounts(msgs), inbound=inb, conversations=conversations_from_inbound(inb),
                    pairs=reply_pairs(msgs), brand_messages=counts, business_hours=(start, end), business_days=days)
 
 
@@ -395,7 +395,7 @@ def time_concentration(msgs: pd.DataFrame, window: int = 3) -> dict[str, object]
 
     Keys: busiest_day (YYYY-MM-DD; in French "31 octobre 2017"), busiest_day_share, peak_hours ("21:00–00:00"), peak_hours_share.
     """
-    _check(msgs)
+    check_messages(msgs)
     if not 1 <= int(window) <= 24:
         raise ParameterError(f"window must be 1 to 24 hours, not {window!r}")
     days = msgs["created"].dt.normalize().value_counts()
@@ -434,7 +434,7 @@ def conversation_concentration(data: pd.DataFrame | Replies, brand: str) -> dict
 
 __all__ = ["ATTRIBUTION", "BUSINESS_DAYS", "COLUMNS", "PRIVATE_CHANNEL", "Replies", "TWCS_CREDIT", "WEEKDAYS",
            "brand_accounts", "brand_table", "business_contrast", "business_table", "check_business_hours",
-           "conversation_concentration", "conversations", "credit_line", "day_text", "exchanges_table", "fastest", "hour_table",
+           "check_messages", "conversation_concentration", "conversations", "conversations_from_inbound", "credit_line", "day_text", "exchanges_table", "fastest", "hour_table",
            "inbound_messages", "prepare", "private_channel_table", "quantile_intervals", "reply_pairs",
            "scope_brands", "sign_off", "sign_off_table", "slowest", "support_figures", "team_figures", "threads",
            "time_concentration"]

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from casebook.support.chains import _check, brand_accounts, day_text, reply_pairs, scope_brands
+from casebook.support.chains import brand_accounts, check_messages, day_text, reply_pairs, scope_brands
 
 #: What a reply carries after its words and is set aside before a sign-off is looked for: links and
 #: "1/2" counters of a reply split in several messages.
@@ -47,7 +47,7 @@ def sign_off_table(msgs: pd.DataFrame, brands: Sequence[str] | str | None = None
     Distinct sign-offs are a floor on the people writing for the account, not a count: agents who do not
     sign are missed, and two agents with the same initials count once.
     """
-    _check(msgs)
+    check_messages(msgs)
     scope = _scoped(msgs, brands)
     mine = msgs[~msgs["inbound"].to_numpy(dtype=bool)]
     mine = mine.assign(sign_off=sign_off(mine["text"]))
@@ -72,7 +72,7 @@ def private_channel_table(msgs: pd.DataFrame, brands: Sequence[str] | str | None
     A count of words, not of conversations moved: a reply may name a DM without asking for one, and a link
     to a web form takes the customer away without naming a private channel.
     """
-    _check(msgs)
+    check_messages(msgs)
     scope = _scoped(msgs, brands)
     pairs = reply_pairs(msgs)
     texts = msgs["text"].astype("string").to_numpy(dtype=object)[pairs["position"].to_numpy()]
