@@ -41,7 +41,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from bench.cases import Steps
+from bench.cases import Steps, peak_memory_mb
 from casebook.paths import ROOT, dataset
 
 RESULTS = ROOT / "bench" / "orders_results.md"
@@ -194,7 +194,8 @@ def _temp_directory() -> str:
     return str(path)
 
 
-def _check(report_like: dict[str, object], summary: pd.DataFrame, tri: pd.DataFrame, params: object) -> dict:
+def check_values(report_like: dict[str, object], summary: pd.DataFrame, tri: pd.DataFrame, params: object) -> dict:
+    """The values two engines must agree on: cleaning counts, the summary's totals, triples, fitted parameters."""
     cohort = summary[summary["in_calibration"]]
     return {
         **report_like,
@@ -243,7 +244,7 @@ def casebook_workload(folder: Path) -> tuple[dict, dict]:
     s.mark("fit")
     counts = {"lines_kept": report.lines_kept, "customers": report.customers, "invoices": report.invoices,
               "removed": sum(report.removed.values()), "revenue": round(report.revenue, 2)}
-    return s.times, _check(counts, summary, tri, params)
+    return s.times, check_values(counts, summary, tri, params)
 
 
 def _sql_counts(src: str, latest: str) -> str:
@@ -344,7 +345,7 @@ def sql_workload(folder: Path) -> tuple[dict, dict]:
                                    "negative_amount"))
     counts = {"lines_kept": got["lines_kept"], "customers": got["customers"], "invoices": got["invoices"],
               "removed": removed, "revenue": round(got["revenue"], 2)}
-    return s.times, _check(counts, summary, tri, params)
+    return s.times, check_values(counts, summary, tri, params)
 
 
 def fit_workload(folder: Path, customers: int = FIT_CUSTOMERS) -> tuple[dict, dict]:
@@ -375,12 +376,6 @@ def fit_workload(folder: Path, customers: int = FIT_CUSTOMERS) -> tuple[dict, di
 
 
 WORKLOADS = {"casebook": casebook_workload, "sql": sql_workload, "fit": fit_workload}
-
-
-def peak_memory_mb() -> float:
-    """This process's peak resident memory (VmHWM), which starts afresh at exec."""
-    status = Path("/proc/self/status").read_text()
-    return int(next(ln.split()[1] for ln in status.splitlines() if ln.startswith("VmHWM:"))) / 1024
 
 
 def child(workload: str, folder: Path) -> None:
@@ -419,7 +414,7 @@ def _cpu() -> str:
     return f"{model}, {os.cpu_count()} cores"
 
 
-def _same(a: dict, b: dict) -> bool:
+def same_values(a: dict, b: dict) -> bool:
     """The same check values (floats to 1e-9 relative: sums in another order differ in the last digits)."""
     if a.keys() != b.keys():
         return False
@@ -479,7 +474,7 @@ def report(rows: list[dict], fit: dict | None, started: dt.datetime, minutes: fl
         data = cb["engine_seconds"] / sq["engine_seconds"]
         out.append(f"| {r['lines']:,} | {r['parts']} | {r['mb']:,.0f} | {cb['check']['customers']:,} | "
                    f"{cb['seconds']:.2f} | {sq['seconds']:.2f} | {ratio:.2f}× | {data:.2f}× | {cb['peak_mb']:,.0f} | "
-                   f"{sq['peak_mb']:,.0f} | {'yes' if _same(cb['check'], sq['check']) else 'NO'} |")
+                   f"{sq['peak_mb']:,.0f} | {'yes' if same_values(cb['check'], sq['check']) else 'NO'} |")
     out += ["", "Where the seconds go (casebook / SQL; each step's fastest run):", ""]
     for r in rows:
         if "error" in r["casebook"] or "error" in r["sql"]:
@@ -548,7 +543,7 @@ def main(argv: list[str] | None = None) -> None:
             if "error" not in cb and "error" not in sq:
                 print(f"  casebook {cb['seconds']:.2f} s ({cb['peak_mb']:,.0f} MB), SQL {sq['seconds']:.2f} s "
                       f"({sq['peak_mb']:,.0f} MB), ratio casebook/SQL {cb['seconds'] / sq['seconds']:.2f}, "
-                      f"same results: {_same(cb['check'], sq['check'])}", flush=True)
+                      f"same results: {same_values(cb['check'], sq['check'])}", flush=True)
             else:
                 print(f"  error: {cb.get('error', '')} {sq.get('error', '')}", flush=True)
             rows.append({"lines": n, "repeats": repeats, **info, "casebook": cb, "sql": sq})

@@ -27,8 +27,8 @@ from pathlib import Path
 
 import psutil
 
-from bench.cases import Steps
-from bench.orders import _check, _same, generate, peak_memory_mb, run
+from bench.cases import Steps, peak_memory_mb
+from bench.orders import check_values, generate, run, same_values
 from casebook.build import prereqs
 from casebook.paths import ROOT, dataset
 
@@ -54,7 +54,7 @@ def server_workload(source: str, table: str | None) -> tuple[dict[str, float], d
     s.mark("fit")
     counts = {"lines_kept": report.lines_kept, "customers": report.customers, "invoices": report.invoices,
               "removed": sum(report.removed.values()), "revenue": round(report.revenue, 2)}
-    return s.times, _check(counts, summary, tri, params)
+    return s.times, check_values(counts, summary, tri, params)
 
 
 def jvm_peak_mb() -> float:
@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> None:
         spark_peak = f"{peak_memory_mb():,.0f} + JVM {jvm_peak_mb():,.0f}"
         session.stop()
         ref = run("casebook", folder)
-        same = _same(check, ref["check"]) if "check" in ref else False
+        same = same_values(check, ref["check"]) if "check" in ref else False
         rows.append(_row(f"Spark {MASTER}, {args.lines:,} lines ({info['parts']} parts, {info['mb']:,.0f} MB)",
                          times, spark_peak, same))
         if "steps" in ref:
@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> None:
         best = min((server_workload(args.postgres, args.table) for _ in range(3)), key=lambda r: sum(r[0].values()))
         ref_times, ref_check = server_workload(str(dataset("cdnow")), None)
         rows.append(_row(f"PostgreSQL {public_name(args.postgres)}, table '{args.table}' (best of 3)", best[0],
-                         "—", _same(best[1], ref_check)))
+                         "—", same_values(best[1], ref_check)))
         rows.append(_row("DuckDB (embedded), the bundled CDNOW file", ref_times, "—", None))
     text = "\n".join([
         "# Customer summary on servers: Spark (local mode) and PostgreSQL against DuckDB",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 
+import pandas as pd
 import pytest
 
 from bench import orders_spark
-from bench.orders import peak_memory_mb
+from bench.cases import peak_memory_mb
 from casebook import paths
 
 
@@ -62,3 +63,24 @@ def test_without_java_main_says_so_in_one_line_and_writes_nothing(monkeypatch: p
 def test_java_on_path_lets_the_benchmark_run(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(orders_spark.prereqs, "find", lambda command, also_in="": f"/opt/jdk/bin/{command}")
     assert orders_spark.java_missing() is None
+
+
+def test_check_values_hold_the_counts_totals_and_parameters_two_engines_must_share() -> None:
+    from bench.orders import check_values
+
+    summary = pd.DataFrame({"in_calibration": [True, True, False], "frequency": [2, 0, 5],
+                            "frequency_holdout": [1, 0, 3], "total_spend": [10.004, 5.0, 1.0]})
+    params = type("P", (), {"as_dict": lambda self: {"r": 0.24312345678, "alpha": 4.4}})()
+    got = check_values({"lines_kept": 9}, summary, pd.DataFrame({"x": [0, 1]}), params)
+    assert got == {"lines_kept": 9, "customers_summarised": 3, "cohort": 2, "repeat_purchases": 2,
+                   "holdout_purchases": 1, "spend": 16.0, "triples": 2, "r": 0.243123, "alpha": 4.4}
+
+
+def test_same_values_allow_float_sums_in_another_order_but_nothing_else() -> None:
+    from bench.orders import same_values
+
+    a = {"customers": 2_357, "spend": 111_074.41, "r": float("nan")}
+    assert same_values(a, {**a, "spend": 111_074.41 * (1 + 1e-12)})
+    assert not same_values(a, {**a, "spend": 111_074.42})
+    assert not same_values(a, {**a, "customers": 2_356})
+    assert not same_values(a, {"customers": 2_357, "spend": 111_074.41})
