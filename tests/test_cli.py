@@ -245,6 +245,8 @@ def test_list_shows_every_chapter_with_parameters_and_their_domains(capsys: pyte
         "strictly between 0 and 1\n" in out
     )
     assert "    data_path (path of a file; default '../data/survey_counts.csv'): survey counts: " in out
+    assert ("    data_path (path of a file, a folder or a pattern of Parquet or CSV parts, a DuckDB file, a PostgreSQL "
+            "URL or a Spark master; default '../data/uci_online_retail/online_retail.parquet'): orders: " in out)
     assert "    time_unit (one of W, D; default 'W'): " in out
     for nb in sorted((ROOT / "notebooks").glob("*.ipynb")):
         assert f"\n{nb.stem}: " in "\n" + out

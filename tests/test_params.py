@@ -282,3 +282,15 @@ def test_page_chapters_take_several_exports_as_paths(tmp_path: Path) -> None:
     for raw in ("data_path=[]", "data_path=[1, 2]", "data_path=[" + ", ".join(["x"] * 51) + "]"):
         with pytest.raises(ParameterError, match="data_path"):
             params.parse_overrides(ch, [raw], base=tmp_path)
+
+
+def test_a_path_of_a_chapter_that_reads_databases_is_described_as_every_source_it_takes() -> None:
+    volvo, survey = params.load_chapter("volvo"), params.load_chapter("survey-evidence")
+    assert volvo.reads_databases and not survey.reads_databases
+    data = volvo.parameter("data_path")
+    assert volvo.words(data) == params.SOURCE_WORDS != data.domain.words == "path of a file"
+    for words in ("a folder or a pattern of Parquet or CSV parts", "a DuckDB file", "a PostgreSQL URL", "Spark"):
+        assert words in volvo.words(data)
+    assert survey.words(survey.parameter("data_path")) == "path of a file"
+    table = volvo.parameter("table")
+    assert volvo.words(table) == table.domain.words  # only paths take the sources' words

@@ -29,7 +29,7 @@ def _value(value: object) -> str:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    """Print every chapter: slug, title, and its parameters with domain, default and help."""
+    """Print every chapter: slug, title, and its parameters with the values they take, default and help."""
     from casebook.cli.params import chapter_slugs, load_chapter
 
     for slug in chapter_slugs():
@@ -37,7 +37,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(f"{slug}: {chapter.title}")
         for p in chapter.parameters:
             print(
-                f"    {p.name} ({p.domain.words}; default {_value(p.default)})"
+                f"    {p.name} ({chapter.words(p)}; default {_value(p.default)})"
                 + (f": {p.help}" if p.help else "")
             )
         print()

@@ -7,7 +7,8 @@ says what values are allowed; :func:`coerce` parses a command-line value as YAML
 pydantic, before any kernel starts. Nothing but str, int, float, bool, None, lists and str-keyed
 dicts of those ever reaches papermill.
 
-Domains: ``int``, ``float``, ``str``, ``bool``; ``Text`` (one line of text), ``Path`` (a file), ``Paths``
+Domains: ``int``, ``float``, ``str``, ``bool``; ``Text`` (one line of text), ``Path`` (a file; in a chapter
+that reads databases, one with a ``table`` parameter, also parts, a DuckDB file or a server), ``Paths``
 (a file, folder or pattern, or a list of them),
 ``Day`` (``YYYY-MM-DD`` or empty), ``Level`` (a number strictly between 0 and 1), ``Share`` (0 to 1),
 ``Seed`` (0 to 2**32 - 1), ``Int[lo, hi]``, ``Float[lo, hi]``, ``Positive[hi]`` (above 0, at most
@@ -113,6 +114,9 @@ NAMED: dict[str, tuple[Any, str, str]] = {
                  "{size: whole number 1 to 1000000, conversion: 0 to 1, relay: 0 to 1}"),
     "Network": (_Network, "dict", "{fanout: number 0 to 10000, conversion: 0 to 1, relay: 0 to 1}"),
 }
+#: What a ``Path`` parameter takes in a chapter that reads databases (:attr:`Chapter.reads_databases`), for
+#: ``casebook list``: the sources :func:`casebook.io.orders.open_orders` opens.
+SOURCE_WORDS = "path of a file, a folder or a pattern of Parquet or CSV parts, a DuckDB file, a PostgreSQL URL or a Spark master"
 
 
 @dataclass(frozen=True)
@@ -221,6 +225,18 @@ class Chapter:
     def signature(self) -> str:
         """'confidence (float), data_path (str)'."""
         return ", ".join(f"{p.name} ({p.type_name})" for p in self.parameters) or "none"
+
+    @property
+    def reads_databases(self) -> bool:
+        """True for a chapter with a ``table`` parameter: its paths may also name parts, a database or a server."""
+        return any(p.name == "table" for p in self.parameters)
+
+    def words(self, param: Parameter) -> str:
+        """The values ``param`` takes, as ``casebook list`` says them: its domain's words, or
+        :data:`SOURCE_WORDS` for a ``Path`` of a chapter that reads databases."""
+        if param.domain.annotation == "Path" and self.reads_databases:
+            return SOURCE_WORDS
+        return param.domain.words
 
 
 def chapter_slugs(folder: Path = NOTEBOOKS) -> list[str]:
