@@ -325,7 +325,7 @@ def sql_workload(folder: Path) -> tuple[dict, dict]:
     con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "threads": THREADS,
                                  "temp_directory": _temp_directory(), "preserve_insertion_order": False})
     src = f"read_parquet('{folder}/**/*.parquet', union_by_name = true)"
-    latest = clock.today() + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
+    latest = clock.end_of_today()
     cur = con.execute(_sql_counts(src, f"{latest:%Y-%m-%d %H:%M:%S.%f}"))
     names = [c[0] for c in cur.description]
     got = dict(zip(names, cur.fetchall()[0], strict=True))

@@ -16,3 +16,8 @@ BOOK_TODAY = "2026-11-23"
 def today() -> pd.Timestamp:
     """The fixed date of this edition (or ``$CASEBOOK_TODAY``), as a midnight timestamp."""
     return pd.Timestamp(os.environ.get("CASEBOOK_TODAY", BOOK_TODAY)).normalize()
+
+
+def end_of_today() -> pd.Timestamp:
+    """The last instant of :func:`today`: later dates cannot be in an export."""
+    return today() + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)

@@ -21,6 +21,12 @@ def test_today_is_fixed_and_overridable(monkeypatch):
     assert clock.today() == pd.Timestamp("2014-12-31")
 
 
+def test_end_of_today_is_the_last_instant_of_the_fixed_day(monkeypatch):
+    monkeypatch.setenv("CASEBOOK_TODAY", "2014-12-31")
+    assert clock.end_of_today() == pd.Timestamp("2014-12-31 23:59:59.999999")
+    assert clock.end_of_today() < pd.Timestamp("2015-01-01") <= clock.end_of_today() + pd.Timedelta(microseconds=1)
+
+
 DATA_PATH = re.compile(r"""["'][^"']*(?:data/|\.csv|\.parquet|\.xlsx|\.txt)[^"']*["']""")
 
 

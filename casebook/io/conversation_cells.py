@@ -108,7 +108,7 @@ def to_inbound(values: pd.Series, *, path: str, column: str) -> pd.Series:
 def to_created(values: pd.Series, *, path: str, column: str, notes: list[str]) -> pd.Series:
     """Send times via :func:`~casebook.io.convert.to_datetime` (no later than the book's today); times
     written with UTC offsets other than zero are converted to UTC, so that reply times are exact."""
-    latest = clock.today() + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
+    latest = clock.end_of_today()
     try:
         created = to_datetime(values, path=path, column=column, formats=DATE_FORMATS, latest=latest)
     except InputError as exc:

@@ -309,7 +309,7 @@ def validate_conversations(msgs: pd.DataFrame, *, path: str = "input", source_co
 
     ``msgs`` must still have its file positions as index (0 = first record) for the rows to be named.
     """
-    latest = clock.today() + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
+    latest = clock.end_of_today()
     try:
         return _schema(latest).validate(msgs, lazy=True)
     except pa.errors.SchemaErrors as exc:

@@ -172,11 +172,6 @@ def _examples(raw: ir.Table, col: str, flag: ir.BooleanValue, name: str) -> str:
     return ", ".join(repr(v) for v in shown)
 
 
-def _end_of_today() -> pd.Timestamp:
-    """The last instant of the book's fixed today: later dates cannot be in an export."""
-    return clock.today() + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
-
-
 def _scalar(value: Any) -> Any:
     return None if value is None or (isinstance(value, float) and pd.isna(value)) else value
 
@@ -202,7 +197,7 @@ def clean_orders(raw: RawSource, r: ir.Table, name: str, cust: str, date: str, a
     inv_raw = _as_string(r[inv]) if inv is not None else None
     id_raw = r[cust] if r[cust].type().is_numeric() else _as_string(r[cust])
     numbers = [(qty, quantity), (amount or price, amt)] if quantity is not None else [(amount or price, amt)]
-    latest = _end_of_today()
+    latest = clock.end_of_today()
     future = (ts > ibis.timestamp(latest.to_pydatetime())).fill_null(False)
 
     # What can go wrong with these columns (a check that cannot fail, as on typed columns, is left out).

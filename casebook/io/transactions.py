@@ -251,11 +251,6 @@ def headerless_defaults(df: pd.DataFrame) -> dict[str, str | None]:
     return out
 
 
-def _end_of_today() -> pd.Timestamp:
-    """The last instant of the book's fixed today: later dates cannot be in an export."""
-    return clock.today() + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
-
-
 def _text_codes(values: pd.Series) -> pd.Series:
     """Ids as a categorical of text, computed once per distinct value (fast at millions of rows).
 
@@ -340,7 +335,7 @@ def standardise(
     num = {"path": path, "header_rows": header_rows, "decimal": decimal}
     out = pd.DataFrame({"customer_id": _text_codes(df[cust])})
     out["timestamp"] = _dates(df[date], path=path, column=date, header_rows=header_rows,
-                              latest=latest if latest is not None else _end_of_today())
+                              latest=latest if latest is not None else clock.end_of_today())
     quantity = to_number(df[qty], column=qty, **num) if qty is not None else None
     if amount is not None:
         out["amount"] = to_number(df[amount], column=amount, **num).astype("float64")
