@@ -5,8 +5,9 @@ French reports read as written in French, from the English sources and the catal
 - Glued numbers are written the edition's way (myst-nb's plain-text formatter wrapped), and a translated
   message finds its chapter's glued values (Sphinx parses each message as a small document of its own).
 - What Sphinx's catalogs do not reach is translated from the package's catalogs: the table of contents'
-  part captions, exercise titles (and the solutions that repeat them), and the references' describing
-  fields (a pybtex style, ``casebook``); a translated glossary is sorted again by its French terms.
+  part captions, exercise titles (and the solutions that repeat them), and the references (a pybtex
+  style, ``casebook``: their describing fields, months, and the words pybtex's ``plain`` writes around
+  the fields); a translated glossary is sorted again by its French terms.
 - Nodes parsed from translated messages are handed back to their page, and docutils' default settings
   are built once: without these the French build took 2.5 times as long.
 
