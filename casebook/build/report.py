@@ -197,7 +197,15 @@ def warm_up(slug: str | None = None, *, rehearse: bool = True, lang: str = "en")
     application of that chapter's page in ``lang`` (:class:`PreparedBuild`), which :func:`render_report`
     uses for the chapter's report; :func:`discard_prepared` drops one that was not used.
     """
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Warm-up\n\nText.")])
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell("# Warm-up\n\nText."),
+               # a code cell and its text output: the page's highlighters (Pygments compiles a lexer's
+               # patterns the first time it is used, about 0.1 s) are ready before the chapter's build
+               nbformat.v4.new_code_cell("1 + 1", execution_count=1, outputs=[
+                   nbformat.v4.new_output("execute_result", {"text/plain": "2"}, execution_count=1)])],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+                  "language_info": {"name": "python", "pygments_lexer": "ipython3"}},
+    )
 
     def build() -> None:
         if slug is None:
