@@ -1,15 +1,26 @@
 """The references in both editions (room build): the ``casebook`` pybtex style writes the French reference
 lists in French (authors joined by « et », « vol. », « n° », « p. », « In : », « URL : », months and
-« s. d. »), and the English ones exactly as pybtex's ``plain`` style does."""
+« s. d. »), and the English ones exactly as pybtex's ``plain`` style does; the ``casebook_author_year``
+citation style writes the French citations in French (« Watts et Dodds, 2007 », « s. d. ») and the English
+ones exactly as sphinxcontrib-bibtex's ``author_year`` does."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 import yaml
 from pybtex.database import Entry, Person, parse_file
+from pybtex.richtext import Text
+from pybtex.style import FormattedEntry
 from pybtex.style.formatting.plain import Style as Plain
+from pybtex_docutils import Backend as Docutils
+from sphinxcontrib.bibtex.style.referencing import format_references
+from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
+from sphinxcontrib.bibtex.style.template import SphinxReferenceInfo
 
 from casebook import i18n
 from casebook.build import editions
@@ -19,6 +30,9 @@ NBSP, NNBSP = "\u00a0", "\u202f"
 Style = editions._translated_style()
 BIB = parse_file(ROOT / "book" / "references.bib").entries
 VOLVO = parse_file(ROOT / "book" / "bib" / "volvo.bib").entries
+References = editions._translated_references()
+ALL = {key: entry for name in yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["bibtex_bibfiles"]
+       for key, entry in parse_file(ROOT / name).entries.items()}
 
 
 @pytest.fixture(autouse=True)
@@ -28,10 +42,17 @@ def english_after() -> Iterator[None]:
     i18n.use("en")
 
 
+@functools.cache
+def made(style: type, lang: str) -> Any:
+    """Style ``style`` made as a build in ``lang`` makes it when it starts (once: finding its plugins takes 20 ms)."""
+    with i18n.using(lang):
+        return style()
+
+
 def written(entry: Entry, lang: str, backend: str = "text") -> str:
     """``entry`` as the reference list of the ``lang`` edition writes it."""
     with i18n.using(lang):
-        return Style().format_entry("x", entry).text.render_as(backend)
+        return made(Style, lang).format_entry("x", entry).text.render_as(backend)
 
 
 def _entry(kind: str, persons: dict[str, list[str]], **fields: str) -> Entry:
@@ -100,7 +121,7 @@ def test_the_english_references_are_pybtex_plain_ones():
     for name in yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["bibtex_bibfiles"]:
         entries += parse_file(ROOT / name).entries.values()
     for entry in entries:
-        plain = Plain().format_entry("x", entry).text
+        plain = made(Plain, "en").format_entry("x", entry).text
         for backend in ("html", "text", "latex"):
             assert written(entry, "en", backend) == plain.render_as(backend), entry.fields.get("title")
 
@@ -121,3 +142,72 @@ def test_bib_between_and_bib_month():
         assert editions.bib_month("July") == "juillet"
         assert editions.bib_month("December") == "décembre"
         assert editions.bib_month("Summer") == "Summer"
+
+
+def cited(keys: list[str], role: str, lang: str, style: type = References) -> list:
+    """The docutils nodes of citation ``{cite:ROLE}`keys``` in the ``lang`` edition."""
+    info = SphinxReferenceInfo(builder=SimpleNamespace(name="html"), fromdocname="x", todocname="x",
+                               citation_id="c", title="tip", pre_text="", post_text="")
+    with i18n.using(lang):
+        text = format_references(made(style, lang), role,
+                                 [(ALL[key], FormattedEntry(key, Text(), "L"), info) for key in keys])
+        return text.render(Docutils())
+
+
+def cited_text(keys: list[str], role: str, lang: str) -> str:
+    return "".join(node.astext() for node in cited(keys, role, lang))
+
+
+def test_citations_in_french():
+    assert cited_text(["watts2007influentials"], "p", "fr") == "[Watts et Dodds, 2007]"
+    assert cited_text(["hutto2014vader"], "t", "fr") == "Hutto et Gilbert [2014]"
+    assert cited_text(["hampton2011sns"], "p", "fr") == "[Hampton et al., 2011]"  # et al. is French too
+    assert cited_text(["hampton2011sns"], "ps", "fr") == "[Hampton, Goulet, Rainie et Purcell, 2011]"
+    assert cited_text(["watts2007influentials", "hutto2014vader"], "author", "fr") == "Watts et Dodds, Hutto et Gilbert"
+
+
+def test_undated_citations_in_french():
+    assert cited_text(["metaigmediainsights"], "p", "fr") == f"[Meta for Developers, s.{NBSP}d.]"  # year "n.d."
+    assert cited_text(["bfm_capgemini_carsonline"], "t", "fr") == f"BFM Business [s.{NBSP}d.]"  # no year
+    assert cited_text(["bfm_capgemini_carsonline"], "year", "fr") == f"s.{NBSP}d."
+
+
+def test_the_english_citations_are_sphinxcontrib_bibtex_author_year_ones():
+    assert cited_text(["watts2007influentials"], "p", "en") == "[Watts and Dodds, 2007]"
+    assert cited_text(["bfm_capgemini_carsonline"], "t", "en") == "BFM Business [n.d.]"
+    roles = made(AuthorYearReferenceStyle, "en").role_names()
+    assert len(roles) > 10
+    for key in ALL:
+        for role in roles:
+            ours = [node.pformat() for node in cited([key], role, "en")]
+            assert ours == [node.pformat() for node in cited([key], role, "en", AuthorYearReferenceStyle)], (key, role)
+
+
+def test_translated_entry_writes_the_books_words_in_the_language_in_use():
+    undated = BIB["metaigmediainsights"]
+    assert editions.translated_entry(undated) is undated  # English: the entry itself
+    with i18n.using("fr"):
+        french = editions.translated_entry(undated)
+    assert french.fields["year"] == f"s.{NBSP}d." and french.fields["howpublished"].startswith("Documentation")
+    assert french.key == undated.key and french.persons == undated.persons and undated.fields["year"] == "n.d."
+
+
+def test_with_fields_copies_an_entry_only_when_a_field_changes():
+    entry = BIB["brown2001"]
+    assert editions.with_fields(entry, {"year": "2001"}) is entry
+    changed = editions.with_fields(entry, {"year": "1999"})
+    assert changed.fields["year"] == "1999" and changed.key == "brown2001" and entry.fields["year"] == "2001"
+    assert changed.fields["journal"] == entry.fields["journal"] and changed.persons == entry.persons
+
+
+def test_the_books_citation_style_is_registered_under_its_configured_name():
+    from sphinxcontrib.bibtex.plugin import find_plugin
+
+    calls: list[str] = []
+    app = SimpleNamespace(**{name: lambda *a, **k: calls.append(a[0] if a else "")
+                             for name in ("add_config_value", "connect", "add_transform", "add_post_transform")})
+    editions.setup(app)
+    name = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["sphinx"]["config"]["bibtex_reference_style"]
+    style = find_plugin("sphinxcontrib.bibtex.style.referencing", name)
+    assert issubclass(style, AuthorYearReferenceStyle) and style.__name__ == "TranslatedAuthorYear"
+    assert "config-inited" in calls

@@ -5,9 +5,11 @@ French reports read as written in French, from the English sources and the catal
 - Glued numbers are written the edition's way (myst-nb's plain-text formatter wrapped), and a translated
   message finds its chapter's glued values (Sphinx parses each message as a small document of its own).
 - What Sphinx's catalogs do not reach is translated from the package's catalogs: the table of contents'
-  part captions, exercise titles (and the solutions that repeat them), and the references (a pybtex
+  part captions, exercise titles (and the solutions that repeat them), the references (a pybtex
   style, ``casebook``: their describing fields, months, and the words pybtex's ``plain`` writes around
-  the fields); a translated glossary is sorted again by its French terms.
+  the fields), the citations (a sphinxcontrib-bibtex reference style, ``casebook_author_year``: "and"
+  and "n.d.") and myst-nb's toggles of hidden cells; a translated glossary is sorted again by its French
+  terms.
 - Nodes parsed from translated messages are handed back to their page, and docutils' default settings
   are built once: without these the French build took 2.5 times as long.
 
@@ -81,7 +83,9 @@ def glued_text(text: str, fmt_spec: str) -> str:
 
 def _localise_glue(app: Sphinx, config: Any) -> None:
     """Make the build's language the one the package writes in (words of :mod:`casebook.i18n`, the
-    execution table) and route myst-nb's glued-text formatting through :func:`glued_text` in it."""
+    execution table) and route myst-nb's glued-text formatting through :func:`glued_text` in it; in a
+    translated edition, myst-nb's toggles of hidden code cells (``nb_code_prompt_show``/``_hide``, read
+    when the builder starts) are written in its language too."""
     global _glue_lang
     from myst_nb.ext.glue import crossref, roles
 
@@ -90,6 +94,9 @@ def _localise_glue(app: Sphinx, config: Any) -> None:
     lang = config.language or "en"
     _glue_lang = lang if lang in i18n.LANGS else "en"
     i18n.use(_glue_lang)
+    if _glue_lang != i18n.LANGS[0]:  # the book hides whole cells only: myst-nb's "{type}" is "content"
+        config.nb_code_prompt_show = _("Show code cell content")
+        config.nb_code_prompt_hide = _("Hide code cell content")
     roles.format_plain_text = crossref.format_plain_text = glued_text
     from myst_nb.ext.glue import directives as glue_directives
 
@@ -224,13 +231,36 @@ def bib_month(month: str) -> str:
     return month if number is None else i18n.date(dt.date(2000, number, 1), "MMMM")
 
 
+def with_fields(entry: Any, fields: dict[str, str]) -> Any:
+    """A copy of pybtex entry ``entry`` (same key, type and persons) with ``fields`` replacing its own;
+    ``entry`` itself when they change nothing."""
+    from pybtex.database import Entry
+
+    if all(entry.fields.get(f) == value for f, value in fields.items()):
+        return entry
+    copy = Entry(entry.type, fields={**entry.fields, **fields}, persons=entry.persons)
+    copy.key = entry.key
+    return copy
+
+
+def translated_entry(entry: Any) -> Any:
+    """pybtex entry ``entry`` with the fields the book writes in its own words in the language in use: its
+    describing fields (:data:`BIB_FIELDS`, from the catalog), its month (:func:`bib_month`) and the year
+    "n.d." of an undated reference; in English, ``entry`` itself."""
+    fields = {f: _(entry.fields[f]) for f in BIB_FIELDS if entry.fields.get(f)}
+    if entry.fields.get("month"):
+        fields["month"] = bib_month(entry.fields["month"])
+    if entry.fields.get("year") == "n.d.":
+        fields["year"] = _("n.d.")  # the year of an undated reference
+    return with_fields(entry, fields)
+
+
 def _translated_style() -> type:
     """pybtex's ``plain`` style written in the language of the build, from the package's catalogs
     (registered as the ``casebook`` style): its describing fields (:data:`BIB_FIELDS`), months and
     "n.d.", and the words the style writes around the fields of the book's references (articles,
     misc, inproceedings): "and" between authors, "In", "editor(s)", "pages", volume and number, "URL:",
     "visited on". In English every pattern is the plain style's own, so the references are unchanged."""
-    from pybtex.database import Entry
     from pybtex.style.formatting import toplevel
     from pybtex.style.formatting.plain import Style
     from pybtex.style.formatting.unsrt import date, pages
@@ -240,16 +270,7 @@ def _translated_style() -> type:
 
     class TranslatedStyle(Style):
         def format_entry(self, label: str, entry: Any, bib_data: Any = None) -> Any:
-            fields = {f: _(entry.fields[f]) for f in BIB_FIELDS if entry.fields.get(f)}
-            if entry.fields.get("month"):
-                fields["month"] = bib_month(entry.fields["month"])
-            if entry.fields.get("year") == "n.d.":
-                fields["year"] = _("n.d.")  # the year of an undated reference
-            if any(fields[f] != entry.fields[f] for f in fields):
-                translated = Entry(entry.type, fields={**entry.fields, **fields}, persons=entry.persons)
-                translated.key = entry.key
-                entry = translated
-            return super().format_entry(label, entry, bib_data=bib_data)
+            return super().format_entry(label, translated_entry(entry), bib_data=bib_data)
 
         def format_names(self, role: str, as_sentence: bool = True) -> Any:
             formatted = names(role, sep=", ", sep2=bib_between(_("{first} and {second}")),
@@ -323,6 +344,44 @@ def _translated_style() -> type:
             return bib_pattern(_("URL: {url}"), url=href(url)[url])
 
     return TranslatedStyle
+
+
+def _translated_references() -> type:
+    """sphinxcontrib-bibtex's ``author_year`` citations written in the language of the build (registered as
+    the ``casebook_author_year`` reference style): "and" between two authors and before the last of three
+    or more (the reference lists' own words, see :func:`_translated_style`) and the year of an undated
+    reference, "n.d." ("et al." is French usage too). In English the style is ``author_year`` itself."""
+    from dataclasses import dataclass, field
+
+    from pybtex.style.template import node
+    from sphinxcontrib.bibtex.style.referencing import PersonStyle
+    from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
+
+    from casebook import i18n
+
+    @node
+    def in_edition_words(children: list, data: dict[str, Any]) -> Any:
+        """Template ``children[0]`` formatted on the entry in the edition's words (:func:`translated_entry`),
+        an entry with no year dated "n.d." in them (sphinxcontrib-bibtex's ``year`` writes "n.d.")."""
+        entry = translated_entry(data["entry"])
+        if not entry.fields.get("year"):
+            entry = with_fields(entry, {"year": _("n.d.")})
+        return children[0].format_data({**data, "entry": entry})
+
+    def translated_person() -> PersonStyle:
+        return PersonStyle(sep2=bib_between(_("{first} and {second}")),
+                           last_sep=bib_between(_("{others}, and {last}")))
+
+    @dataclass
+    class TranslatedAuthorYear(AuthorYearReferenceStyle):
+        #: The names' separators in the language of the build when the style is made (builder-inited).
+        person: PersonStyle = field(default_factory=translated_person)
+
+        def inner(self, role_name: str) -> Any:
+            template = super().inner(role_name)
+            return template if i18n.current() == i18n.LANGS[0] else in_edition_words[template]
+
+    return TranslatedAuthorYear
 
 
 #: An exercise's title in a chapter's markdown (sphinx-exercise's directives, gated or not).
@@ -436,9 +495,10 @@ def _default_settings_once() -> None:
 
 
 def setup(app: Sphinx) -> None:
-    """Register the editions' settings, event handlers, transforms and bibliography style (called by
-    :mod:`casebook.build.sphinxext`)."""
+    """Register the editions' settings, event handlers, transforms, bibliography style and citation style
+    (called by :mod:`casebook.build.sphinxext`)."""
     import pybtex.plugin
+    import sphinxcontrib.bibtex.plugin
     from pybtex.backends.plaintext import Backend as PlainText
 
     _default_settings_once()
@@ -452,6 +512,8 @@ def setup(app: Sphinx) -> None:
     app.add_transform(AdoptTranslatedNodes)
     app.add_post_transform(TranslateSolutionTitles)
     pybtex.plugin.register_plugin("pybtex.style.formatting", "casebook", _translated_style(), force=True)
+    sphinxcontrib.bibtex.plugin.register_plugin("sphinxcontrib.bibtex.style.referencing", "casebook_author_year",
+                                                _translated_references(), force=True)
     # sphinxcontrib-bibtex looks the plain-text backend up for every citation it resolves; registered at
     # run time, pybtex finds it without scanning the installed packages' entry points (25 ms each).
     pybtex.plugin.register_plugin("pybtex.backends", "plaintext", PlainText, force=True)

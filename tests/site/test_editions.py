@@ -4,6 +4,7 @@ the French one in `_build/html/fr/`.
 - every page exists in both, and each links to the same page in the other language;
 - the French pages say they are French (``<html lang="fr">``, the French stemmer for search);
 - the French text follows French typography (no-break spaces before : ; ! ? %, « »);
+- the French chapters' citations and toggles of hidden cells are in French;
 - the French chapters were executed in French and glue the same numbers as the English ones.
 """
 
@@ -113,6 +114,17 @@ def test_the_french_reference_lists_write_no_english_words() -> None:
     spaced = lists.replace("\u00a0", " ")  # names are tied with no-break spaces
     assert len(last_authors) > 5 and "URL\u00a0: http" in lists and "URL:" not in lists and not [
         name for name in last_authors if f" and {name}" in spaced or f" et {name}" not in spaced]
+
+
+def test_the_french_chapters_cite_and_toggle_hidden_cells_in_french() -> None:
+    chapters = {p.name: p.read_text(encoding="utf-8") for p in sorted((FR / "notebooks").glob("*.html"))}
+    citations = " ".join(el.get_text() for page in chapters.values()
+                         for el in BeautifulSoup(page, "html.parser").select(".bibtex-citation"))
+    assert len(chapters) > 5 and "[Watts et Dodds, 2007]" in citations and "Hutto and" not in citations
+    assert "s.\u00a0d.]" in citations and "n.d." not in citations  # undated: « s. d. »
+    toggled = [name for name, page in chapters.items() if '<details class="admonition hide' in page]
+    assert len(toggled) > 3 and not [name for name, page in chapters.items() if "Show code cell" in page] and all(
+        "Afficher le contenu de la cellule" in chapters[name] for name in toggled)
 
 
 @pytest.mark.parametrize("path", book.chapters(), ids=lambda p: p.stem)
