@@ -380,6 +380,26 @@ def test_the_header_is_written_in_the_reports_language() -> None:
     assert i18n.current() == "en"  # the header leaves the language as it found it
 
 
+def test_the_default_page_name_is_written_in_the_reports_language() -> None:
+    uci, french_uci = "A cosmetics brand's page (UCI)", "La page d’une marque de cosmétiques (UCI)"
+    french = report.RunInfo(slug="1800-flowers", title="1-800-Flowers", brand=uci, lang="fr")
+    assert report.brand_name(french) == french_uci
+    assert f'<p class="cb-brand">{french_uci}</p>' in report.render_header(french)
+    english = dataclasses.replace(french, lang="en")
+    assert report.brand_name(english) == uci
+    assert f'<p class="cb-brand">{report.esc(uci)}</p>' in report.render_header(english)
+    assert report.brand_name(dataclasses.replace(french, brand="Ma marque")) == "Ma marque"  # a name as given
+    assert report.brand_name(dataclasses.replace(french, brand=None)) is None
+    page = "<html><head><title>x</title></head><body><article><h1>1-800-Flowers</h1></article></body></html>"
+    finished = report._finish(report.BeautifulSoup(page, "html.parser"), french)
+    assert f"<title>1-800-Flowers — {french_uci}</title>" in finished and "brand's" not in finished
+    finished = report._finish(report.BeautifulSoup(page, "html.parser"), english)
+    assert f"<title>1-800-Flowers — {uci}</title>" in finished
+    from casebook import i18n
+
+    assert i18n.current() == "en"
+
+
 def test_a_french_page_reads_the_chapters_catalog() -> None:
     config = report.page_config("sncf", "fr")
     assert config["language"] == "fr" and config["gettext_compact"] == "notebooks/sncf"

@@ -78,6 +78,17 @@ def display_value(value: Any) -> str:
     return repr(value) if isinstance(value, float) else str(value)
 
 
+def brand_name(info: RunInfo) -> str | None:
+    """The page name the report shows (header and window title), in the report's language: a chapter's
+    default name, a catalog message ("A cosmetics brand's page (UCI)"), translated; any other as given."""
+    from casebook import i18n
+
+    if not info.brand:
+        return None
+    with i18n.using(info.lang) as _:
+        return _(info.brand)
+
+
 def render_header(info: RunInfo) -> str:
     """The report header, in the report's language: brand and chapter, run date, data file and every
     parameter value."""
@@ -95,7 +106,7 @@ def render_header(info: RunInfo) -> str:
         f"<td>{esc(user_set if user else default)}</td></tr>"
         for name_, value_, user in info.parameters
     )
-    brand = f'<p class="cb-brand">{esc(info.brand)}</p>' if info.brand else ""
+    brand = f'<p class="cb-brand">{esc(brand_name(info))}</p>' if info.brand else ""
     data = f"<dt>{esc(data_file)}</dt><dd><code>{esc(info.data_file)}</code></dd>" if info.data_file else ""
     table = (
         f'<table class="cb-params table"><caption>{esc(parameters)}</caption><thead><tr>'
@@ -460,7 +471,7 @@ def _finish(soup: BeautifulSoup, info: RunInfo) -> str:
     style = soup.new_tag("style")
     style.string = HEADER_CSS
     soup.head.append(style)
-    soup.title.string = f"{info.title or info.slug}" + (f" — {info.brand}" if info.brand else "")
+    soup.title.string = f"{info.title or info.slug}" + (f" — {brand_name(info)}" if info.brand else "")
     return str(soup)
 
 
