@@ -124,7 +124,7 @@ def parts_source(chapter: Chapter, value: object) -> Path | None:
     """For a chapter that reads databases (one with a ``table`` parameter), a data value naming a folder of
     parts or a pattern of them: the folder they are in (the chapter's reader finds and checks the parts,
     however many and however nested); else None."""
-    if "table" not in {p.name for p in chapter.parameters} or not isinstance(value, str):
+    if not chapter.reads_databases or not isinstance(value, str):
         return None
     path = Path(value)
     if path.is_dir():
@@ -318,8 +318,7 @@ def check_table(chapter: Chapter, table: str) -> str:
     """``--table``'s value for the chapter's ``table`` parameter, checked against its domain."""
     from pydantic import ValidationError
 
-    names = {p.name for p in chapter.parameters}
-    if "table" not in names:
+    if not chapter.reads_databases:
         raise ParameterError(f"chapter '{chapter.slug}' reads no database table (no table parameter), so "
                              f"--table does not apply; valid parameters: {chapter.signature()}")
     param = chapter.parameter("table")
@@ -341,7 +340,7 @@ def hide_credentials(chapter: Chapter, user: dict[str, Any]) -> dict[str, str]:
         value = user.get(p.name)
         if not (p.is_path and sources.is_connection(value)):
             continue
-        if "table" not in {q.name for q in chapter.parameters}:
+        if not chapter.reads_databases:
             raise ParameterError(f"{p.name} {sources.display(value)}: chapter '{chapter.slug}' reads files, "
                                  "not databases; expected the path of a file")
         user[p.name], found = sources.split_credentials(value)
