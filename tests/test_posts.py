@@ -401,3 +401,21 @@ def test_a_window_that_leaves_no_post_is_one_clear_line(since, until) -> None:
 
     with pytest.raises(ParameterError, match=r"leave no post of .*; expected days within its posts, 2014-01-15 to 2014-12-31"):
         load_posts(dataset("facebook_metrics"), since=since, until=until)
+
+
+def test_the_first_validation_imports_no_backend() -> None:
+    """pandera's pandas backend (with its strategies, and hypothesis) is registered when the schema module
+    is imported, so loading the first export does not import it (checked in a fresh interpreter)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from casebook.io.posts import load_posts\n"
+        "from casebook.paths import dataset\n"
+        "before = set(sys.modules)\n"
+        "load_posts(dataset('facebook_metrics'))\n"
+        "print(sorted(m for m in set(sys.modules) - before if m.startswith(('hypothesis', 'pandera.backends.pandas', 'pandera.strategies'))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

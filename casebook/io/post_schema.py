@@ -15,6 +15,11 @@ import pyarrow.compute as pc
 from casebook import clock
 from casebook.errors import InputError, sheet_rows
 
+# pandera imports its pandas backend (and with it, through its data-synthesis strategies, hypothesis) on
+# the first validate; registered here, that cost is paid with this module's imports (a kernel's preload)
+# instead of inside the first export loaded
+pa.DataFrameSchema.register_default_backends(pd.DataFrame)
+
 
 def unique_ids(ids: pd.Series) -> pd.Series:
     """Pandera check: True for each post id that appears only once in the column.
