@@ -220,3 +220,25 @@ def test_a_repeated_header_name_is_refused(tmp_path) -> None:
                             names=["customer_id", "date", "amount", "amount"]), path)
     with pytest.raises(InputError, match=r"column 'amount', row 1: the header names this column twice"):
         load_transactions(path)
+
+
+def test_order_columns_finds_each_role_by_name_guess_or_usual_name() -> None:
+    from casebook.io.transactions import order_columns
+
+    df = pd.DataFrame(columns=["CustomerID", "InvoiceDate", "Quantity", "UnitPrice", "InvoiceNo"])
+    assert order_columns(df, "f.csv") == ("CustomerID", "InvoiceDate", None, "Quantity", "UnitPrice", "InvoiceNo")
+    # an explicit name wins, matched whatever its case and separators; a header-less guess comes next
+    df = pd.DataFrame(columns=["column_1", "column_2", "column_3", "Total"])
+    cols = order_columns(df, "f.csv", guess={"customer": "column_1", "date": "column_2", "amount": "column_3"},
+                         amount_col="total")
+    assert (cols.customer, cols.date, cols.amount, cols.price, cols.invoice) == (
+        "column_1", "column_2", "Total", None, None)
+
+
+def test_order_columns_without_amount_need_quantity_and_price() -> None:
+    from casebook.io.transactions import order_columns
+
+    df = pd.DataFrame(columns=["CustomerID", "InvoiceDate", "Quantity"])
+    with pytest.raises(InputError, match=r"f\.csv: no amount column, and no quantity and unit price to compute "
+                                         r"it \(the file has: CustomerID, InvoiceDate, Quantity\)"):
+        order_columns(df, "f.csv")

@@ -33,7 +33,6 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from casebook.errors import InputError
 from casebook.io.order_cleaning import DATE_FORMATS, clean_orders
 from casebook.io.order_servers import open_server, public_name, require_typed, server_kind
 from casebook.io.order_sources import (
@@ -46,17 +45,7 @@ from casebook.io.order_sources import (
     csv_types,
     open_raw,
 )
-from casebook.io.transactions import (
-    AMOUNT_NAMES,
-    CUSTOMER_NAMES,
-    DATE_NAMES,
-    INVOICE_NAMES,
-    PRICE_NAMES,
-    QUANTITY_NAMES,
-    CleaningReport,
-    find_column,
-    headerless_defaults,
-)
+from casebook.io.transactions import CleaningReport, headerless_defaults, order_columns
 
 
 def open_orders(
@@ -94,22 +83,10 @@ def open_orders(
     name = raw.name
     cols = pd.DataFrame(columns=list(raw.table.columns))
     headerless = raw.frame is not None and raw.header_rows == 0 and str(raw.frame.columns[0]) == "column_1"
-    guess = headerless_defaults(raw.frame) if headerless else {}
-    cust = find_column(cols, customer_col or guess.get("customer"), CUSTOMER_NAMES, "customer id", name,
-                       usual="CustomerID, customer_id or client (parameter customer_col)")
-    date = find_column(cols, date_col or guess.get("date"), DATE_NAMES, "date", name,
-                       usual="InvoiceDate, date or order_date (parameter date_col)")
-    amount = find_column(cols, amount_col or guess.get("amount"), AMOUNT_NAMES, "amount", name, required=False)
-    qty = find_column(cols, quantity_col or guess.get("quantity"), QUANTITY_NAMES, "quantity", name, required=False)
-    inv = find_column(cols, invoice_col, INVOICE_NAMES, "invoice", name, required=False)
-    price = None
-    if amount is None:
-        price = find_column(cols, price_col, PRICE_NAMES, "unit price", name, required=False)
-        if qty is None or price is None:
-            raise InputError(name, "no amount column, and no quantity and unit price to compute it "
-                             f"(the source has: {', '.join(cols.columns[:12])})",
-                             expected="a column named amount, revenue or sales (parameter amount_col), "
-                             "or both Quantity and UnitPrice")
+    cust, date, amount, qty, price, inv = order_columns(
+        cols, name, guess=headerless_defaults(raw.frame) if headerless else None, customer_col=customer_col,
+        date_col=date_col, amount_col=amount_col, quantity_col=quantity_col, price_col=price_col,
+        invoice_col=invoice_col, holder="the source")
     if raw.typed_only:
         require_typed(raw, date, [c for c in (amount, qty, price) if c])
     types = {} if raw.reread is None else csv_types(

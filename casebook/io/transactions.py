@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -234,6 +236,44 @@ def read_transactions_table(path: str | Path, explicit: list[str] | None = None)
     return df, info, 1
 
 
+class OrderColumns(NamedTuple):
+    """The columns of an order export that hold each role (None: not in the file)."""
+
+    customer: str
+    date: str
+    amount: str | None
+    quantity: str | None
+    price: str | None
+    invoice: str | None
+
+
+def order_columns(df: pd.DataFrame, path: str, *, guess: Mapping[str, str | None] | None = None,
+                  customer_col: str | None = None, date_col: str | None = None, amount_col: str | None = None,
+                  quantity_col: str | None = None, price_col: str | None = None,
+                  invoice_col: str | None = None, holder: str = "the file") -> OrderColumns:
+    """Find each role's column of ``df`` (its columns are what counts): the explicit name, else the
+    header-less ``guess`` (:func:`headerless_defaults`), else the usual names. Without an amount, both a
+    quantity and a unit price are needed; their absence is one InputError naming the columns ``holder``
+    (the file, or a source of parts or a database table) has."""
+    guess = guess or {}
+    cust = find_column(df, customer_col or guess.get("customer"), CUSTOMER_NAMES, "customer id", path,
+                       usual="CustomerID, customer_id or client (parameter customer_col)")
+    date = find_column(df, date_col or guess.get("date"), DATE_NAMES, "date", path,
+                       usual="InvoiceDate, date or order_date (parameter date_col)")
+    amount = find_column(df, amount_col or guess.get("amount"), AMOUNT_NAMES, "amount", path, required=False)
+    qty = find_column(df, quantity_col or guess.get("quantity"), QUANTITY_NAMES, "quantity", path, required=False)
+    inv = find_column(df, invoice_col, INVOICE_NAMES, "invoice", path, required=False)
+    price = None
+    if amount is None:
+        price = find_column(df, price_col, PRICE_NAMES, "unit price", path, required=False)
+        if qty is None or price is None:
+            raise InputError(path, f"no amount column, and no quantity and unit price to compute it "
+                             f"({holder} has: {header_text(df.columns)})",
+                             expected="a column named amount, revenue or sales (parameter amount_col), "
+                             "or both Quantity and UnitPrice")
+    return OrderColumns(cust, date, amount, qty, price, inv)  # type: ignore[arg-type]  # required ones raise
+
+
 def headerless_defaults(df: pd.DataFrame) -> dict[str, str | None]:
     """Column roles of a header-less file: id first, the YYYYMMDD column, amount last, quantity between."""
     cols = list(df.columns)
@@ -315,22 +355,10 @@ def standardise(
     """
     require_rows(df, path)
     headerless = str(df.columns[0]) == "column_1" and header_rows == 0
-    guess = headerless_defaults(df) if headerless else {}
-    cust = find_column(df, customer_col or guess.get("customer"), CUSTOMER_NAMES, "customer id", path,
-                       usual="CustomerID, customer_id or client (parameter customer_col)")
-    date = find_column(df, date_col or guess.get("date"), DATE_NAMES, "date", path,
-                       usual="InvoiceDate, date or order_date (parameter date_col)")
-    amount = find_column(df, amount_col or guess.get("amount"), AMOUNT_NAMES, "amount", path, required=False)
-    qty = find_column(df, quantity_col or guess.get("quantity"), QUANTITY_NAMES, "quantity", path, required=False)
-    inv = find_column(df, invoice_col, INVOICE_NAMES, "invoice", path, required=False)
-    price = None
-    if amount is None:
-        price = find_column(df, price_col, PRICE_NAMES, "unit price", path, required=False)
-        if qty is None or price is None:
-            raise InputError(path, f"no amount column, and no quantity and unit price to compute it "
-                             f"(the file has: {header_text(df.columns)})",
-                             expected="a column named amount, revenue or sales (parameter amount_col), "
-                             "or both Quantity and UnitPrice")
+    cust, date, amount, qty, price, inv = order_columns(
+        df, path, guess=headerless_defaults(df) if headerless else None, customer_col=customer_col,
+        date_col=date_col, amount_col=amount_col, quantity_col=quantity_col, price_col=price_col,
+        invoice_col=invoice_col)
     mapping = {"customer_id": cust, "timestamp": date}
     num = {"path": path, "header_rows": header_rows, "decimal": decimal}
     out = pd.DataFrame({"customer_id": _text_codes(df[cust])})
@@ -419,5 +447,5 @@ def load_transactions(
     )
 
 
-__all__ = ["CleaningReport", "RULES", "find_column", "headerless_defaults", "is_whitespace_table", "load_transactions",
+__all__ = ["CleaningReport", "OrderColumns", "RULES", "find_column", "headerless_defaults", "is_whitespace_table", "load_transactions",
            "read_transactions_table", "read_whitespace_table", "standardise"]
