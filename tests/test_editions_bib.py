@@ -23,14 +23,14 @@ from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferen
 from sphinxcontrib.bibtex.style.template import SphinxReferenceInfo
 
 from casebook import i18n
-from casebook.build import editions
+from casebook.build import editions, references
 from casebook.paths import ROOT
 
 NBSP, NNBSP = "\u00a0", "\u202f"
-Style = editions._translated_style()
+Style = references.reference_list_style()
 BIB = parse_file(ROOT / "book" / "references.bib").entries
 VOLVO = parse_file(ROOT / "book" / "bib" / "volvo.bib").entries
-References = editions._translated_references()
+References = references.citation_style()
 ALL = {key: entry for name in yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["bibtex_bibfiles"]
        for key, entry in parse_file(ROOT / name).entries.items()}
 
@@ -129,19 +129,19 @@ def test_the_english_references_are_pybtex_plain_ones():
 def test_bib_pattern_fills_fields_between_the_words():
     from pybtex.style.template import field
 
-    template = editions.bib_pattern("vol. {volume}, p. {pages}", volume=field("volume"), pages=field("pages"))
+    template = references.bib_pattern("vol. {volume}, p. {pages}", volume=field("volume"), pages=field("pages"))
     assert template.format_data({"entry": Entry("article", fields={"volume": "3", "pages": "7"})}).render_as(
         "text") == "vol. 3, p. 7"
 
 
 def test_bib_between_and_bib_month():
-    assert editions.bib_between("{first} and {second}") == " and "
-    assert editions.bib_between("{others} et {last}") == " et "
-    assert editions.bib_month("July") == "July"
+    assert references.bib_between("{first} and {second}") == " and "
+    assert references.bib_between("{others} et {last}") == " et "
+    assert references.bib_month("July") == "July"
     with i18n.using("fr"):
-        assert editions.bib_month("July") == "juillet"
-        assert editions.bib_month("December") == "décembre"
-        assert editions.bib_month("Summer") == "Summer"
+        assert references.bib_month("July") == "juillet"
+        assert references.bib_month("December") == "décembre"
+        assert references.bib_month("Summer") == "Summer"
 
 
 def cited(keys: list[str], role: str, lang: str, style: type = References) -> list:
@@ -185,17 +185,17 @@ def test_the_english_citations_are_sphinxcontrib_bibtex_author_year_ones():
 
 def test_translated_entry_writes_the_books_words_in_the_language_in_use():
     undated = BIB["metaigmediainsights"]
-    assert editions.translated_entry(undated) is undated  # English: the entry itself
+    assert references.translated_entry(undated) is undated  # English: the entry itself
     with i18n.using("fr"):
-        french = editions.translated_entry(undated)
+        french = references.translated_entry(undated)
     assert french.fields["year"] == f"s.{NBSP}d." and french.fields["howpublished"].startswith("Documentation")
     assert french.key == undated.key and french.persons == undated.persons and undated.fields["year"] == "n.d."
 
 
 def test_with_fields_copies_an_entry_only_when_a_field_changes():
     entry = BIB["brown2001"]
-    assert editions.with_fields(entry, {"year": "2001"}) is entry
-    changed = editions.with_fields(entry, {"year": "1999"})
+    assert references.with_fields(entry, {"year": "2001"}) is entry
+    changed = references.with_fields(entry, {"year": "1999"})
     assert changed.fields["year"] == "1999" and changed.key == "brown2001" and entry.fields["year"] == "2001"
     assert changed.fields["journal"] == entry.fields["journal"] and changed.persons == entry.persons
 

@@ -79,7 +79,8 @@ def computed_template() -> object:
     for filename, _line, message, _comments, _context in extract_from_dir(
             package, method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=("TRANSLATORS:",)):
         template.add(message, locations=[(f"casebook/{filename}", None)])
-    from casebook.build.editions import bib_messages, exercise_titles, toc_captions
+    from casebook.build.editions import exercise_titles, toc_captions
+    from casebook.build.references import bib_messages
     from casebook.build.sphinxext import layout_messages
 
     for message, where in layout_messages() + bib_messages():  # the layouts' and references' describing words
